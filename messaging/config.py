@@ -1,0 +1,56 @@
+"""Settings shared by the core, the REST API and the window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the app, documented once.
+
+    bootstrap_servers (str | None): external Kafka cluster; ``None`` starts the embedded
+        tansu broker. Default: None.
+    topic (str): topic messages are sent to. Default: ``mi-topico`` (the spec's name).
+    group (str): consumer group of the fleet. Default: ``grupo-consumidores``.
+    partitions (int): partitions the topic is created with; more partitions than
+        consumers is what lets Kafka spread the load. Default: 6.
+    consumers (int): consumer workers started with the app. Default: 3.
+    session_timeout_ms (int): how long the broker waits for a silent (crashed) member.
+        Default: 6000, the smallest Apache Kafka accepts by default.
+    heartbeat_interval_ms (int | None): ``None`` means a third of the session timeout.
+    processing_ms (int): simulated work per message. Default: 0.
+    max_retries (int): retries after the first failed attempt before dead-lettering.
+    retry_backoff_ms (int): first retry delay; doubles on every retry, capped at 2 s.
+    ledger_size (int): newest messages the in-memory ledger keeps. Default: 100,000.
+    log_file (str | None): rotating traffic log; ``None`` logs to stderr only.
+    log_format (str): ``text`` or ``json`` (JSON lines).
+    api_host / api_port: where the REST API listens. Default: 127.0.0.1:5000.
+    """
+
+    bootstrap_servers: str | None = None
+    topic: str = "mi-topico"
+    group: str = "grupo-consumidores"
+    partitions: int = 6
+    consumers: int = 3
+    session_timeout_ms: int = 6000
+    heartbeat_interval_ms: int | None = None
+    processing_ms: int = 0
+    max_retries: int = 3
+    retry_backoff_ms: int = 100
+    ledger_size: int = 100_000
+    log_file: str | None = "logs/messages.log"
+    log_format: str = "text"
+    log_to_stderr: bool = True
+    api_host: str = "127.0.0.1"
+    api_port: int = 5000
+
+    @property
+    def heartbeat_ms(self) -> int:
+        """Heartbeat interval actually used: a third of the session unless set."""
+        return self.heartbeat_interval_ms or max(self.session_timeout_ms // 3, 100)
+
+    @property
+    def dead_letter_topic(self) -> str:
+        """Where messages go after their last failed retry."""
+        return f"{self.topic}.DLT"

@@ -1,0 +1,125 @@
+"""What the core reports to its observers (window, API, tests).
+
+Events are immutable dataclasses published on whichever thread produced them
+(producer callers, consumer worker threads). Observers must be quick and must not
+touch GUI objects directly: the window queues them onto its own thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# Consumer states, as the API and the window name them.
+STARTING, ACTIVE, IDLE, STOPPED, CRASHED = "starting", "active", "idle", "stopped", "crashed"
+# Delivery statuses.
+PROCESSING, PROCESSED, FAILED, DEAD_LETTERED = "processing", "processed", "failed", "dead_lettered"
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A record the app produced and the broker acknowledged."""
+
+    message_id: str
+    key: str | None
+    value: Any
+    topic: str
+    partition: int
+    offset: int
+    at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One processing attempt of one record by one consumer."""
+
+    message_id: str
+    consumer_id: int
+    consumer: str
+    key: str | None
+    partition: int
+    offset: int
+    attempt: int
+    redelivered: bool
+    status: str
+    at: float = field(default_factory=time.time)
+    error: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class ConsumerSnapshot:
+    """The state of one consumer worker at one moment."""
+
+    id: int
+    name: str
+    state: str
+    partitions: tuple[int, ...]
+    processed: int
+    in_flight: str | None
+    processing_ms: int
+    failure_rate: float
+    crashed_at: float | None = None
+    session_timeout_ms: int = 6000
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's representation of a consumer."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "partitions": list(self.partitions),
+            "processed": self.processed,
+            "in_flight": self.in_flight,
+            "processing_ms": self.processing_ms,
+            "failure_rate": self.failure_rate,
+            "crashed_at": self.crashed_at,
+        }
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """A membership or assignment change: join, assigned, revoked, stop, crash."""
+
+    kind: str
+    consumer_id: int
+    partitions: tuple[int, ...] = ()
+    at: float = field(default_factory=time.time)
+
+
+Listener = Callable[[object], None]
+
+
+class EventHub:
+    """Fan-out of core events to listeners; safe to publish from any thread."""
+
+    def __init__(self) -> None:
+        self._listeners: tuple[Listener, ...] = ()
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns the function that removes it again."""
+        with self._lock:
+            self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._listeners = tuple(x for x in self._listeners if x is not listener)
+
+        return unsubscribe
+
+    def publish(self, event: object) -> None:
+        """Hand ``event`` to every listener on the calling thread.
+
+        A failing listener is reported and skipped: one bad observer must not stop a
+        consumer thread.
+        """
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:  # noqa: BLE001 - observers are outside our control
+                logging.getLogger(__name__).exception("event listener failed")

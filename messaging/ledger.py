@@ -1,0 +1,161 @@
+"""In-process record of every message sent and every delivery, bounded in memory.
+
+It answers the questions the demo is about: which consumer processed message X,
+how many were processed more than once, how many each consumer did. Totals are
+exact counters; per-message detail is kept for the newest ``capacity`` messages.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from messaging.events import (
+    DEAD_LETTERED,
+    FAILED,
+    PROCESSED,
+    PROCESSING,
+    Delivery,
+    SentMessage,
+)
+
+
+@dataclass
+class MessageRecord:
+    """What the ledger knows of one message."""
+
+    message_id: str
+    partition: int
+    offset: int
+    key: str | None = None
+    value: Any = None
+    sent_at: float | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
+    processed_times: int = 0
+
+    @property
+    def status(self) -> str:
+        """Outcome of the newest delivery; ``sent`` before any consumer saw it."""
+        return self.deliveries[-1].status if self.deliveries else "sent"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "partition": self.partition,
+            "offset": self.offset,
+            "key": self.key,
+            "value": self.value,
+            "sent_at": self.sent_at,
+            "status": self.status,
+            "deliveries": [_delivery_json(d) for d in self.deliveries],
+        }
+
+
+def _delivery_json(d: Delivery) -> dict[str, Any]:
+    return {
+        "consumer": d.consumer,
+        "consumer_id": d.consumer_id,
+        "partition": d.partition,
+        "offset": d.offset,
+        "attempt": d.attempt,
+        "redelivered": d.redelivered,
+        "status": d.status,
+        "at": d.at,
+        "error": d.error,
+    }
+
+
+class Ledger:
+    """Thread-safe; called from request threads and every consumer thread."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._messages: OrderedDict[str, MessageRecord] = OrderedDict()
+        self._by_position: dict[tuple[int, int], str] = {}
+        self._totals: Counter[str] = Counter()
+        self._per_consumer: Counter[str] = Counter()
+
+    def record_sent(self, sent: SentMessage) -> None:
+        with self._lock:
+            self._totals["sent"] += 1
+            record = self._record(sent.message_id, sent.partition, sent.offset)
+            record.key, record.value, record.sent_at = sent.key, sent.value, sent.at
+
+    def is_redelivery(self, message_id: str, partition: int, offset: int) -> bool:
+        """True when some consumer already started this record before (a redelivery)."""
+        with self._lock:
+            record = self._messages.get(self._by_position.get((partition, offset), message_id))
+            return bool(record and record.deliveries)
+
+    def record_delivery(self, delivery: Delivery) -> None:
+        with self._lock:
+            record = self._record(delivery.message_id, delivery.partition, delivery.offset)
+            if record.key is None:
+                record.key = delivery.key
+            if record.value is None:
+                record.value = delivery.value
+            if delivery.status == PROCESSING:
+                if record.deliveries and record.deliveries[-1].status == PROCESSING:
+                    record.deliveries[-1] = delivery  # superseded: keep one in-flight entry
+                else:
+                    record.deliveries.append(delivery)
+                return
+            if record.deliveries and record.deliveries[-1].status == PROCESSING:
+                record.deliveries.pop()
+            record.deliveries.append(delivery)
+            self._count(record, delivery)
+
+    def _count(self, record: MessageRecord, delivery: Delivery) -> None:
+        if delivery.redelivered and delivery.attempt == 1:
+            self._totals["redelivered"] += 1
+        if delivery.status == PROCESSED:
+            record.processed_times += 1
+            self._totals["processed"] += 1
+            self._per_consumer[delivery.consumer] += 1
+            if record.processed_times == 2:
+                self._totals["duplicates"] += 1
+        elif delivery.status == FAILED:
+            self._totals["failed_attempts"] += 1
+        elif delivery.status == DEAD_LETTERED:
+            self._totals["dead_lettered"] += 1
+
+    def _record(self, message_id: str, partition: int, offset: int) -> MessageRecord:
+        known = self._by_position.get((partition, offset))
+        record = self._messages.get(known or message_id)
+        if record is None:
+            record = MessageRecord(message_id, partition, offset)
+            self._messages[message_id] = record
+            self._by_position[(partition, offset)] = message_id
+            self._trim()
+        return record
+
+    def _trim(self) -> None:
+        while len(self._messages) > self.capacity:
+            _, old = self._messages.popitem(last=False)
+            self._by_position.pop((old.partition, old.offset), None)
+
+    def get(self, message_id: str) -> MessageRecord | None:
+        with self._lock:
+            return self._messages.get(message_id)
+
+    def newest(self, limit: int = 100) -> list[MessageRecord]:
+        with self._lock:
+            out = []
+            for record in reversed(self._messages.values()):
+                if len(out) >= limit:
+                    break
+                out.append(record)
+            return out
+
+    def totals(self) -> dict[str, int]:
+        """Exact counts since start: sent, processed, redelivered, duplicates, ..."""
+        with self._lock:
+            keys = ("sent", "processed", "redelivered", "duplicates", "dead_lettered")
+            return {k: self._totals[k] for k in (*keys, "failed_attempts")}
+
+    def per_consumer(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._per_consumer)

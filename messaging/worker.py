@@ -1,0 +1,349 @@
+"""One competing consumer: a KafkaConsumer polled, processed and closed on its own thread.
+
+kafka-python consumers are not thread-safe, so everything that touches the consumer
+happens in :meth:`ConsumerWorker.run`; other threads only set flags and read
+snapshots. Offsets are committed only after processing (at-least-once).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import KafkaError
+
+from messaging import processing
+from messaging.config import Settings
+from messaging.events import (
+    ACTIVE,
+    CRASHED,
+    DEAD_LETTERED,
+    FAILED,
+    IDLE,
+    PROCESSED,
+    PROCESSING,
+    STARTING,
+    STOPPED,
+    ConsumerSnapshot,
+    Delivery,
+    EventHub,
+    GroupChange,
+)
+from messaging.ledger import Ledger
+from messaging.sender import Sender, SendError
+from messaging.traffic_log import TrafficLog
+
+log = logging.getLogger(__name__)
+COMMIT_EVERY_S = 0.2  # bounds what a crash can cause to be redelivered
+POLL_MS = 100
+
+
+@dataclass
+class Shared:
+    """What every worker of a fleet uses."""
+
+    settings: Settings
+    bootstrap_servers: str
+    hub: EventHub
+    ledger: Ledger
+    sender: Sender
+    traffic: TrafficLog | None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A polled record, decoded once for all its processing attempts."""
+
+    record: ConsumerRecord
+    message_id: str
+    key: str | None
+    value: Any
+    redelivered: bool
+
+    @classmethod
+    def of(cls, record: ConsumerRecord, ledger: Ledger) -> Incoming:
+        raw_id = dict(record.headers or []).get("message_id")
+        message_id = raw_id.decode() if raw_id else f"p{record.partition}@{record.offset}"
+        key = record.key.decode("utf-8", errors="replace") if record.key is not None else None
+        redelivered = ledger.is_redelivery(message_id, record.partition, record.offset)
+        return cls(record, message_id, key, processing.decode(record.value), redelivered)
+
+    def delivery(
+        self, consumer: str, consumer_id: int, attempt: int, status: str, error: str | None = None
+    ) -> Delivery:
+        r = self.record
+        return Delivery(
+            self.message_id,
+            consumer_id,
+            consumer,
+            self.key,
+            r.partition,
+            r.offset,
+            attempt,
+            self.redelivered,
+            status,
+            error=error,
+            value=self.value,
+        )
+
+
+class _Listener(ConsumerRebalanceListener):
+    def __init__(self, worker: ConsumerWorker) -> None:
+        self.worker = worker
+
+    def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        self.worker._on_revoked(revoked)
+
+    def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.worker._on_assigned(assigned)
+
+
+class ConsumerWorker(threading.Thread):
+    """A consumer thread; ``stop()`` leaves the group, ``crash()`` just vanishes."""
+
+    def __init__(self, wid: int, shared: Shared, processing_ms: int, failure_rate: float) -> None:
+        super().__init__(name=f"consumer-C{wid}", daemon=True)
+        self.wid, self.shared = wid, shared
+        self._snapshot = ConsumerSnapshot(
+            id=wid,
+            name=f"C{wid}",
+            state=STARTING,
+            partitions=(),
+            processed=0,
+            in_flight=None,
+            processing_ms=processing_ms,
+            failure_rate=failure_rate,
+            session_timeout_ms=shared.settings.session_timeout_ms,
+        )
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._crashed = threading.Event()
+        self._pending: dict[TopicPartition, int] = {}
+        self._last_commit = time.monotonic()
+        self._consumer: KafkaConsumer | None = None
+        self.joining = True  # between JoinGroup and the assignment: the group rebalances
+        self.error: str | None = None
+
+    # ----- called from any thread -------------------------------------------------
+    @property
+    def snapshot(self) -> ConsumerSnapshot:
+        return self._snapshot
+
+    def stop(self) -> None:
+        """Graceful: finish the current message, commit, leave the group."""
+        self._stopping.set()
+
+    def crash(self) -> None:
+        """Simulated failure: drop everything now; no commit, no LeaveGroup."""
+        self._crashed.set()
+        self._update(state=CRASHED, crashed_at=time.time(), in_flight=None)
+        self.shared.hub.publish(GroupChange("crash", self.wid, self._snapshot.partitions))
+
+    def configure(
+        self, processing_ms: int | None = None, failure_rate: float | None = None
+    ) -> None:
+        changes = {}
+        if processing_ms is not None:
+            changes["processing_ms"] = int(processing_ms)
+        if failure_rate is not None:
+            changes["failure_rate"] = float(failure_rate)
+        self._update(**changes)
+
+    @property
+    def alive(self) -> bool:
+        return self._snapshot.state not in (STOPPED, CRASHED)
+
+    def _update(self, **changes: object) -> None:
+        with self._lock:
+            if self._snapshot.state == CRASHED and "state" in changes:
+                changes.pop("state")  # a crashed consumer stays crashed
+            self._snapshot = replace(self._snapshot, **changes)
+        self.shared.hub.publish(self._snapshot)
+
+    # ----- worker thread -----------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self._consumer = self._make_consumer()
+            while not (self._stopping.is_set() or self._crashed.is_set()):
+                self._poll_once()
+        except Exception as exc:  # noqa: BLE001 - report, never kill the app
+            log.exception("consumer C%d failed", self.wid)
+            self.error = str(exc)
+        finally:
+            self._shutdown()
+
+    def _make_consumer(self) -> KafkaConsumer:
+        s = self.shared.settings
+        consumer = KafkaConsumer(
+            bootstrap_servers=self.shared.bootstrap_servers,
+            group_id=s.group,
+            client_id=f"{s.group}-C{self.wid}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=s.session_timeout_ms,
+            heartbeat_interval_ms=s.heartbeat_ms,
+            max_poll_interval_ms=300_000,
+        )
+        consumer.subscribe([s.topic], listener=_Listener(self))
+        return consumer
+
+    def _poll_once(self) -> None:
+        consumer = self._consumer
+        assert consumer is not None
+        delay = self._snapshot.processing_ms
+        max_records = 500 if delay <= 0 else max(1, 100 // delay)
+        batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
+        for tp, records in batches.items():
+            for record in records:
+                if self._stopping.is_set() or self._crashed.is_set():
+                    return
+                if tp not in consumer.assignment():
+                    break  # revoked in a rebalance: its new owner will read it
+                if not self._handle(record):
+                    return
+                self._pending[tp] = record.offset + 1
+                if time.monotonic() - self._last_commit >= COMMIT_EVERY_S:
+                    self._commit()
+        self._commit()
+
+    def _handle(self, record: ConsumerRecord) -> bool:
+        """Process one record with retries; False when a crash interrupted it."""
+        incoming = Incoming.of(record, self.shared.ledger)
+        max_retries = self.shared.settings.max_retries
+        for attempt in range(1, max_retries + 2):
+            snap = self._snapshot
+            self._log("received", incoming, attempt)
+            if snap.processing_ms > 0:
+                self._update(in_flight=incoming.message_id)
+                self._emit(incoming.delivery(snap.name, self.wid, attempt, PROCESSING))
+                if self._crashed.wait(snap.processing_ms / 1000):
+                    return False
+            try:
+                processing.check(incoming.value, snap.failure_rate)
+            except processing.ProcessingError as exc:
+                if attempt > max_retries:
+                    return self._dead_letter(incoming, str(exc), attempt)
+                self._emit(incoming.delivery(snap.name, self.wid, attempt, FAILED, str(exc)))
+                backoff = processing.backoff_s(attempt, self.shared.settings.retry_backoff_ms)
+                if self._crashed.wait(backoff):
+                    return False
+                continue
+            self._emit(incoming.delivery(snap.name, self.wid, attempt, PROCESSED))
+            self._update(processed=self._snapshot.processed + 1, in_flight=None)
+            return True
+        return True
+
+    def _dead_letter(self, incoming: Incoming, error: str, attempts: int) -> bool:
+        """Publish to ``<topic>.DLT`` with headers saying why; False if a crash came first."""
+        record, name = incoming.record, self._snapshot.name
+        headers = list(record.headers or []) + [
+            ("dlt.error", error.encode()),
+            ("dlt.consumer", name.encode()),
+            ("dlt.attempts", str(attempts).encode()),
+            ("dlt.original.topic", record.topic.encode()),
+            ("dlt.original.partition", str(record.partition).encode()),
+            ("dlt.original.offset", str(record.offset).encode()),
+        ]
+        topic = self.shared.settings.dead_letter_topic
+        while True:  # a dead letter must never be lost: keep trying until it lands
+            try:
+                self.shared.sender.publish_raw(topic, record.value, record.key, headers)
+                break
+            except SendError as exc:
+                log.warning("C%d: %s; retrying", self.wid, exc)
+                if self._crashed.wait(1.0):
+                    return False
+        self._emit(incoming.delivery(name, self.wid, attempts, DEAD_LETTERED, error))
+        self._update(in_flight=None)
+        self._log("dead_lettered", incoming, attempts)
+        return True
+
+    def _emit(self, delivery: Delivery) -> None:
+        self.shared.ledger.record_delivery(delivery)
+        self.shared.hub.publish(delivery)
+
+    def _log(self, event: str, incoming: Incoming, attempt: int) -> None:
+        if self.shared.traffic:
+            record = incoming.record
+            self.shared.traffic.write(
+                event=event,
+                message_id=incoming.message_id,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                consumer=self._snapshot.name,
+                key=incoming.key,
+                attempt=attempt,
+            )
+
+    def _commit(self, partitions: set[TopicPartition] | None = None) -> None:
+        if self._crashed.is_set() or not self._pending or self._consumer is None:
+            return
+        chosen = {
+            tp: off for tp, off in self._pending.items() if partitions is None or tp in partitions
+        }
+        if not chosen:
+            return
+        offsets = {tp: OffsetAndMetadata(off, "", -1) for tp, off in chosen.items()}
+        try:
+            self._consumer.commit(offsets)
+        except KafkaError as exc:  # rebalancing: the next owner re-reads, flagged as redelivered
+            log.warning("C%d: commit failed (%s)", self.wid, exc)
+        for tp in chosen:
+            self._pending.pop(tp, None)
+        self._last_commit = time.monotonic()
+
+    def _on_revoked(self, revoked: set[TopicPartition]) -> None:
+        if self._crashed.is_set():
+            return
+        self._commit(revoked)
+        self.shared.hub.publish(GroupChange("revoked", self.wid, _numbers(revoked)))
+        self.joining = True
+        self._update(partitions=())
+
+    def _on_assigned(self, assigned: set[TopicPartition]) -> None:
+        if self._crashed.is_set():
+            return
+        parts = _numbers(assigned)
+        self.joining = False
+        self._update(partitions=parts, state=ACTIVE if parts else IDLE)
+        self.shared.hub.publish(GroupChange("assigned", self.wid, parts))
+
+    def _shutdown(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            if self._crashed.is_set():
+                _abandon(consumer)
+            else:
+                self._commit()
+                try:
+                    consumer.close(autocommit=False, timeout_ms=3000)
+                except Exception:  # noqa: BLE001 - leaving is best effort
+                    log.exception("C%d: close failed", self.wid)
+        if not self._crashed.is_set():
+            parts = self._snapshot.partitions
+            self._update(state=STOPPED, partitions=(), in_flight=None)
+            self.shared.hub.publish(GroupChange("stop", self.wid, parts))
+
+
+def _numbers(tps: set[TopicPartition]) -> tuple[int, ...]:
+    return tuple(sorted(tp.partition for tp in tps))
+
+
+def _abandon(consumer: KafkaConsumer) -> None:
+    """Close sockets like a killed process would: no LeaveGroup, no commit.
+
+    kafka-python has no public "die" call; its close() always sends LeaveGroup, which
+    would make the broker rebalance at once. Turning that one request into a no-op
+    leaves the broker to find out at session expiry, as with a real crash.
+    """
+    consumer._coordinator.maybe_leave_group = lambda *a, **k: None  # noqa: SLF001
+    try:
+        consumer.close(autocommit=False, timeout_ms=500)
+    except Exception:  # noqa: BLE001 - already gone is fine
+        log.debug("abandon: close raised", exc_info=True)

@@ -104,6 +104,9 @@ class EmbeddedBroker:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env=env,
+                # Own session: a terminal's Ctrl-C reaches only the app, which then stops
+                # its consumers gracefully before it stops the broker.
+                start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         except OSError as exc:

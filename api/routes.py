@@ -1,0 +1,150 @@
+"""The HTTP contract: ``/enviar`` from the spec, plus the app's ``/api`` and ``/health``.
+
+Every answer is JSON. Client mistakes are 4xx with ``{"error": ...}``; a record the
+broker did not acknowledge is a 503, never a 2xx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from api import validation as v
+from api.openapi import spec
+from messaging.fleet import UnknownConsumer
+from messaging.runtime import Runtime
+from messaging.sender import SendError
+
+
+def create_app(runtime: Runtime) -> Flask:
+    """Build the Flask app for one running :class:`Runtime`."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = v.MAX_BODY
+    app.json.sort_keys = False  # keep the documented field order
+    _register_errors(app)
+    _register_messages(app, runtime)
+    _register_consumers(app, runtime)
+    _register_status(app, runtime)
+    return app
+
+
+def _error(message: str, status: int) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(v.BadRequest)
+    def bad_request(exc: v.BadRequest) -> tuple[Response, int]:
+        return _error(exc.message, exc.status)
+
+    @app.errorhandler(SendError)
+    def unavailable(exc: SendError) -> tuple[Response, int]:
+        return _error(f"broker unavailable, message not sent: {exc}", 503)
+
+    @app.errorhandler(UnknownConsumer)
+    def unknown_consumer(exc: UnknownConsumer) -> tuple[Response, int]:
+        return _error(f"no consumer with id {exc.args[0]}", 404)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[Response, int]:
+        status = exc.code or 500
+        if status == 413:
+            return _error(f"body too large: at most {v.MAX_BODY} bytes", 413)
+        return _error(f"{exc.name}: {exc.description}", status)
+
+
+def _body() -> bytes:
+    return request.get_data(cache=False)
+
+
+def _register_messages(app: Flask, runtime: Runtime) -> None:
+    @app.post("/enviar")
+    def enviar() -> tuple[Response, int]:
+        data = v.json_object(request.content_type, _body())
+        key = v.optional_key(request.args.get("key"))
+        sent = runtime.sender.send(data, key)
+        return jsonify(
+            mensaje="Mensaje enviado",
+            data=data,
+            message_id=sent.message_id,
+            topic=sent.topic,
+            partition=sent.partition,
+            offset=sent.offset,
+        ), 200
+
+    @app.post("/api/messages")
+    def send_batch() -> tuple[Response, int]:
+        items = v.batch(v.json_body(request.content_type, _body()))
+        sent = runtime.sender.send_many(items)
+        return jsonify(
+            count=len(sent),
+            messages=[
+                {
+                    "message_id": s.message_id,
+                    "key": s.key,
+                    "partition": s.partition,
+                    "offset": s.offset,
+                }
+                for s in sent
+            ],
+        ), 200
+
+    @app.get("/api/messages")
+    def list_messages() -> Response:
+        n = v.limit(request.args.get("limit"))
+        return jsonify(messages=[r.as_json() for r in runtime.ledger.newest(n)])
+
+    @app.get("/api/messages/<message_id>")
+    def one_message(message_id: str) -> tuple[Response, int]:
+        record = runtime.ledger.get(message_id)
+        if record is None:
+            return _error(f"no message with id {message_id}", 404)
+        return jsonify(record.as_json()), 200
+
+
+def _register_consumers(app: Flask, runtime: Runtime) -> None:
+    fleet = runtime.fleet
+
+    @app.get("/api/consumers")
+    def consumers() -> Response:
+        return jsonify(
+            consumers=[s.as_json() for s in fleet.snapshots()], warning=runtime.check_idle()
+        )
+
+    @app.post("/api/consumers")
+    def add_consumer() -> tuple[Response, int]:
+        raw = _body()
+        body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
+        changes = v.consumer_changes(body) if body else {}
+        snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0))
+        return jsonify({**snap.as_json(), "warning": runtime.check_idle()}), 201
+
+    @app.delete("/api/consumers/<int:wid>")
+    def remove_consumer(wid: int) -> tuple[Response, int]:
+        mode = request.args.get("mode", "stop")
+        if mode not in ("stop", "crash"):
+            raise v.BadRequest(f"mode must be stop or crash (got {mode!r})")
+        snap = fleet.crash(wid) if mode == "crash" else fleet.stop(wid, wait=5.0)
+        return jsonify(snap.as_json()), 200
+
+    @app.patch("/api/consumers/<int:wid>")
+    def configure_consumer(wid: int) -> tuple[Response, int]:
+        changes = v.consumer_changes(v.json_body(request.content_type, _body()))
+        return jsonify(fleet.configure(wid, **changes).as_json()), 200
+
+
+def _register_status(app: Flask, runtime: Runtime) -> None:
+    @app.get("/api/stats")
+    def stats() -> Response:
+        return jsonify(runtime.stats())
+
+    @app.get("/health")
+    def health() -> tuple[Response, int]:
+        ok, info = runtime.health()
+        return jsonify(info), 200 if ok else 503
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        return jsonify(spec())

@@ -1,0 +1,175 @@
+"""Start the point-to-point Kafka demo: broker, consumer group, REST API and window.
+
+python main.py                      # window + embedded broker + API on :5000
+python main.py --headless           # same without a window, until Ctrl-C / SIGTERM
+python main.py --bootstrap-servers localhost:9092   # use a real Kafka cluster
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+
+from messaging.broker import BrokerError
+from messaging.config import Settings
+
+log = logging.getLogger("main")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    d = Settings()
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    p.add_argument(
+        "--bootstrap-servers",
+        default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
+        help="Kafka cluster to use (env KAFKA_BOOTSTRAP_SERVERS); "
+        "unset = start the embedded tansu broker",
+    )
+    p.add_argument("--topic", default=d.topic, help="topic to send to and consume from")
+    p.add_argument("--group", default=d.group, help="consumer group of the fleet")
+    p.add_argument(
+        "--partitions",
+        type=int,
+        default=d.partitions,
+        help="partitions to create the topic with (more than consumers = load spreads)",
+    )
+    p.add_argument("--consumers", type=int, default=d.consumers, help="consumers at start")
+    p.add_argument(
+        "--session-timeout-ms",
+        type=int,
+        default=d.session_timeout_ms,
+        help="how long the broker waits before it drops a silent (crashed) consumer",
+    )
+    p.add_argument(
+        "--processing-ms",
+        type=int,
+        default=None,
+        help="simulated work per message (default: 0 headless, 300 with the window)",
+    )
+    p.add_argument(
+        "--max-retries",
+        type=int,
+        default=d.max_retries,
+        help="retries of a failing message before it goes to <topic>.DLT",
+    )
+    p.add_argument("--log-file", default=d.log_file, help="rotating log of sent/received messages")
+    p.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=d.log_format,
+        help="traffic log format (json = JSON lines)",
+    )
+    p.add_argument("--quiet", action="store_true", help="do not echo traffic lines to stderr")
+    p.add_argument("--api-host", default=d.api_host, help="REST API bind address")
+    p.add_argument("--api-port", type=int, default=d.api_port, help="REST API port (0 = any)")
+    p.add_argument("--headless", action="store_true", help="run without a window")
+    args = p.parse_args(argv)
+    for name in ("partitions", "session_timeout_ms"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.consumers < 0 or (args.processing_ms or 0) < 0 or args.max_retries < 0:
+        p.error("--consumers, --processing-ms and --max-retries cannot be negative")
+    return args
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    processing = (
+        args.processing_ms if args.processing_ms is not None else (0 if args.headless else 300)
+    )
+    return Settings(
+        bootstrap_servers=args.bootstrap_servers or None,
+        topic=args.topic,
+        group=args.group,
+        partitions=args.partitions,
+        consumers=args.consumers,
+        session_timeout_ms=args.session_timeout_ms,
+        processing_ms=processing,
+        max_retries=args.max_retries,
+        log_file=args.log_file or None,
+        log_format=args.log_format,
+        log_to_stderr=not args.quiet,
+        api_host=args.api_host,
+        api_port=args.api_port,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # the app reports outages itself
+    args = parse_args(argv)
+    if not args.headless:
+        from gui.app import display_problem
+
+        problem = display_problem()
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+    from api.server import ApiServer
+    from messaging.runtime import Runtime
+
+    settings = settings_from(args)
+    runtime = Runtime(settings)
+    stop = _install_signal_handlers()
+    try:
+        runtime.start()
+        api = ApiServer(runtime, settings.api_host, settings.api_port)
+    except (BrokerError, OSError) as exc:
+        runtime.stop()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    url = api.start()
+    where = "embedded tansu" if runtime.embedded else "external Kafka"
+    log.info(
+        "broker %s (%s), topic %s (%d partitions), group %s, API %s",
+        runtime.bootstrap_servers,
+        where,
+        settings.topic,
+        runtime.partitions,
+        settings.group,
+        url,
+    )
+    try:
+        if args.headless:
+            log.info("headless: Ctrl-C or SIGTERM to stop")
+            while not stop:  # a plain flag: an Event.set() in a signal handler can deadlock
+                time.sleep(0.2)
+            return 0
+        from gui.app import run_window
+
+        return run_window(runtime, url)
+    finally:
+        log.info("shutting down")
+        api.stop()
+        runtime.stop()
+
+
+def _install_signal_handlers() -> list[int]:
+    """SIGINT/SIGTERM end the app through the same clean shutdown as closing it.
+
+    Returns a list that becomes non-empty on the first signal; the handler only
+    appends to it (safe however often and whenever signals arrive) and asks a
+    running window to quit.
+    """
+    received: list[int] = []
+
+    def handle(signum: int, _frame: object) -> None:
+        received.append(signum)
+        app = sys.modules.get("PySide6.QtWidgets")
+        if app is not None and app.QApplication.instance() is not None:
+            app.QApplication.instance().quit()
+
+    signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+    return received
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Fixtures shared by every test: a real embedded broker per runtime, bounded waits."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from messaging.config import Settings
+from messaging.runtime import Runtime
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A short session keeps crash tests quick; it is what the app defaults to as well.
+SESSION_MS = 6000
+
+
+def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> float:
+    """Poll ``predicate`` until truthy; return the seconds it took, or fail saying ``what``."""
+    start = time.monotonic()
+    deadline = start + timeout
+    while True:
+        if predicate():
+            return time.monotonic() - start
+        if time.monotonic() >= deadline:
+            pytest.fail(f"timed out after {timeout:.1f}s waiting for {what}")
+        time.sleep(0.02)
+
+
+def settings_for(tmp_path, **overrides: object) -> Settings:
+    """Settings of an isolated run: embedded broker, log file under ``tmp_path``."""
+    base = {
+        "log_file": str(tmp_path / "messages.log"),
+        "log_to_stderr": False,
+        "session_timeout_ms": SESSION_MS,
+        "api_port": 0,
+    }
+    return Settings(**{**base, **overrides})
+
+
+@pytest.fixture
+def make_runtime(tmp_path) -> Iterator[Callable[..., Runtime]]:
+    """Start runtimes on fresh embedded brokers; all are stopped at teardown."""
+    started: list[Runtime] = []
+
+    def make(**overrides: object) -> Runtime:
+        runtime = Runtime(settings_for(tmp_path, **overrides))
+        started.append(runtime)
+        return runtime.start()
+
+    yield make
+    for runtime in started:
+        runtime.stop()
+
+
+def all_assigned(runtime: Runtime) -> bool:
+    """Every partition owned by a live consumer and no member still joining."""
+    fleet = runtime.fleet
+    return fleet is not None and len(fleet.owners()) == runtime.partitions and not any(
+        w.joining for w in fleet.live()
+    )

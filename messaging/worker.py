@@ -156,7 +156,8 @@ class ConsumerWorker(threading.Thread):
 
     @property
     def alive(self) -> bool:
-        return self._snapshot.state not in (STOPPED, CRASHED)
+        """Still a working member: not stopped, crashed, or on its way out."""
+        return not self._stopping.is_set() and self._snapshot.state not in (STOPPED, CRASHED)
 
     def _update(self, **changes: object) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +41,18 @@ def settings_for(tmp_path, **overrides: object) -> Settings:
     return Settings(**{**base, **overrides})
 
 
+@contextlib.contextmanager
+def running_api(runtime: Runtime) -> Iterator[str]:
+    """Serve the REST API for ``runtime`` on a free port; yields its base URL."""
+    from api.server import ApiServer
+
+    server = ApiServer(runtime, "127.0.0.1", 0)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def make_runtime(tmp_path) -> Iterator[Callable[..., Runtime]]:
     """Start runtimes on fresh embedded brokers; all are stopped at teardown."""
@@ -58,6 +71,8 @@ def make_runtime(tmp_path) -> Iterator[Callable[..., Runtime]]:
 def all_assigned(runtime: Runtime) -> bool:
     """Every partition owned by a live consumer and no member still joining."""
     fleet = runtime.fleet
-    return fleet is not None and len(fleet.owners()) == runtime.partitions and not any(
-        w.joining for w in fleet.live()
+    return (
+        fleet is not None
+        and len(fleet.owners()) == runtime.partitions
+        and not any(w.joining for w in fleet.live())
     )

@@ -1,0 +1,235 @@
+"""The REST API over real HTTP against a real broker: the contract and every bad input."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from messaging.runtime import Runtime
+from tests.conftest import all_assigned, running_api, settings_for, wait_for
+
+JSON = "application/json"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    """One runtime + API for the tests that leave the fleet as they found it."""
+    runtime = Runtime(settings_for(tmp_path_factory.mktemp("api"), consumers=2)).start()
+    try:
+        with running_api(runtime) as url:
+            wait_for(lambda: all_assigned(runtime), 20, "assignment")
+            yield runtime, url
+    finally:
+        runtime.stop()
+
+
+@pytest.fixture
+def own_api(make_runtime):
+    """A runtime of its own, for tests that stop consumers or the broker."""
+    runtime = make_runtime(consumers=2)
+    with running_api(runtime) as url:
+        wait_for(lambda: all_assigned(runtime), 20, "assignment")
+        yield runtime, url
+
+
+def call(
+    url: str,
+    method: str = "GET",
+    body: Any = None,
+    raw: bytes | None = None,
+    content_type: str | None = JSON,
+) -> tuple[int, Any]:
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(url, data=data, method=method)
+    if content_type and data is not None:
+        req.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_enviar_answers_like_the_spec_once_the_broker_acked(api):
+    runtime, url = api
+    status, body = call(f"{url}/enviar", "POST", {"id": 1, "contenido": "Hola desde Kafka"})
+
+    assert status == 200
+    assert body["mensaje"] == "Mensaje enviado"
+    assert body["data"] == {"id": 1, "contenido": "Hola desde Kafka"}
+    assert body["topic"] == "mi-topico"
+    assert 0 <= body["partition"] < 6 and body["offset"] >= 0
+    wait_for(
+        lambda: call(f"{url}/api/messages/{body['message_id']}")[1]["status"] == "processed",
+        10,
+        "the message processed",
+    )
+    _, msg = call(f"{url}/api/messages/{body['message_id']}")
+    assert msg["partition"] == body["partition"] and msg["offset"] == body["offset"]
+    assert len(msg["deliveries"]) == 1
+    assert msg["deliveries"][0]["consumer"] in {"C1", "C2"}
+    assert msg["deliveries"][0]["redelivered"] is False
+
+
+def test_key_sends_equal_keys_to_one_partition(api):
+    _, url = api
+    parts = {
+        call(f"{url}/enviar?key=cliente-42", "POST", {"id": i})[1]["partition"] for i in range(5)
+    }
+    assert len(parts) == 1
+
+
+def test_batch_then_list_and_stats(api):
+    _, url = api
+    _, before = call(f"{url}/api/stats")
+    items = [{"value": {"id": i}, "key": f"k{i}"} for i in range(20)]
+    status, body = call(f"{url}/api/messages", "POST", {"messages": items})
+    assert status == 200 and body["count"] == 20
+    ids = [m["message_id"] for m in body["messages"]]
+    assert len(set(ids)) == 20 and all("partition" in m and "offset" in m for m in body["messages"])
+
+    wait_for(
+        lambda: (st := call(f"{url}/api/stats")[1])["processed"] == st["sent"],
+        10,
+        "everything sent so far processed",
+    )
+    _, stats = call(f"{url}/api/stats")
+    assert stats["sent"] == before["sent"] + 20
+    assert stats["duplicates"] == 0 and stats["dead_lettered"] == 0
+    assert set(stats["lag"]) == {str(p) for p in range(6)}
+    assert sum(c["processed"] for c in stats["consumers"].values()) == stats["processed"]
+    _, listing = call(f"{url}/api/messages?limit=5")
+    assert [m["message_id"] for m in listing["messages"]] == ids[::-1][:5]
+
+
+def test_consumers_add_patch_stop_crash(own_api):
+    runtime, url = own_api
+    status, added = call(f"{url}/api/consumers", "POST")
+    assert status == 201 and added["name"] == "C3" and added["state"] == "starting"
+
+    status, patched = call(
+        f"{url}/api/consumers/3", "PATCH", {"processing_ms": 50, "failure_rate": 0.5}
+    )
+    assert status == 200 and patched["processing_ms"] == 50 and patched["failure_rate"] == 0.5
+
+    status, stopped = call(f"{url}/api/consumers/2?mode=stop", "DELETE")
+    assert status == 200 and stopped["state"] == "stopped"
+    status, crashed = call(f"{url}/api/consumers/1?mode=crash", "DELETE")
+    assert status == 200 and crashed["state"] == "crashed"
+
+    _, listing = call(f"{url}/api/consumers")
+    states = {c["name"]: c["state"] for c in listing["consumers"]}
+    assert states["C1"] == "crashed" and states["C2"] == "stopped"
+    assert states["C3"] in {"starting", "active", "idle"}
+
+
+def test_health_and_openapi(api):
+    runtime, url = api
+    status, health = call(f"{url}/health")
+    assert status == 200 and health["broker"] == runtime.bootstrap_servers
+    assert health["group_state"] in {"Stable", "Rebalancing"}
+    _, doc = call(f"{url}/openapi.json")
+    for path in (
+        "/enviar",
+        "/api/messages",
+        "/api/messages/{message_id}",
+        "/api/consumers",
+        "/api/consumers/{id}",
+        "/api/stats",
+        "/health",
+    ):
+        assert path in doc["paths"]
+
+
+BAD_INPUTS = [
+    ("invalid JSON", "POST", "/enviar", b'{"id": 1,', JSON, 400, "invalid JSON"),
+    ("empty body", "POST", "/enviar", b"", JSON, 400, "empty body"),
+    ("wrong content type", "POST", "/enviar", b'{"id": 1}', "text/plain", 415, "Content-Type"),
+    ("array body", "POST", "/enviar", b"[1, 2]", JSON, 400, "JSON object"),
+    ("string body", "POST", "/enviar", b'"hola"', JSON, 400, "JSON object"),
+    (
+        "too large",
+        "POST",
+        "/enviar",
+        b'{"x": "' + b"a" * (1024 * 1024 + 10) + b'"}',
+        JSON,
+        413,
+        "too large",
+    ),
+    ("batch without messages", "POST", "/api/messages", b'{"value": 1}', JSON, 400, "messages"),
+    (
+        "batch item without value",
+        "POST",
+        "/api/messages",
+        b'{"messages": [{"key": "a"}]}',
+        JSON,
+        400,
+        "value",
+    ),
+    (
+        "batch key not a string",
+        "POST",
+        "/api/messages",
+        b'{"messages": [{"value": 1, "key": 5}]}',
+        JSON,
+        400,
+        "key must be a string",
+    ),
+    ("unknown message", "GET", "/api/messages/nope", None, None, 404, "no message"),
+    ("bad limit", "GET", "/api/messages?limit=abc", None, None, 400, "limit"),
+    ("unknown consumer", "DELETE", "/api/consumers/99?mode=stop", None, None, 404, "99"),
+    ("bad mode", "DELETE", "/api/consumers/1?mode=explode", None, None, 400, "mode"),
+    (
+        "bad processing_ms",
+        "PATCH",
+        "/api/consumers/1",
+        b'{"processing_ms": -5}',
+        JSON,
+        400,
+        "processing_ms",
+    ),
+    (
+        "bad failure_rate",
+        "PATCH",
+        "/api/consumers/1",
+        b'{"failure_rate": "x"}',
+        JSON,
+        400,
+        "failure_rate",
+    ),
+    ("unknown field", "PATCH", "/api/consumers/1", b'{"speed": 1}', JSON, 400, "speed"),
+    ("wrong method", "GET", "/enviar", None, None, 405, "Method Not Allowed"),
+    ("unknown route", "GET", "/nothing-here", None, None, 404, "Not Found"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "method", "path", "raw", "ctype", "status", "says"),
+    BAD_INPUTS,
+    ids=[b[0] for b in BAD_INPUTS],
+)
+def test_bad_input_gets_a_clear_4xx(api, case, method, path, raw, ctype, status, says):
+    runtime, url = api
+    before = runtime.ledger.totals()["sent"]
+    got, body = call(url + path, method, raw=raw, content_type=ctype)
+    assert got == status, body
+    assert says in body["error"]
+    assert runtime.ledger.totals()["sent"] == before
+
+
+def test_broker_down_gives_503_within_5s_and_no_2xx(own_api):
+    runtime, url = own_api
+    runtime.broker.stop()
+
+    started = time.monotonic()
+    status, body = call(f"{url}/enviar", "POST", {"id": 1})
+    took = time.monotonic() - started
+
+    assert status == 503 and "broker unavailable" in body["error"]
+    assert took < 5.0
+    assert call(f"{url}/health")[0] == 503

@@ -1,0 +1,59 @@
+"""Pure unit tests of the ledger's bookkeeping (no broker needed for pure logic)."""
+
+from __future__ import annotations
+
+from messaging.events import FAILED, PROCESSED, PROCESSING, Delivery, SentMessage
+from messaging.ledger import Ledger
+
+
+def delivery(
+    mid: str,
+    consumer: str,
+    status: str,
+    *,
+    attempt: int = 1,
+    redelivered: bool = False,
+    offset: int = 0,
+) -> Delivery:
+    return Delivery(mid, int(consumer[1:]), consumer, None, 0, offset, attempt, redelivered, status)
+
+
+def test_redelivered_and_duplicate_counts():
+    ledger = Ledger()
+    ledger.record_sent(SentMessage("a", None, {}, "t", 0, 0))
+    ledger.record_delivery(delivery("a", "C1", PROCESSING))
+    assert ledger.is_redelivery("a", 0, 0)
+    ledger.record_delivery(delivery("a", "C1", PROCESSED))
+    ledger.record_delivery(delivery("a", "C2", PROCESSED, redelivered=True))
+
+    totals = ledger.totals()
+    assert totals["processed"] == 2 and totals["duplicates"] == 1 and totals["redelivered"] == 1
+    assert ledger.per_consumer() == {"C1": 1, "C2": 1}
+    assert [d.status for d in ledger.get("a").deliveries] == [PROCESSED, PROCESSED]
+
+
+def test_retries_count_as_failed_attempts_not_redeliveries():
+    ledger = Ledger()
+    ledger.record_delivery(delivery("a", "C1", FAILED, attempt=1))
+    ledger.record_delivery(delivery("a", "C1", PROCESSED, attempt=2))
+    totals = ledger.totals()
+    assert totals["failed_attempts"] == 1 and totals["redelivered"] == 0
+    assert ledger.get("a").status == PROCESSED
+
+
+def test_capacity_keeps_newest_but_totals_stay_exact():
+    ledger = Ledger(capacity=10)
+    for i in range(25):
+        ledger.record_sent(SentMessage(f"m{i}", None, {}, "t", 0, i))
+    assert ledger.get("m0") is None and ledger.get("m24") is not None
+    assert [r.message_id for r in ledger.newest(3)] == ["m24", "m23", "m22"]
+    assert len(ledger.newest(100)) == 10
+    assert ledger.totals()["sent"] == 25
+
+
+def test_consumer_seen_before_producer_ack_is_one_message():
+    ledger = Ledger()
+    ledger.record_delivery(delivery("x", "C1", PROCESSED, offset=5))
+    ledger.record_sent(SentMessage("x", "k", {"id": 1}, "t", 0, 5))
+    record = ledger.get("x")
+    assert record.key == "k" and record.status == PROCESSED and len(ledger.newest()) == 1

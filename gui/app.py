@@ -1,0 +1,168 @@
+"""Entry points for ``main.py``: check that a window can open, then run it.
+
+``display_problem()`` runs before any QApplication exists: Qt aborts the process
+when it cannot load its platform plugin, which would also skip the code that stops
+the embedded broker. ``run_window()`` runs the window on one qasync loop until it is
+closed; the runtime (broker, consumers, API) is the caller's to stop afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from ctypes.util import find_library
+from pathlib import Path
+
+APT_LINE = (
+    "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
+    "libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 "
+    "libxcb-randr0"
+)
+NO_DISPLAY = "no display: use --headless, or QT_QPA_PLATFORM=offscreen"
+THEME = Path(__file__).resolve().parent.parent / "resources" / "theme.qss"
+# What the xcb plugin loads, by the names ctypes.util.find_library knows them by.
+XCB_LIBS = (
+    "xcb-cursor",
+    "xcb-icccm",
+    "xcb-image",
+    "xcb-keysyms",
+    "xcb-render-util",
+    "xcb-xkb",
+    "xkbcommon-x11",
+    "xcb-shape",
+    "xcb-randr",
+)
+
+
+def display_problem() -> str | None:
+    """A one-line hint when Qt could not open a window here, else None.
+
+    Call before creating a QApplication. Linux only: no DISPLAY / WAYLAND_DISPLAY,
+    or the xcb plugin's system libraries are missing (named, with the apt-get line).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if platform in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return None
+    has_x, has_wayland = bool(os.environ.get("DISPLAY")), bool(os.environ.get("WAYLAND_DISPLAY"))
+    if not (has_x or has_wayland):
+        return NO_DISPLAY
+    if platform.startswith("wayland") or not has_x:
+        return None  # the xcb plugin is not the one Qt will load
+    missing = missing_xcb_libraries()
+    if missing:
+        return (
+            f"Qt's xcb platform plugin cannot load: missing {', '.join(missing)}. "
+            f"Install them with: {APT_LINE}"
+        )
+    return None
+
+
+def missing_xcb_libraries() -> list[str]:
+    """System libraries the xcb plugin needs and the loader cannot find."""
+    plugin = _xcb_plugin()
+    ldd = shutil.which("ldd")
+    if plugin is not None and ldd:
+        try:
+            out = subprocess.run(
+                [ldd, str(plugin)], capture_output=True, text=True, timeout=10, check=False
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        if out:
+            return re.findall(r"^\s*(\S+)\s+=>\s+not found", out, flags=re.MULTILINE)
+    return [f"lib{name}" for name in XCB_LIBS if find_library(name) is None]
+
+
+def _xcb_plugin() -> Path | None:
+    try:
+        import PySide6
+    except ImportError:
+        return None
+    path = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    return path if path.exists() else None
+
+
+def apply_theme(app: object) -> None:
+    """Fusion style plus the dark QSS, so the window looks the same on every desktop."""
+    from PySide6.QtGui import QFont
+
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSize(10)
+    app.setFont(font)
+    with contextlib.suppress(OSError):
+        app.setStyleSheet(THEME.read_text(encoding="utf-8"))
+
+
+def run_window(runtime: object, api_url: str | None = None) -> int:
+    """Show the window for ``runtime`` until it is closed; returns an exit code.
+
+    Must run on the main thread. Stops the window's timers and send threads before
+    returning; does not stop ``runtime`` (the caller does, with the API).
+    """
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "p2p-demo"])
+    app.setApplicationName("Kafka point-to-point demo")
+    apply_theme(app)
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # the window's own future ends the loop
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(runtime, api_url)
+    done: asyncio.Future[int] = loop.create_future()
+    window.closed.connect(lambda: done.done() or done.set_result(0))
+    restore = _close_on_sigint(window)
+    window.show()
+    try:
+        with loop:
+            code = loop.run_until_complete(done)
+            _cancel_pending(loop)
+        return code
+    finally:
+        restore()
+        window.shutdown(wait=True)
+        window.deleteLater()
+        asyncio.set_event_loop(None)
+        app.setQuitOnLastWindowClosed(quit_on_close)
+
+
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel coroutines still running (a burst) and let them finish their cleanup."""
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+
+def _close_on_sigint(window: object) -> Callable[[], None]:
+    """Ctrl-C closes the window (Qt would otherwise swallow it); returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    from PySide6.QtCore import QTimer
+
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    wake = QTimer()  # lets the interpreter run the handler while Qt waits
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+
+    def restore() -> None:
+        wake.stop()
+        signal.signal(signal.SIGINT, previous)
+
+    return restore

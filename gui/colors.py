@@ -1,0 +1,76 @@
+"""One palette for the whole window, so a consumer has the same colour everywhere.
+
+A person follows a consumer by colour across the cards, the message list, the
+partition map and the timeline; that only works if every widget asks here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+# Ten colours that stay distinct from each other on the dark background.
+CONSUMER_PALETTE: tuple[str, ...] = (
+    "#5B9BF8",  # blue
+    "#F5A623",  # orange
+    "#4CD08A",  # green
+    "#EF5D7F",  # rose
+    "#A884F3",  # violet
+    "#2EC7C9",  # teal
+    "#F2D94E",  # yellow
+    "#FF8A5B",  # coral
+    "#9CCC65",  # lime
+    "#D689C8",  # orchid
+)
+
+BACKGROUND = QColor("#1B1E25")
+PANEL = QColor("#242833")
+PANEL_LIGHT = QColor("#2E3340")
+GRID_LINE = QColor("#3A4050")
+TEXT = QColor("#E6E8EE")
+TEXT_DIM = QColor("#8C93A5")
+UNOWNED = QColor("#3A3F4C")
+REBALANCE_BAND = QColor(245, 166, 35, 40)
+
+STATE_COLORS: dict[str, str] = {
+    "starting": "#8C93A5",
+    "active": "#4CD08A",
+    "idle": "#F2D94E",
+    "stopped": "#8C93A5",
+    "crashed": "#EF5D7F",
+}
+
+STATUS_COLORS: dict[str, str] = {
+    "sent": "#8C93A5",
+    "processing": "#5B9BF8",
+    "processed": "#4CD08A",
+    "failed": "#F5A623",
+    "dead_lettered": "#EF5D7F",
+}
+
+GROUP_STATE_COLORS: dict[str, str] = {
+    "Stable": "#4CD08A",
+    "Rebalancing": "#F5A623",
+    "Empty": "#8C93A5",
+}
+
+
+def consumer_hex(consumer_id: int) -> str:
+    """The fixed colour of consumer ``consumer_id`` (ids start at 1) as ``#RRGGBB``."""
+    return CONSUMER_PALETTE[(max(consumer_id, 1) - 1) % len(CONSUMER_PALETTE)]
+
+
+def consumer_color(consumer_id: int) -> QColor:
+    """The fixed colour of consumer ``consumer_id`` as a QColor."""
+    return QColor(consumer_hex(consumer_id))
+
+
+def consumer_id_of(name: str) -> int:
+    """``"C3"`` -> 3: the core names consumers ``C<id>``; 0 when it is not such a name."""
+    digits = name[1:] if name[:1] == "C" else ""
+    return int(digits) if digits.isdigit() else 0
+
+
+def ink_on(background: QColor) -> QColor:
+    """Dark or light text, whichever reads better on ``background``."""
+    r, g, b = background.red(), background.green(), background.blue()
+    return QColor("#15171C") if (0.299 * r + 0.587 * g + 0.114 * b) > 140 else TEXT

@@ -1,0 +1,231 @@
+"""One consumer as a card: who it is, what it owns, what it is doing, and its controls."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import deque
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import colors
+from messaging.events import CRASHED, IDLE, PROCESSING, STOPPED, ConsumerSnapshot, Delivery
+
+RECENT = 5  # processed messages a card lists
+
+
+class ConsumerCard(QFrame):
+    """GUI thread only; fed snapshots and deliveries by the grid, ticked for clocks."""
+
+    stop_requested = Signal(int)
+    crash_requested = Signal(int)
+    delay_changed = Signal(int, int)  # consumer id, processing ms
+    dismiss_requested = Signal(int)
+
+    def __init__(self, snapshot: ConsumerSnapshot, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.consumer_id, self.name = snapshot.id, snapshot.name
+        self.color = colors.consumer_color(snapshot.id)
+        self.snapshot = snapshot
+        self.processed = 0
+        self._recent: deque[Delivery] = deque(maxlen=RECENT)
+        self._rates: deque[tuple[float, int]] = deque(maxlen=40)
+        self._started: tuple[str, float] | None = None  # in-flight message id, start time
+        self.idle_reason = ""
+        self.setObjectName("card")
+        self.setStyleSheet(
+            f"QFrame#card {{ border-top: 4px solid {colors.consumer_hex(snapshot.id)}; }}"
+        )
+        self.setMinimumWidth(250)
+        self._build()
+        self.apply_snapshot(snapshot)
+
+    # ----- layout -------------------------------------------------------------------
+    def _build(self) -> None:
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 8, 10, 8)
+        box.setSpacing(4)
+        box.addLayout(self._header())
+        self.countdown = _label("countdown")
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(4)
+        self.stats = _label("stats")
+        self.working = _label("working")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
+        self.progress.setStyleSheet(
+            f"QProgressBar::chunk {{ background: {colors.consumer_hex(self.consumer_id)}; }}"
+        )
+        self.recent = _label("recent")
+        self.recent.setTextFormat(Qt.TextFormat.RichText)
+        self.idle = _label("idleReason")
+        self.idle.setWordWrap(True)
+        for widget in (self.countdown, self.stats, self.working, self.progress):
+            box.addWidget(widget)
+        box.insertLayout(2, self.chips)
+        box.addWidget(self.recent)
+        box.addWidget(self.idle)
+        box.addStretch(1)
+        box.addLayout(self._controls())
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        swatch = QLabel()
+        swatch.setFixedSize(14, 14)
+        swatch.setStyleSheet(
+            f"background: {colors.consumer_hex(self.consumer_id)}; border-radius: 7px;"
+        )
+        self.title = QLabel(self.name)
+        self.title.setObjectName("cardTitle")
+        self.state = QLabel()
+        self.state.setObjectName("stateBadge")
+        self.dismiss = QPushButton("✕")
+        self.dismiss.setObjectName("dismiss")
+        self.dismiss.setToolTip("Remove this card")
+        self.dismiss.setFixedWidth(26)
+        self.dismiss.clicked.connect(lambda: self.dismiss_requested.emit(self.consumer_id))
+        for widget in (swatch, self.title, self.state):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.dismiss)
+        return row
+
+    def _controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Graceful: finish, commit, leave the group")
+        self.stop_button.clicked.connect(lambda: self.stop_requested.emit(self.consumer_id))
+        self.crash_button = QPushButton("Crash")
+        self.crash_button.setObjectName("danger")
+        self.crash_button.setToolTip("Vanish: no commit, no LeaveGroup; the broker waits")
+        self.crash_button.clicked.connect(lambda: self.crash_requested.emit(self.consumer_id))
+        self.delay = QSpinBox()
+        self.delay.setRange(0, 10_000)
+        self.delay.setSingleStep(50)
+        self.delay.setSuffix(" ms")
+        self.delay.setToolTip("Simulated processing time per message")
+        self.delay.setKeyboardTracking(False)
+        self.delay.valueChanged.connect(lambda ms: self.delay_changed.emit(self.consumer_id, ms))
+        for widget in (self.stop_button, self.crash_button, QLabel("delay"), self.delay):
+            row.addWidget(widget)
+        return row
+
+    # ----- data ---------------------------------------------------------------------
+    def apply_snapshot(self, snap: ConsumerSnapshot) -> None:
+        """Show the consumer's newest state; cheap when nothing visible changed."""
+        old, self.snapshot = self.snapshot, snap
+        self.processed = snap.processed
+        self.state.setText(snap.state)
+        self.state.setStyleSheet(f"background: {colors.STATE_COLORS.get(snap.state, '#888')};")
+        dead = snap.state in (STOPPED, CRASHED)
+        self.stop_button.setEnabled(not dead)
+        self.crash_button.setEnabled(not dead)
+        self.delay.setEnabled(not dead)
+        self.dismiss.setVisible(dead)
+        if not self.delay.hasFocus() and self.delay.value() != snap.processing_ms:
+            self.delay.blockSignals(True)
+            self.delay.setValue(snap.processing_ms)
+            self.delay.blockSignals(False)
+        if old.partitions != snap.partitions or not self.chips.count():
+            self._set_chips(snap.partitions)
+        self.idle.setVisible(snap.state == IDLE)
+        if not snap.in_flight:
+            self._started = None
+
+    def _set_chips(self, partitions: tuple[int, ...]) -> None:
+        while self.chips.count():
+            item = self.chips.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        hex_color = colors.consumer_hex(self.consumer_id)
+        ink = colors.ink_on(self.color).name()
+        for p in partitions:
+            chip = QLabel(f"P{p}")
+            chip.setObjectName("chip")
+            chip.setStyleSheet(f"background: {hex_color}; color: {ink};")
+            self.chips.addWidget(chip)
+        if not partitions:
+            self.chips.addWidget(_label("noChips", "no partitions"))
+        self.chips.addStretch(1)
+
+    def add_deliveries(self, deliveries: list[Delivery]) -> None:
+        """This consumer's deliveries of one batch, oldest first."""
+        for d in deliveries:
+            if d.status == PROCESSING:
+                self._started = (d.message_id, d.at)
+            else:
+                self._recent.append(d)
+        self.recent.setText(_recent_html(self._recent))
+
+    def set_idle_reason(self, reason: str) -> None:
+        if reason != self.idle_reason:
+            self.idle_reason = reason
+            self.idle.setText(reason)
+
+    def tick(self, now: float | None = None) -> None:
+        """Clocks: rate, crash countdown, progress of the message in flight."""
+        now = time.time() if now is None else now
+        snap = self.snapshot
+        self._rates.append((now, snap.processed))
+        while len(self._rates) > 2 and now - self._rates[0][0] > 5:
+            self._rates.popleft()
+        t0, n0 = self._rates[0]
+        rate = (snap.processed - n0) / (now - t0) if now - t0 > 0.2 else 0.0
+        self.stats.setText(f"processed <b>{snap.processed:,}</b> · {rate:,.1f} msg/s")
+        self.countdown.setText(_countdown(snap, now))
+        self.countdown.setVisible(snap.state == CRASHED)
+        self._show_work(snap, now)
+
+    def _show_work(self, snap: ConsumerSnapshot, now: float) -> None:
+        busy = bool(snap.in_flight) and snap.state not in (STOPPED, CRASHED)
+        self.working.setVisible(busy)
+        self.progress.setVisible(busy and snap.processing_ms > 0)
+        if not busy:
+            return
+        self.working.setText(f"⏳ working on <b>{html.escape(str(snap.in_flight))}</b>")
+        if self._started and self._started[0] == snap.in_flight and snap.processing_ms > 0:
+            done = (now - self._started[1]) * 1000 / snap.processing_ms
+            self.progress.setValue(int(min(max(done, 0.0), 1.0) * 1000))
+
+
+def _label(name: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    return label
+
+
+def _countdown(snap: ConsumerSnapshot, now: float) -> str:
+    if snap.state != CRASHED or snap.crashed_at is None:
+        return ""
+    left = snap.session_timeout_ms / 1000 - (now - snap.crashed_at)
+    if left > 0:
+        return f"broker notices in {left:4.1f} s (session timeout)"
+    return f"session expired {-left:,.0f} s ago — partitions handed over"
+
+
+def _recent_html(recent: deque[Delivery]) -> str:
+    lines = []
+    for d in reversed(recent):
+        marks = ""
+        if d.redelivered:
+            marks += " <span style='color:#F5A623'>↻ redelivered</span>"
+        if d.attempt > 1:
+            marks += f" <span style='color:#F5A623'>try {d.attempt}</span>"
+        if d.status != "processed":
+            color = colors.STATUS_COLORS.get(d.status, "#E6E8EE")
+            marks += f" <span style='color:{color}'>{d.status.replace('_', ' ')}</span>"
+        key = f" k={html.escape(d.key)}" if d.key else ""
+        lines.append(f"{html.escape(d.message_id)}{key} · p{d.partition}@{d.offset}{marks}")
+    return "<br>".join(lines) or "<span style='color:#8C93A5'>nothing processed yet</span>"

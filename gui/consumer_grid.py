@@ -1,0 +1,119 @@
+"""The consumer group as a grid of cards that grows and shrinks with the fleet."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.consumer_card import ConsumerCard
+from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, Delivery
+
+
+class ConsumerGrid(QWidget):
+    """Owns the cards; forwards their buttons as signals the window wires to the fleet."""
+
+    add_requested = Signal()
+    stop_requested = Signal(int)
+    crash_requested = Signal(int)
+    delay_changed = Signal(int, int)
+
+    def __init__(self, columns: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.cards: dict[int, ConsumerCard] = {}
+        self._dismissed: set[int] = set()
+        self.add_button = QPushButton("＋ Add consumer")
+        self.add_button.setObjectName("primary")
+        self.add_button.clicked.connect(self.add_requested.emit)
+        self.summary = QLabel()
+        self.summary.setObjectName("dim")
+        header = QHBoxLayout()
+        title = QLabel("Consumer group")
+        title.setObjectName("sectionTitle")
+        header.addWidget(title)
+        header.addWidget(self.summary)
+        header.addStretch(1)
+        header.addWidget(self.add_button)
+        self._grid_host = QWidget()
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(10)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._grid_host)
+        scroll.setObjectName("gridScroll")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(scroll, 1)
+
+    def apply(self, snapshots: dict[int, ConsumerSnapshot], deliveries: list[Delivery]) -> None:
+        """One batch: new cards for new consumers, newest state, processed messages."""
+        added = False
+        for cid, snap in sorted(snapshots.items()):
+            card = self.cards.get(cid)
+            if card is None and cid not in self._dismissed:
+                card = self._add_card(snap)
+                added = True
+            elif card is not None:
+                card.apply_snapshot(snap)
+        per_consumer: dict[int, list[Delivery]] = defaultdict(list)
+        for d in deliveries:
+            per_consumer[d.consumer_id].append(d)
+        for cid, items in per_consumer.items():
+            if cid in self.cards:
+                self.cards[cid].add_deliveries(items)
+        if added:
+            self._relayout()
+
+    def _add_card(self, snap: ConsumerSnapshot) -> ConsumerCard:
+        card = ConsumerCard(snap, self._grid_host)
+        card.stop_requested.connect(self.stop_requested.emit)
+        card.crash_requested.connect(self.crash_requested.emit)
+        card.delay_changed.connect(self.delay_changed.emit)
+        card.dismiss_requested.connect(self.dismiss)
+        self.cards[snap.id] = card
+        return card
+
+    def dismiss(self, cid: int) -> None:
+        """Drop a stopped or crashed consumer's card; the grid closes the gap."""
+        card = self.cards.get(cid)
+        if card is None or card.snapshot.state not in (STOPPED, CRASHED):
+            return
+        self._dismissed.add(cid)
+        del self.cards[cid]
+        self._grid.removeWidget(card)
+        card.deleteLater()
+        self._relayout()
+
+    def _relayout(self) -> None:
+        for card in self.cards.values():
+            self._grid.removeWidget(card)
+        for i, cid in enumerate(sorted(self.cards)):
+            self._grid.addWidget(self.cards[cid], i // self.columns, i % self.columns)
+        rows = (len(self.cards) + self.columns - 1) // self.columns
+        for r in range(self._grid.rowCount()):
+            self._grid.setRowStretch(r, 0)
+        self._grid.setRowStretch(rows, 1)
+
+    def tick(self, idle_reason: str | None) -> None:
+        """Clocks of every card; idle cards learn why they are idle."""
+        live = sum(1 for c in self.cards.values() if c.snapshot.state not in (STOPPED, CRASHED))
+        self.summary.setText(f"{live} live · {len(self.cards)} shown")
+        for card in self.cards.values():
+            card.set_idle_reason(idle_reason or "idle: no partition is left for it")
+            card.tick()
+
+    def processed_total(self) -> int:
+        """Sum of the processed counts the cards show."""
+        return sum(card.processed for card in self.cards.values())

@@ -1,0 +1,55 @@
+"""The one-line story of a message: where it went and what happened on the way.
+
+"sent → p2@41 → C2 crashed before commit → redelivered to C3 → processed" is the
+point-to-point channel in one sentence, so it is built from the ledger's record
+(the source of truth) plus what the window saw first (the ledger folds an in-flight
+attempt that a crash interrupted into the next one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from messaging.events import DEAD_LETTERED, FAILED, PROCESSED, PROCESSING, Delivery
+from messaging.ledger import MessageRecord
+
+_FATE = {"crashed": "crashed", "stopped": "stopped"}
+
+
+def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, str] = ()) -> str:
+    """Steps joined by arrows; ``states`` maps consumer name -> its current state."""
+    states = dict(states)
+    steps = ["sent", f"p{record.partition}@{record.offset}"]
+    previous = ""
+    deliveries = list(record.deliveries)
+    folded = deliveries and deliveries[0].redelivered
+    if folded and first_consumer not in ("", deliveries[0].consumer):
+        previous = first_consumer  # its attempt was folded away by the redelivery
+    for d in deliveries:
+        if d.redelivered and d.attempt == 1 and d.consumer != previous:
+            steps.append(_lost_by(previous, states))
+            steps.append(f"redelivered to {d.consumer}")
+        elif not previous or d.consumer != previous:
+            steps.append(d.consumer)
+        steps.append(_outcome(d))
+        previous = d.consumer
+    return " → ".join(steps)
+
+
+def _lost_by(previous: str, states: dict[str, str]) -> str:
+    if not previous:
+        return "an earlier consumer did not commit"
+    fate = _FATE.get(states.get(previous, ""), "lost its partition")
+    return f"{previous} {fate} before commit"
+
+
+def _outcome(d: Delivery) -> str:
+    if d.status == PROCESSING:
+        return f"processing (attempt {d.attempt})" if d.attempt > 1 else "processing"
+    if d.status == PROCESSED:
+        return "processed" if d.attempt == 1 else f"processed on attempt {d.attempt}"
+    if d.status == FAILED:
+        return f"failed ({d.error or 'error'})"
+    if d.status == DEAD_LETTERED:
+        return "dead-lettered"
+    return d.status

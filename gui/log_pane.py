@@ -1,0 +1,49 @@
+"""Sent / received lines, newest at the bottom, capped so a burst cannot eat memory."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from messaging.events import PROCESSING, Delivery, SentMessage
+
+MAX_LINES = 2000
+
+
+class LogPane(QPlainTextEdit):
+    """GUI thread only; one ``appendPlainText`` per batch, however large the batch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logPane")
+        self.setReadOnly(True)
+        self.setMaximumBlockCount(MAX_LINES)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setFont(QFont("monospace", 9))
+        self.lines_seen = 0
+
+    def apply(self, sent: list[SentMessage], deliveries: list[Delivery]) -> None:
+        """Log one batch; beyond MAX_LINES only the newest are kept (and counted)."""
+        events = sorted([*sent, *deliveries], key=lambda e: e.at)
+        self.lines_seen += len(events)
+        skipped = max(len(events) - MAX_LINES, 0)
+        lines = [f"… {skipped:,} lines skipped in this burst"] if skipped else []
+        lines += [_line(e) for e in events[skipped:]]
+        if lines:
+            self.appendPlainText("\n".join(lines))
+
+
+def _line(event: SentMessage | Delivery) -> str:
+    millis = int(event.at * 1000) % 1000
+    stamp = f"{time.strftime('%H:%M:%S', time.localtime(event.at))}.{millis:03d}"
+    where = f"p{event.partition}@{event.offset}"
+    key = f" key={event.key}" if event.key else ""
+    if isinstance(event, SentMessage):
+        return f"{stamp}  sent      {event.message_id:<12} {event.topic} {where}{key}"
+    verb = "received" if event.status == PROCESSING else event.status
+    extra = f" attempt {event.attempt}" if event.attempt > 1 else ""
+    extra += " redelivered" if event.redelivered else ""
+    extra += f" ({event.error})" if event.error else ""
+    return f"{stamp}  {verb:<9} {event.message_id:<12} {where} {event.consumer}{key}{extra}"

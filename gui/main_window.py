@@ -1,0 +1,158 @@
+"""The window: every widget wired to one runtime, fed by one bridge and one clock.
+
+Two paths reach the widgets, both on the GUI thread: event batches from the bridge
+(deliveries, sends, group changes, snapshots) and a 4 Hz clock that reads the core's
+cheap read models (owners, lag, totals) and moves countdowns and the timeline on.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from gui.bridge import Batch, EventBridge
+from gui.colors import consumer_id_of
+from gui.consumer_grid import ConsumerGrid
+from gui.log_pane import LogPane
+from gui.message_model import MessageModel
+from gui.message_view import MessageView
+from gui.partition_map import PartitionMap
+from gui.send_panel import SendPanel
+from gui.status_bar import StatusBar
+from gui.timeline import Lane, Segment, Timeline
+from messaging.runtime import Runtime
+from messaging.topics import idle_warning
+
+TICK_MS = 250
+
+
+class MainWindow(QMainWindow):
+    """Shows and drives ``runtime``; closing it stops the window's own parts only."""
+
+    closed = Signal()
+
+    def __init__(self, runtime: Runtime, api_url: str | None = None) -> None:
+        super().__init__()
+        self.runtime = runtime
+        s = runtime.settings
+        self.setWindowTitle(f"Kafka point-to-point — {s.topic} / {s.group}")
+        self.resize(1400, 900)
+        self.model = MessageModel(capacity=s.ledger_size, parent=self)
+        self.send_panel = SendPanel(runtime.sender)
+        self.grid = ConsumerGrid(columns=3)
+        self.partition_map = PartitionMap(runtime.partitions)
+        self.timeline = Timeline()
+        self.messages = MessageView(self.model, runtime.ledger, self._consumer_states)
+        self.log_pane = LogPane()
+        self.status = StatusBar(
+            runtime.bootstrap_servers, runtime.embedded, api_url, s.topic, s.group
+        )
+        self.setStatusBar(self.status)
+        self.setCentralWidget(self._layout())
+        self._wire()
+        self.bridge = EventBridge(parent=self)
+        self.bridge.batch.connect(self.on_batch)
+        self.bridge.attach(runtime.hub.subscribe)
+        self._seed()
+        self.clock = QTimer(self)
+        self.clock.setInterval(TICK_MS)
+        self.clock.timeout.connect(self.tick)
+        self.clock.start()
+        self._shut = False
+        if runtime.warnings:
+            self.status.showMessage(runtime.warnings[-1], 15000)
+
+    def _layout(self) -> QWidget:
+        middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(self.grid)
+        middle.addWidget(self.timeline)
+        middle.setStretchFactor(0, 3)
+        middle.setStretchFactor(1, 1)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.send_panel)
+        top.addWidget(middle)
+        top.setSizes([340, 1060])
+        top.setStretchFactor(1, 1)
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_title = QLabel("Log — sent / received")
+        log_title.setObjectName("sectionTitle")
+        log_layout.addWidget(log_title)
+        log_layout.addWidget(self.log_pane)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.messages)
+        bottom.addWidget(log_box)
+        bottom.setSizes([820, 580])
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(bottom)
+        main.setSizes([520, 300])
+        host = QWidget()
+        box = QVBoxLayout(host)
+        box.setContentsMargins(10, 8, 10, 4)
+        box.addWidget(self.partition_map)
+        box.addWidget(main, 1)
+        return host
+
+    def _wire(self) -> None:
+        fleet = self.runtime.fleet
+        assert fleet is not None
+        self.grid.add_requested.connect(lambda: fleet.add())
+        self.grid.stop_requested.connect(lambda cid: fleet.stop(cid, wait=None))
+        self.grid.crash_requested.connect(fleet.crash)
+        self.grid.delay_changed.connect(lambda cid, ms: fleet.configure(cid, processing_ms=ms))
+
+    def _seed(self) -> None:
+        """What happened before the window subscribed: the fleet as it is now."""
+        snapshots = self.runtime.fleet.snapshots() if self.runtime.fleet else []
+        self.grid.apply({s.id: s for s in snapshots}, [])
+        now = time.time()
+        for snap in snapshots:
+            lane = self.timeline.lanes.setdefault(snap.id, Lane(snap.id))
+            if snap.partitions:
+                lane.segments.append(Segment(now, None, snap.partitions))
+        self.tick()
+
+    # ----- the two feeds --------------------------------------------------------------
+    def on_batch(self, batch: Batch) -> None:
+        """One drained batch of core events, applied to every widget at once."""
+        self.grid.apply(batch.snapshots, batch.deliveries)
+        self.model.apply(batch.sent, batch.deliveries)
+        self.timeline.apply(batch.changes)
+        self.log_pane.apply(batch.sent, batch.deliveries)
+
+    def tick(self) -> None:
+        """The clock: owners, lag, group state, totals, countdowns, timeline."""
+        rt, fleet = self.runtime, self.runtime.fleet
+        if fleet is None or rt.monitor is None:
+            return
+        owners = {p: (name, consumer_id_of(name)) for p, name in fleet.owners().items()}
+        state = fleet.group_state()
+        self.partition_map.set_state(owners, dict(rt.monitor.lag), state, fleet.rebalances)
+        self.timeline.note_group_state(state)
+        self.timeline.update()
+        live = len(fleet.live())
+        self.grid.tick(idle_warning(rt.settings.topic, rt.partitions, live))
+        self.status.set_totals(rt.stats())
+        self.messages.refresh_selected()
+
+    def _consumer_states(self) -> dict[str, str]:
+        return {card.name: card.snapshot.state for card in self.grid.cards.values()}
+
+    # ----- shutdown -----------------------------------------------------------------
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop the clock, the bridge and the send threads; the runtime keeps running."""
+        if not self._shut:
+            self._shut = True
+            self.clock.stop()
+            self.bridge.close()
+        self.send_panel.close_executor(wait=wait)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.shutdown(wait=False)
+        event.accept()
+        self.closed.emit()

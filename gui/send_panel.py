@@ -1,0 +1,228 @@
+"""The form a person sends with: JSON body, optional key, single send or a paced burst.
+
+Sending blocks until the broker acknowledges, so every send runs on a small executor
+awaited from a qasync coroutine: the window keeps painting while the broker answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from messaging.events import SentMessage
+from messaging.sender import Sender, SendError
+
+DEFAULT_BODY = {"id": 1, "contenido": "Hola desde Kafka"}
+CHUNK = 500  # records per send_many call in a burst: one ack wait per chunk
+
+
+def parse_body(text: str) -> tuple[dict[str, Any] | None, str]:
+    """The JSON object in ``text``, or None and the reason it is not one."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if not isinstance(value, dict):
+        return None, 'The body must be a JSON object, like the spec\'s {"id": 1, ...}'
+    return value, ""
+
+
+class SendPanel(QWidget):
+    """GUI thread; ``sent`` fires with each acknowledged single send."""
+
+    sent = Signal(object)
+
+    def __init__(self, sender: Sender, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sender = sender
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gui-send")
+        self._closed = False
+        self.bursting = False
+        self.last_sent: SentMessage | None = None
+        self.burst_sent = 0
+        self._build()
+        self.editor.textChanged.connect(self._validate)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.send_button.click)
+
+    def _build(self) -> None:
+        title = QLabel("Send a message")
+        title.setObjectName("sectionTitle")
+        self.editor = QPlainTextEdit(json.dumps(DEFAULT_BODY, ensure_ascii=False))
+        self.editor.setObjectName("jsonEditor")
+        self.editor.setFont(QFont("monospace", 10))
+        self.editor.setMinimumHeight(70)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.key = QLineEdit()
+        self.key.setPlaceholderText("optional: same key → same partition")
+        self.send_button = QPushButton("Send  (Ctrl+Enter)")
+        self.send_button.setObjectName("primary")
+        self.send_button.clicked.connect(self.on_send)
+        self.result = QLabel("Nothing sent yet.")
+        self.result.setObjectName("result")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow("Key", self.key)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        for widget in (title, self.editor, self.error):
+            box.addWidget(widget)
+        box.addLayout(form)
+        box.addWidget(self.send_button)
+        box.addLayout(self._burst_row())
+        box.addWidget(self.result)
+
+    def _burst_row(self) -> QHBoxLayout:
+        self.burst_count = QSpinBox()
+        self.burst_count.setRange(1, 1_000_000)
+        self.burst_count.setValue(1000)
+        self.burst_count.setPrefix("send ")
+        self.burst_rate = QSpinBox()
+        self.burst_rate.setRange(0, 100_000)
+        self.burst_rate.setValue(200)
+        self.burst_rate.setSuffix(" /s")
+        self.burst_rate.setSpecialValueText("max rate")
+        self.burst_button = QPushButton("Burst")
+        self.burst_button.clicked.connect(self.on_burst)
+        row = QHBoxLayout()
+        for widget in (self.burst_count, self.burst_rate, self.burst_button):
+            row.addWidget(widget)
+        return row
+
+    # ----- validation ---------------------------------------------------------------
+    def _validate(self) -> dict[str, Any] | None:
+        """Mark the editor red with the reason while the text is not a JSON object."""
+        value, reason = parse_body(self.editor.toPlainText())
+        self.error.setText(reason)
+        self.error.setVisible(bool(reason))
+        if self.editor.property("invalid") != bool(reason):
+            self.editor.setProperty("invalid", bool(reason))
+            self.editor.style().unpolish(self.editor)
+            self.editor.style().polish(self.editor)
+        return value
+
+    def _key(self) -> str | None:
+        return self.key.text() or None
+
+    def _advance_id(self, value: dict[str, Any], by: int) -> None:
+        """The spec's body counts its ``id`` up, so consecutive sends differ."""
+        if isinstance(value.get("id"), int) and not isinstance(value.get("id"), bool):
+            text = self.editor.toPlainText()
+            new = {**value, "id": value["id"] + by}
+            indent = 2 if "\n" in text.strip() else None
+            self.editor.setPlainText(json.dumps(new, ensure_ascii=False, indent=indent))
+
+    # ----- sending ------------------------------------------------------------------
+    def on_send(self) -> None:
+        """Send the editor's body once; nothing is sent while it is invalid.
+
+        Validates now, at the click: the coroutine starts on a later loop turn, when
+        the editor may already hold something else.
+        """
+        value = self._validate()
+        if value is None or self._closed or not self.send_button.isEnabled():
+            return
+        self.send_button.setEnabled(False)
+        self._send(value, self._key())
+
+    @asyncSlot()
+    async def _send(self, value: dict[str, Any], key: str | None) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            sent = await loop.run_in_executor(self._executor, self._sender.send, value, key)
+        except SendError as exc:
+            self._show_result(f"Not sent: {exc}", error=True)
+            return
+        finally:
+            self.send_button.setEnabled(True)
+        self.last_sent = sent
+        self._advance_id(value, 1)
+        self._show_result(
+            f"Sent <b>{sent.message_id}</b> → partition <b>{sent.partition}</b>, "
+            f"offset <b>{sent.offset}</b>"
+        )
+        self.sent.emit(sent)
+
+    def on_burst(self) -> None:
+        """Send N copies (ids counting up) at the chosen rate; clicking again cancels."""
+        if self.bursting:
+            self.bursting = False
+            return
+        value = self._validate()
+        if value is None or self._closed:
+            return
+        count, key = self.burst_count.value(), self._key()
+        items = [(_nth(value, i), key) for i in range(count)]
+        self.bursting, self.burst_sent = True, 0
+        self.burst_button.setText("Stop burst")
+        self._burst(value, items, self.burst_rate.value())
+
+    @asyncSlot()
+    async def _burst(self, value: dict[str, Any], items: list, rate: int) -> None:
+        count = len(items)
+        try:
+            await self._pace(items, rate)
+        except SendError as exc:
+            self._show_result(f"Burst stopped after {self.burst_sent:,}: {exc}", error=True)
+        finally:
+            self.bursting = False
+            self.burst_button.setText("Burst")
+        self._advance_id(value, self.burst_sent)
+        if self.result.property("error") is not True:
+            self._show_result(f"Burst: {self.burst_sent:,} of {count:,} sent")
+
+    async def _pace(self, items: list[tuple[Any, str | None]], rate: int) -> None:
+        loop = asyncio.get_running_loop()
+        chunk = CHUNK if rate <= 0 else max(1, min(CHUNK, rate // 10))
+        start = loop.time()
+        self._show_result(f"Burst: 0 of {len(items):,}")
+        for i in range(0, len(items), chunk):
+            if not self.bursting or self._closed:
+                return
+            part = items[i : i + chunk]
+            await loop.run_in_executor(self._executor, self._sender.send_many, part)
+            self.burst_sent += len(part)
+            self._show_result(f"Burst: {self.burst_sent:,} of {len(items):,}")
+            if rate > 0:
+                await asyncio.sleep(max(start + self.burst_sent / rate - loop.time(), 0))
+
+    def _show_result(self, text: str, error: bool = False) -> None:
+        self.result.setText(text)
+        self.result.setProperty("error", error)
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
+
+    def close_executor(self, wait: bool) -> None:
+        """Stop bursts and the send threads; ``wait`` joins them (bounded by the ack timeout)."""
+        self._closed = True
+        self.bursting = False
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def _nth(value: dict[str, Any], i: int) -> dict[str, Any]:
+    if isinstance(value.get("id"), int) and not isinstance(value.get("id"), bool):
+        return {**value, "id": value["id"] + i}
+    return value

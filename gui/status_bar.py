@@ -1,0 +1,64 @@
+"""Where the app is connected and how much went through: broker, API, topic, group, totals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+
+def curl_command(api_url: str) -> str:
+    """The ready-to-paste request that sends the spec's body through the REST API."""
+    body = '{"id": 1, "contenido": "Hola desde Kafka"}'
+    return f"curl -X POST '{api_url}/enviar' -H 'Content-Type: application/json' -d '{body}'"
+
+
+class StatusBar(QStatusBar):
+    """GUI thread only; :meth:`set_totals` on every tick."""
+
+    def __init__(
+        self,
+        broker: str,
+        embedded: bool,
+        api_url: str | None,
+        topic: str,
+        group: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.api_url = api_url
+        kind = "embedded tansu" if embedded else "external Kafka"
+        self.broker = _label(f"<b>Broker</b> {kind} {broker}")
+        if api_url:
+            self.api = _label(f"<b>API</b> <a href='copy' style='color:#5B9BF8'>{api_url}</a>")
+            self.api.setToolTip("Click to copy a curl command that sends a message")
+            self.api.linkActivated.connect(self.copy_curl)
+        else:
+            self.api = _label("<b>API</b> off")
+        self.topic = _label(f"<b>Topic</b> {topic}  <b>Group</b> {group}")
+        self.totals = _label("")
+        for widget in (self.broker, self.api, self.topic):
+            self.addWidget(widget)
+        self.addPermanentWidget(self.totals)
+
+    def copy_curl(self, _link: str = "") -> str:
+        """Put the curl command on the clipboard and say so."""
+        command = curl_command(self.api_url or "")
+        QGuiApplication.clipboard().setText(command)
+        self.showMessage("curl command copied to the clipboard", 4000)
+        return command
+
+    def set_totals(self, stats: dict[str, Any]) -> None:
+        lag = sum(stats.get("lag", {}).values())
+        self.totals.setText(
+            f"sent <b>{stats['sent']:,}</b> · processed <b>{stats['processed']:,}</b> · "
+            f"redelivered <b>{stats['redelivered']:,}</b> · "
+            f"dead-lettered <b>{stats['dead_lettered']:,}</b> · lag <b>{lag:,}</b>"
+        )
+
+
+def _label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("statusItem")
+    return label

@@ -1,0 +1,59 @@
+"""run_window itself: it runs until the window closes and leaves no thread behind."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psutil
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from api.server import ApiServer
+from gui.app import display_problem, run_window
+from gui.main_window import MainWindow
+from messaging.runtime import Runtime
+from tests.conftest import all_assigned, settings_for
+
+pytestmark = pytest.mark.gui
+OUR_THREADS = ("gui-send", "consumer-C", "lag-monitor", "rest-api")
+
+
+def test_closing_the_window_leaves_nothing_behind(qapp, tmp_path) -> None:
+    before = {t.ident for t in threading.enumerate()}
+    runtime = Runtime(settings_for(tmp_path)).start()
+    server = ApiServer(runtime, "127.0.0.1", 0)
+    url = server.start()
+    broker_pid = runtime.broker.pid
+    seen: dict[str, object] = {}
+    deadline = time.monotonic() + 30
+
+    def poll() -> None:
+        """Runs inside run_window's loop: send once the group is up, then close."""
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if not windows or not windows[0].isVisible():
+            return
+        window = windows[0]
+        if all_assigned(runtime) and "sent" not in seen:
+            seen["sent"] = True
+            window.send_panel.send_button.click()
+        elif window.grid.processed_total() >= 1 or time.monotonic() > deadline:
+            seen["processed"] = window.grid.processed_total()
+            seen["api"] = window.status.api_url
+            window.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(50)
+    try:
+        assert display_problem() is None  # offscreen: nothing to complain about
+        assert run_window(runtime, url) == 0
+    finally:
+        timer.stop()
+        server.stop()
+        runtime.stop()
+    assert seen["processed"] == 1 and seen["api"] == url
+    left = [t.name for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+    assert not [n for n in left if n.startswith(OUR_THREADS)], left
+    assert not psutil.pid_exists(broker_pid) or psutil.Process(broker_pid).status() == "zombie"

@@ -1,0 +1,180 @@
+"""The window against a real embedded broker, offscreen: send, REST, burst, consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import pytest
+import qasync
+
+from gui.app import apply_theme
+from gui.main_window import MainWindow
+from gui.message_model import COL_CONSUMER, ConsumerRole
+from messaging.runtime import Runtime
+from tests.conftest import all_assigned
+
+pytestmark = pytest.mark.gui
+JOIN_S = 15  # consumers join in ~3 s on this broker (JoinGroup held for session/2)
+
+
+@pytest.fixture
+def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    """An asyncio loop on Qt's loop, as run_window has, for the window's async slots."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    for _ in range(5):  # let cancelled coroutines run their cleanup
+        qapp.processEvents()
+    # Not loop.stop(): it calls QApplication.exit(), which makes every later nested
+    # QEventLoop.exec() (qtbot.wait) return at once, so later tests would not process events.
+    loop._QEventLoop__is_running = False
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tuple]]:
+    """Start a runtime, show its window, wait for the group; windows close before runtimes."""
+    windows: list[MainWindow] = []
+    apply_theme(qapp)
+
+    def make(**overrides: object) -> tuple[Runtime, MainWindow]:
+        runtime = make_runtime(**overrides)
+        window = MainWindow(runtime, None)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
+        return runtime, window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.shutdown(wait=True)
+
+
+def cards_with(window: MainWindow, message_id: str) -> list[int]:
+    """Ids of the cards whose recent list names ``message_id``."""
+    return [cid for cid, c in window.grid.cards.items() if message_id in c.recent.text()]
+
+
+def row_consumer(window: MainWindow, message_id: str) -> tuple[str, int, object] | None:
+    """(consumer text, consumer id, background colour) of the message's list row."""
+    row = window.model.row_of(message_id)
+    if row is None:
+        return None
+    index = window.model.index(row, COL_CONSUMER)
+    return index.data(), index.data(ConsumerRole), index.data(8)  # 8 = BackgroundRole
+
+
+def test_form_send_invalid_json_and_rest(open_window, qtbot) -> None:
+    runtime, window = open_window()
+    panel = window.send_panel
+    before = runtime.ledger.totals()
+    panel.editor.setPlainText('{"id": 1, "contenido": }')
+    panel.send_button.click()
+    assert panel.error.isVisible() and "Invalid JSON" in panel.error.text()
+    assert panel.editor.property("invalid") is True
+    assert runtime.ledger.totals() == before and panel.last_sent is None
+
+    panel.editor.setPlainText('{"id": 1, "contenido": "Hola desde Kafka"}')
+    assert not panel.error.isVisible()
+    panel.send_button.click()
+    qtbot.waitUntil(lambda: panel.last_sent is not None, timeout=10_000)
+    sent = panel.last_sent
+    assert f"partition <b>{sent.partition}</b>" in panel.result.text()
+    assert json.loads(panel.editor.toPlainText())["id"] == 2
+    qtbot.waitUntil(lambda: len(cards_with(window, sent.message_id)) == 1, timeout=10_000)
+    (cid,) = cards_with(window, sent.message_id)
+    card = window.grid.cards[cid]
+    assert sent.partition in card.snapshot.partitions
+    qtbot.waitUntil(lambda: window.model.row_of(sent.message_id) is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: row_consumer(window, sent.message_id)[1] == cid, timeout=5_000)
+    name, _, background = row_consumer(window, sent.message_id)
+    assert name == card.name and background == card.color
+
+    from api.server import ApiServer
+
+    server = ApiServer(runtime, "127.0.0.1", 0)
+    url = server.start()
+    try:
+        request = urllib.request.Request(
+            f"{url}/enviar",
+            data=json.dumps({"id": 99, "contenido": "por REST"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            rest_id = json.loads(response.read())["message_id"]
+    finally:
+        server.stop()
+    qtbot.waitUntil(lambda: len(cards_with(window, rest_id)) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: (row_consumer(window, rest_id) or ("",))[0] != "", timeout=5_000)
+    assert window.grid.processed_total() == 2
+
+
+def test_burst_of_2000_is_counted_once_by_the_cards(open_window, qtbot) -> None:
+    runtime, window = open_window()
+    panel = window.send_panel
+    panel.burst_count.setValue(2000)
+    panel.burst_rate.setValue(0)  # as fast as possible
+    panel.burst_button.click()
+    qtbot.waitUntil(lambda: window.grid.processed_total() == 2000, timeout=60_000)
+    qtbot.waitUntil(lambda: not panel.bursting, timeout=5_000)
+    assert panel.burst_sent == 2000 and "2,000 of 2,000 sent" in panel.result.text()
+    assert window.model.rowCount() == 2000
+    assert runtime.ledger.totals()["processed"] == 2000
+    assert sum(1 for c in window.grid.cards.values() if c.processed) >= 2
+    assert window.bridge.drains < 2000  # batched: far fewer drains than events
+    qtbot.waitUntil(lambda: "2,000" in window.status.totals.text(), timeout=5_000)
+
+
+def test_add_consumer_new_card_and_partition_map(open_window, qtbot) -> None:
+    runtime, window = open_window(consumers=2)
+    paints = window.partition_map.paints
+    window.grid.add_button.click()
+    qtbot.waitUntil(lambda: len(window.grid.cards) == 3, timeout=5_000)
+    new_id = max(window.grid.cards)
+    qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
+    owners = window.partition_map.owners
+    qtbot.waitUntil(
+        lambda: any(cid == new_id for _, cid in window.partition_map.owners.values()),
+        timeout=5_000,
+    )
+    assert window.partition_map.owners != owners
+    qtbot.waitUntil(lambda: window.partition_map.paints > paints, timeout=5_000)
+    assert window.grid.cards[new_id].snapshot.partitions
+    assert len(window.timeline.lanes) == 3
+
+
+def test_stop_and_crash_move_partitions_to_other_cards(open_window, qtbot) -> None:
+    runtime, window = open_window(consumers=3)
+    cards = window.grid.cards
+    stopped, crashed, survivor = sorted(cards)
+    moved = set(cards[stopped].snapshot.partitions)
+    cards[stopped].stop_button.click()
+    qtbot.waitUntil(lambda: cards[stopped].snapshot.state == "stopped", timeout=10_000)
+    qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
+    qtbot.waitUntil(
+        lambda: (
+            moved <= set(cards[crashed].snapshot.partitions + cards[survivor].snapshot.partitions)
+        ),
+        timeout=5_000,
+    )
+    assert not cards[stopped].stop_button.isEnabled()
+
+    moved = set(cards[crashed].snapshot.partitions)
+    cards[crashed].crash_button.click()
+    qtbot.waitUntil(lambda: cards[crashed].state.text() == "crashed", timeout=2_000)
+    qtbot.waitUntil(lambda: "broker notices in" in cards[crashed].countdown.text(), timeout=2_000)
+    qtbot.waitUntil(lambda: moved <= set(cards[survivor].snapshot.partitions), timeout=25_000)
+    assert set(cards[survivor].snapshot.partitions) == set(range(runtime.partitions))
+    marks = [kind for _, kind in window.timeline.lanes[crashed].marks]
+    assert "crash" in marks and "stop" in [k for _, k in window.timeline.lanes[stopped].marks]

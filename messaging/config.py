@@ -18,7 +18,10 @@ class Settings:
     consumers (int): consumer workers started with the app. Default: 3.
     session_timeout_ms (int): how long the broker waits for a silent (crashed) member.
         Default: 6000, the smallest Apache Kafka accepts by default.
-    heartbeat_interval_ms (int | None): ``None`` means a third of the session timeout.
+    heartbeat_interval_ms (int | None): ``None`` means a sixth of the session timeout.
+        Kafka asks for at most a third; survivors learn of a rebalance at their next
+        heartbeat, so a sixth cut the graceful hand-over on tansu from 3.4-5.5 s to
+        3.4-4.5 s (10 trials each at a 6 s session).
     processing_ms (int): simulated work per message. Default: 0.
     max_retries (int): retries after the first failed attempt before dead-lettering.
     retry_backoff_ms (int): first retry delay; doubles on every retry, capped at 2 s.
@@ -47,8 +50,8 @@ class Settings:
 
     @property
     def heartbeat_ms(self) -> int:
-        """Heartbeat interval actually used: a third of the session unless set."""
-        return self.heartbeat_interval_ms or max(self.session_timeout_ms // 3, 100)
+        """Heartbeat interval actually used: a sixth of the session unless set."""
+        return self.heartbeat_interval_ms or max(self.session_timeout_ms // 6, 100)
 
     @property
     def dead_letter_topic(self) -> str:

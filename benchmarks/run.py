@@ -266,12 +266,21 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
                         "ms",
                         "< 100",
                         _ok(stall) and stall < 100,
+                        f"{w.get('messages', w.get('count_asked'))} msgs, "
                         f"longest {w.get('longest_stall_ms')} ms, "
                         f"{w.get('msgs_per_s', w.get('messages_per_s'))} msgs/s",
                     )
                 )
                 rows.append(
-                    _row("5 window burst", "RSS growth", rss, "MB", "< 150", _ok(rss) and rss < 150)
+                    _row(
+                        "5 window burst",
+                        "RSS growth",
+                        rss,
+                        "MB",
+                        "< 150",
+                        _ok(rss) and rss < 150,
+                        f"{w.get('rss_before_mb')} → {w.get('rss_after_mb')} MB",
+                    )
                 )
             else:
                 rows.append(

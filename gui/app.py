@@ -26,6 +26,7 @@ APT_LINE = (
     "libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 "
     "libxcb-randr0"
 )
+GUI_SWITCH_INTERVAL_S = 0.001
 NO_DISPLAY = "no display: use --headless, or QT_QPA_PLATFORM=offscreen"
 THEME = Path(__file__).resolve().parent.parent / "resources" / "theme.qss"
 # What the xcb plugin loads, by the names ctypes.util.find_library knows them by.
@@ -122,6 +123,11 @@ def run_window(runtime: object, api_url: str | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the window's own future ends the loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    # Every Qt -> Python call (a table cell, a paint) needs the GIL, which busy consumer
+    # threads hold for up to the switch interval (5 ms) each time: at 1 ms the window
+    # stays responsive during bursts.
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, GUI_SWITCH_INTERVAL_S))
     window = MainWindow(runtime, api_url)
     done: asyncio.Future[int] = loop.create_future()
     window.closed.connect(lambda: done.done() or done.set_result(0))
@@ -129,15 +135,31 @@ def run_window(runtime: object, api_url: str | None = None) -> int:
     window.show()
     try:
         with loop:
-            code = loop.run_until_complete(done)
+            code = _run_until_closed(loop, done, window)
             _cancel_pending(loop)
         return code
     finally:
         restore()
+        sys.setswitchinterval(switch)
         window.shutdown(wait=True)
         window.deleteLater()
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
+
+
+def _run_until_closed(loop: asyncio.AbstractEventLoop, done: asyncio.Future, window: object) -> int:
+    """Run until the window closes, or until someone calls QApplication.quit().
+
+    main.py's SIGTERM handler quits the application; that is a normal end, so the
+    window is closed (stopping its timers) and the exit code is 0.
+    """
+    try:
+        return loop.run_until_complete(done)
+    except RuntimeError as exc:
+        if "stopped before Future completed" not in str(exc):
+            raise
+        window.close()
+        return 0
 
 
 def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
@@ -150,19 +172,25 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def _close_on_sigint(window: object) -> Callable[[], None]:
-    """Ctrl-C closes the window (Qt would otherwise swallow it); returns the undo."""
+    """Let Python signal handlers run while Qt waits; returns the undo.
+
+    Without a handler of the caller's, Ctrl-C closes the window; with one (main.py
+    quits the application), that handler stays in charge.
+    """
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     from PySide6.QtCore import QTimer
 
     previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    if previous is signal.default_int_handler:  # keep a handler the caller installed
+        signal.signal(signal.SIGINT, lambda *_: window.close())
     wake = QTimer()  # lets the interpreter run the handler while Qt waits
     wake.start(200)
     wake.timeout.connect(lambda: None)
 
     def restore() -> None:
         wake.stop()
-        signal.signal(signal.SIGINT, previous)
+        if previous is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous)
 
     return restore

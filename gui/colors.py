@@ -6,6 +6,8 @@ partition map and the timeline; that only works if every widget asks here.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtGui import QColor
 
 # Ten colours that stay distinct from each other on the dark background.
@@ -59,8 +61,9 @@ def consumer_hex(consumer_id: int) -> str:
     return CONSUMER_PALETTE[(max(consumer_id, 1) - 1) % len(CONSUMER_PALETTE)]
 
 
+@lru_cache(maxsize=256)
 def consumer_color(consumer_id: int) -> QColor:
-    """The fixed colour of consumer ``consumer_id`` as a QColor."""
+    """The fixed colour of consumer ``consumer_id`` as a QColor (shared: do not modify)."""
     return QColor(consumer_hex(consumer_id))
 
 
@@ -72,5 +75,10 @@ def consumer_id_of(name: str) -> int:
 
 def ink_on(background: QColor) -> QColor:
     """Dark or light text, whichever reads better on ``background``."""
-    r, g, b = background.red(), background.green(), background.blue()
+    return _ink(background.rgb())
+
+
+@lru_cache(maxsize=256)
+def _ink(rgb: int) -> QColor:
+    r, g, b = (rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255
     return QColor("#15171C") if (0.299 * r + 0.587 * g + 0.114 * b) > 140 else TEXT

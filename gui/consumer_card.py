@@ -46,7 +46,7 @@ class ConsumerCard(QFrame):
         self.setStyleSheet(
             f"QFrame#card {{ border-top: 4px solid {colors.consumer_hex(snapshot.id)}; }}"
         )
-        self.setMinimumWidth(250)
+        self.setMinimumWidth(225)
         self._build()
         self.apply_snapshot(snapshot)
 
@@ -57,6 +57,7 @@ class ConsumerCard(QFrame):
         box.setSpacing(4)
         box.addLayout(self._header())
         self.countdown = _label("countdown")
+        self.countdown.setWordWrap(True)
         self.chips = QHBoxLayout()
         self.chips.setSpacing(4)
         self.stats = _label("stats")
@@ -114,12 +115,15 @@ class ConsumerCard(QFrame):
         self.delay = QSpinBox()
         self.delay.setRange(0, 10_000)
         self.delay.setSingleStep(50)
+        self.delay.setPrefix("delay ")
         self.delay.setSuffix(" ms")
         self.delay.setToolTip("Simulated processing time per message")
         self.delay.setKeyboardTracking(False)
         self.delay.valueChanged.connect(lambda ms: self.delay_changed.emit(self.consumer_id, ms))
-        for widget in (self.stop_button, self.crash_button, QLabel("delay"), self.delay):
+        row.setSpacing(4)
+        for widget in (self.stop_button, self.crash_button):
             row.addWidget(widget)
+        row.addWidget(self.delay, 1)
         return row
 
     # ----- data ---------------------------------------------------------------------
@@ -138,13 +142,14 @@ class ConsumerCard(QFrame):
             self.delay.blockSignals(True)
             self.delay.setValue(snap.processing_ms)
             self.delay.blockSignals(False)
-        if old.partitions != snap.partitions or not self.chips.count():
-            self._set_chips(snap.partitions)
+        if old.partitions != snap.partitions or old.state != snap.state or not self.chips.count():
+            self._set_chips(snap.partitions, held=snap.state == CRASHED)
         self.idle.setVisible(snap.state == IDLE)
         if not snap.in_flight:
             self._started = None
 
-    def _set_chips(self, partitions: tuple[int, ...]) -> None:
+    def _set_chips(self, partitions: tuple[int, ...], held: bool = False) -> None:
+        """Chips in the consumer's colour; outlined when a crashed member still holds them."""
         while self.chips.count():
             item = self.chips.takeAt(0)
             if item.widget():
@@ -154,7 +159,13 @@ class ConsumerCard(QFrame):
         for p in partitions:
             chip = QLabel(f"P{p}")
             chip.setObjectName("chip")
-            chip.setStyleSheet(f"background: {hex_color}; color: {ink};")
+            chip.setStyleSheet(
+                f"border: 1px dashed {hex_color}; color: {hex_color};"
+                if held
+                else f"background: {hex_color}; color: {ink};"
+            )
+            if held:
+                chip.setToolTip("Held by the crashed member until its session expires")
             self.chips.addWidget(chip)
         if not partitions:
             self.chips.addWidget(_label("noChips", "no partitions"))
@@ -194,7 +205,7 @@ class ConsumerCard(QFrame):
         self.progress.setVisible(busy and snap.processing_ms > 0)
         if not busy:
             return
-        self.working.setText(f"⏳ working on <b>{html.escape(str(snap.in_flight))}</b>")
+        self.working.setText(f"▸ working on <b>{html.escape(str(snap.in_flight))}</b>")
         if self._started and self._started[0] == snap.in_flight and snap.processing_ms > 0:
             done = (now - self._started[1]) * 1000 / snap.processing_ms
             self.progress.setValue(int(min(max(done, 0.0), 1.0) * 1000))
@@ -212,7 +223,7 @@ def _countdown(snap: ConsumerSnapshot, now: float) -> str:
     left = snap.session_timeout_ms / 1000 - (now - snap.crashed_at)
     if left > 0:
         return f"broker notices in {left:4.1f} s (session timeout)"
-    return f"session expired {-left:,.0f} s ago — partitions handed over"
+    return f"session expired {-left:,.0f} s ago · partitions moved on"
 
 
 def _recent_html(recent: deque[Delivery]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 from gui.consumer_card import ConsumerCard
 from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, Delivery
 
+CARD_W = 240  # narrowest a card reads well at, plus spacing
+
 
 class ConsumerGrid(QWidget):
     """Owns the cards; forwards their buttons as signals the window wires to the fleet."""
@@ -27,9 +30,9 @@ class ConsumerGrid(QWidget):
     crash_requested = Signal(int)
     delay_changed = Signal(int, int)
 
-    def __init__(self, columns: int = 3, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.columns = columns
+        self.columns = 3
         self.cards: dict[int, ConsumerCard] = {}
         self._dismissed: set[int] = set()
         self.add_button = QPushButton("＋ Add consumer")
@@ -95,6 +98,14 @@ class ConsumerGrid(QWidget):
         self._grid.removeWidget(card)
         card.deleteLater()
         self._relayout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """As many columns as cards of CARD_W fit: four consumers side by side at 1400 px."""
+        super().resizeEvent(event)
+        columns = max(1, (event.size().width() - 16) // CARD_W)
+        if columns != self.columns:
+            self.columns = columns
+            self._relayout()
 
     def _relayout(self) -> None:
         for card in self.cards.values():

@@ -213,7 +213,10 @@ def _foreground(item: MessageRow, col: int) -> QColor | None:
     if col == COL_CONSUMER and item.consumer_id:
         return colors.ink_on(colors.consumer_color(item.consumer_id))
     if col == COL_STATUS:
-        return QColor(colors.STATUS_COLORS.get(item.status, "#E6E8EE"))
+        return _STATUS_INK.get(item.status)
     if col == COL_ATTEMPTS and (item.redelivered or item.attempts > 1):
-        return QColor(colors.STATUS_COLORS["failed"])
+        return _STATUS_INK["failed"]
     return None
+
+
+_STATUS_INK = {status: QColor(hex_color) for status, hex_color in colors.STATUS_COLORS.items()}

@@ -22,7 +22,7 @@ from gui.history import story
 from gui.message_model import COL_ID, MessageModel
 from messaging.ledger import Ledger
 
-_WIDTHS = (120, 80, 50, 70, 80, 80, 70, 100)
+_WIDTHS = (110, 70, 48, 64, 90, 88, 78, 100)
 
 
 class MessageView(QWidget):

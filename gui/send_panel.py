@@ -71,6 +71,7 @@ class SendPanel(QWidget):
         self.editor.setObjectName("jsonEditor")
         self.editor.setFont(QFont("monospace", 10))
         self.editor.setMinimumHeight(70)
+        self.editor.setMaximumHeight(130)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -94,6 +95,16 @@ class SendPanel(QWidget):
         box.addWidget(self.send_button)
         box.addLayout(self._burst_row())
         box.addWidget(self.result)
+        hint = QLabel(
+            "Point-to-point: every message is processed by exactly one consumer of the "
+            "group. Kafka hands each partition to one member; messages with the same key "
+            "land on the same partition, so the same consumer. Crash a consumer and its "
+            "partitions wait for the session timeout before a survivor takes them over."
+        )
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        box.addWidget(hint)
+        box.addStretch(1)
 
     def _burst_row(self) -> QHBoxLayout:
         self.burst_count = QSpinBox()

@@ -49,8 +49,10 @@ class Timeline(QWidget):
         self.span = span_s
         self.lanes: dict[int, Lane] = {}
         self.bands: deque[list[float | None]] = deque(maxlen=100)  # rebalancing [start, end]
-        self.setMinimumHeight(TOP + 3 * LANE_H + AXIS_H + 6)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setFixedHeight(TOP + 3 * LANE_H + AXIS_H + 6)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.max_span = span_s
+        self.started = time.time()
 
     def apply(self, changes: list[GroupChange]) -> None:
         for change in changes:
@@ -84,11 +86,14 @@ class Timeline(QWidget):
 
     def _fit_height(self) -> None:
         lanes = max(len(self._visible_lanes(time.time())), 3)
-        self.setMinimumHeight(TOP + lanes * LANE_H + AXIS_H + 6)
+        self.setFixedHeight(TOP + lanes * LANE_H + AXIS_H + 6)
 
     # ----- painting -----------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         now = time.time()
+        # Zoomed to what happened so far (at least 30 s), up to max_span: early on the
+        # first rebalance fills the width instead of a sliver at the right edge.
+        self.span = min(max(now - self.started + 5, 30.0), self.max_span)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), colors.PANEL)
@@ -154,7 +159,7 @@ class Timeline(QWidget):
     def _paint_axis(self, p: QPainter, plot: QRectF, now: float) -> None:
         p.setFont(_font(8))
         y = plot.bottom() + 2
-        step = 10 if self.span <= 120 else 30
+        step = 5 if self.span <= 40 else 10 if self.span <= 120 else 30
         for ago in range(0, int(self.span) + 1, step):
             x = self._x(plot, now - ago, now)
             p.setPen(QPen(colors.GRID_LINE, 1, Qt.PenStyle.DotLine))

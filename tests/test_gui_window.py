@@ -138,17 +138,18 @@ def test_burst_of_2000_is_counted_once_by_the_cards(open_window, qtbot) -> None:
 
 def test_add_consumer_new_card_and_partition_map(open_window, qtbot) -> None:
     runtime, window = open_window(consumers=2)
-    paints = window.partition_map.paints
+    paints, before = window.partition_map.paints, dict(window.partition_map.owners)
     window.grid.add_button.click()
     qtbot.waitUntil(lambda: len(window.grid.cards) == 3, timeout=5_000)
     new_id = max(window.grid.cards)
     qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
-    owners = window.partition_map.owners
-    qtbot.waitUntil(
-        lambda: any(cid == new_id for _, cid in window.partition_map.owners.values()),
-        timeout=5_000,
-    )
-    assert window.partition_map.owners != owners
+
+    def map_shows_new_owner() -> bool:
+        owners = window.partition_map.owners
+        return len(owners) == runtime.partitions and new_id in {cid for _, cid in owners.values()}
+
+    qtbot.waitUntil(map_shows_new_owner, timeout=10_000)
+    assert window.partition_map.owners != before
     qtbot.waitUntil(lambda: window.partition_map.paints > paints, timeout=5_000)
     assert window.grid.cards[new_id].snapshot.partitions
     assert len(window.timeline.lanes) == 3

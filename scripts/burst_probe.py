@@ -1,0 +1,133 @@
+"""What a burst of 20,000 messages does to the window: event-loop stalls and memory.
+
+    QT_QPA_PLATFORM=offscreen python scripts/burst_probe.py [--count 20000]
+
+Real runtime (embedded broker, 3 consumers), real window, the burst started from
+the send panel at "max rate". A 10 ms QTimer measures how late the event loop runs
+it; a stall is the lateness beyond 10 ms. RSS is read with psutil before the burst
+and once every message was processed and listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PROBE_MS = 10
+
+
+class StallProbe:
+    """Records how late a 10 ms timer fires while the burst runs."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(max((now - self._last) * 1000 - PROBE_MS, 0.0))
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+
+async def burst(window, runtime, count: int) -> dict:  # noqa: ANN001
+    import psutil
+
+    from tests.conftest import all_assigned
+
+    process = psutil.Process()
+    deadline = time.monotonic() + 20
+    while not all_assigned(runtime):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the group did not form")
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
+    rss_before = process.memory_info().rss
+    probe = StallProbe()
+    panel = window.send_panel
+    panel.burst_count.setValue(count)
+    panel.burst_rate.setValue(0)
+    started = time.monotonic()
+    probe.start()
+    panel.burst_button.click()
+    deadline = started + 300
+    while window.grid.processed_total() < count or window.model.rowCount() < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {window.grid.processed_total()} processed")
+        await asyncio.sleep(0.05)
+    elapsed = time.monotonic() - started
+    probe.timer.stop()
+    gaps = sorted(probe.gaps)
+    return {
+        "messages": count,
+        "seconds": round(elapsed, 2),
+        "msgs_per_s": round(count / elapsed),
+        "probe_ticks": len(gaps),
+        "longest_stall_ms": round(gaps[-1], 1),
+        "p99_stall_ms": round(gaps[int(len(gaps) * 0.99) - 1], 1),
+        "median_stall_ms": round(statistics.median(gaps), 1),
+        "drains": window.bridge.drains,
+        "rss_before_mb": round(rss_before / 2**20, 1),
+        "rss_after_mb": round(process.memory_info().rss / 2**20, 1),
+    }
+
+
+def main() -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import run_window
+    from gui.main_window import MainWindow
+    from messaging.config import Settings
+    from messaging.runtime import Runtime
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20_000)
+    args = parser.parse_args()
+    log_dir = tempfile.mkdtemp(prefix="p2p-probe-")
+    settings = Settings(log_file=f"{log_dir}/messages.log", log_to_stderr=False)
+    runtime = Runtime(settings).start()
+    result: dict = {}
+
+    async def drive() -> None:
+        while not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]:
+            await asyncio.sleep(0.05)
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        try:
+            result.update(await burst(window, runtime, args.count))
+        finally:
+            window.close()
+
+    try:
+        app = QApplication.instance() or QApplication(["burst-probe"])
+        QTimer.singleShot(0, lambda: asyncio.ensure_future(drive()))
+        run_window(runtime, None)
+        del app
+    finally:
+        runtime.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
+    for key, value in result.items():
+        print(f"{key:>18}: {value}")
+    return 0 if result else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

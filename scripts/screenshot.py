@@ -1,0 +1,144 @@
+"""Regenerate resources/screenshot.png: the real window under Xvfb, mid-demo.
+
+    python scripts/screenshot.py            # starts itself under xvfb-run when needed
+
+Scenario: 4 consumers with different processing delays, a steady stream of keyed
+messages, then one consumer crashed; the shot is taken after its partitions moved
+to the survivors, so the timeline shows the gap. The broker is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "resources" / "screenshot.png"
+SIZE = (1400, 900)
+sys.path.insert(0, str(ROOT))
+
+
+def under_xvfb() -> int:
+    """Re-run this script on a private virtual X display of the window's size."""
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        f"-screen 0 {SIZE[0]}x{SIZE[1]}x24",
+        sys.executable,
+        __file__,
+        "--inside",
+    ]
+    return subprocess.run(command, timeout=180, check=False).returncode
+
+
+async def until(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def scenario(runtime) -> None:  # noqa: ANN001
+    """Drive the window the way a person would, capture the screen, close the window."""
+    from tests.conftest import all_assigned
+
+    await until(lambda: _window() is not None, 10, "the window")
+    window = _window()
+    try:
+        window.setGeometry(0, 0, *SIZE)
+        await until(lambda: all_assigned(runtime), 20, "the group to form")
+        for cid, delay in zip(sorted(window.grid.cards), (90, 140, 60, 110), strict=False):
+            window.grid.cards[cid].delay.setValue(delay)
+        panel = window.send_panel
+        panel.burst_count.setValue(5000)
+        panel.burst_rate.setValue(16)
+        panel.burst_button.click()
+        await asyncio.sleep(6)
+        window.grid.cards[sorted(window.grid.cards)[1]].crash_button.click()
+        await until(lambda: all_assigned(runtime), 30, "the survivors to take over")
+        await asyncio.sleep(4)
+        _select_redelivered(window)
+        await asyncio.sleep(0.6)
+        await asyncio.get_running_loop().run_in_executor(None, capture)
+    finally:
+        window.close()
+
+
+def _window():  # noqa: ANN202
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    return found[0] if found and found[0].isVisible() else None
+
+
+def _select_redelivered(window) -> None:  # noqa: ANN001
+    """Select a message whose story shows a redelivery, if one is listed."""
+    model = window.model
+    rows = range(min(model.rowCount(), 3000))
+    redelivered = [r for r in rows if model.row_at(r).redelivered]
+    done = [r for r in redelivered if model.row_at(r).status == "processed"]
+    window.messages.table.selectRow((done or redelivered or [5])[0])
+
+
+def capture() -> None:
+    """The X root window, as a person would see the screen, reduced to stay small."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw.png"
+        subprocess.run(["import", "-window", "root", str(raw)], check=True, timeout=30)
+        subprocess.run(
+            ["convert", str(raw), "-colors", "256", "-strip", f"PNG8:{OUT}"],
+            check=True,
+            timeout=30,
+        )
+    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KB)")
+
+
+def inside() -> int:
+    """Runs on the virtual display: real runtime, REST API, run_window and broker."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from api.server import ApiServer
+    from gui.app import display_problem, run_window
+    from messaging.config import Settings
+    from messaging.runtime import Runtime
+
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    log_dir = tempfile.mkdtemp(prefix="p2p-shot-")
+    settings = Settings(consumers=4, log_file=f"{log_dir}/messages.log", log_to_stderr=False)
+    runtime = Runtime(settings).start()
+    server = ApiServer(runtime, "127.0.0.1", 0)
+    outcome: list[asyncio.Task] = []
+    try:
+        app = QApplication.instance() or QApplication(["screenshot"])
+        QTimer.singleShot(0, lambda: outcome.append(asyncio.ensure_future(scenario(runtime))))
+        code = run_window(runtime, server.start())
+        del app
+    finally:
+        server.stop()
+        runtime.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
+    if outcome and outcome[0].done() and not outcome[0].cancelled() and outcome[0].exception():
+        raise outcome[0].exception()
+    return code
+
+
+if __name__ == "__main__":
+    if "--inside" in sys.argv:
+        sys.exit(inside())
+    if not os.environ.get("DISPLAY"):
+        sys.exit(under_xvfb())
+    sys.exit(inside())

@@ -44,6 +44,9 @@ class ApiServer:
         """Close sockets from inside the server loop, then wait for its thread."""
         if self._thread.is_alive():
             server = self._server
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # noqa: SLF001
+            try:
+                server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # noqa: SLF001
+            except OSError:  # trigger already closed: the loop is on its way out
+                log.debug("API trigger already closed", exc_info=True)
             self._thread.join(timeout)
         self._server.task_dispatcher.shutdown(timeout=timeout)

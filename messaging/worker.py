@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka import AsyncConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
@@ -96,14 +96,28 @@ class Incoming:
         )
 
 
-class _Listener(ConsumerRebalanceListener):
+class _Listener(AsyncConsumerRebalanceListener):
+    """Runs on kafka-python's IO thread, while the worker thread waits inside poll().
+
+    kafka-python 3 forbids blocking consumer calls there, so the commit of what was
+    processed before the partitions go is awaited on the IO loop instead.
+    """
+
     def __init__(self, worker: ConsumerWorker) -> None:
         self.worker = worker
 
-    def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        offsets = self.worker._take_pending(revoked)
+        consumer = self.worker._consumer
+        if offsets and consumer is not None:
+            coordinator = consumer._coordinator  # noqa: SLF001 - no public async commit
+            try:
+                await coordinator._commit_offsets_sync_async(offsets, timeout_ms=3000)  # noqa: SLF001
+            except KafkaError as exc:  # the next owner re-reads them, flagged as redelivered
+                log.warning("C%d: commit before revoke failed (%s)", self.worker.wid, exc)
         self.worker._on_revoked(revoked)
 
-    def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.worker._on_assigned(assigned)
 
 
@@ -313,27 +327,32 @@ class ConsumerWorker(threading.Thread):
                 attempt=attempt,
             )
 
-    def _commit(self, partitions: set[TopicPartition] | None = None) -> None:
-        if self._crashed.is_set() or not self._pending or self._consumer is None:
+    def _take_pending(
+        self, partitions: set[TopicPartition] | None = None
+    ) -> dict[TopicPartition, OffsetAndMetadata]:
+        """Processed-but-uncommitted offsets (of ``partitions``), removed from pending.
+
+        Empty after a crash: a crashed consumer commits nothing.
+        """
+        if self._crashed.is_set():
+            return {}
+        chosen = [tp for tp in self._pending if partitions is None or tp in partitions]
+        self._last_commit = time.monotonic()
+        return {tp: OffsetAndMetadata(self._pending.pop(tp), "", -1) for tp in chosen}
+
+    def _commit(self) -> None:
+        """Commit everything processed so far (worker thread only: it blocks)."""
+        offsets = self._take_pending()
+        if not offsets or self._consumer is None:
             return
-        chosen = {
-            tp: off for tp, off in self._pending.items() if partitions is None or tp in partitions
-        }
-        if not chosen:
-            return
-        offsets = {tp: OffsetAndMetadata(off, "", -1) for tp, off in chosen.items()}
         try:
             self._consumer.commit(offsets)
         except KafkaError as exc:  # rebalancing: the next owner re-reads, flagged as redelivered
             log.warning("C%d: commit failed (%s)", self.wid, exc)
-        for tp in chosen:
-            self._pending.pop(tp, None)
-        self._last_commit = time.monotonic()
 
     def _on_revoked(self, revoked: set[TopicPartition]) -> None:
         if self._crashed.is_set():
             return
-        self._commit(revoked)
         self.shared.hub.publish(GroupChange("revoked", self.wid, _numbers(revoked)))
         self.joining = True
         self._update(partitions=())

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -59,6 +60,8 @@ def display_problem() -> str | None:
         return NO_DISPLAY
     if platform.startswith("wayland") or not has_x:
         return None  # the xcb plugin is not the one Qt will load
+    if not x_server_reachable(os.environ["DISPLAY"]):
+        return f"cannot connect to display {os.environ['DISPLAY']}: " + NO_DISPLAY.split(": ", 1)[1]
     missing = missing_xcb_libraries()
     if missing:
         return (
@@ -66,6 +69,34 @@ def display_problem() -> str | None:
             f"Install them with: {APT_LINE}"
         )
     return None
+
+
+def x_server_reachable(display: str) -> bool:
+    """Whether an X server answers at ``display`` (``:0``, ``unix:0``, ``host:0.0``).
+
+    Qt aborts the whole process when it cannot connect, so ask first.
+    """
+    match = re.fullmatch(r"(?P<host>[^:]*):(?P<num>\d+)(?:\.\d+)?", display)
+    if not match:
+        return True  # a form we do not know: let Qt decide
+    host, number = match["host"], int(match["num"])
+    if host in ("", "unix"):
+        # Xorg and Xvfb listen on both the abstract and the filesystem socket.
+        return Path(f"/tmp/.X11-unix/X{number}").exists() or _abstract_x_socket(number)
+    try:
+        socket.create_connection((host, 6000 + number), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _abstract_x_socket(number: int) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(f"\0/tmp/.X11-unix/X{number}")
+            return True
+        except OSError:
+            return False
 
 
 def missing_xcb_libraries() -> list[str]:

@@ -204,13 +204,11 @@ def test_env_var_points_at_an_external_cluster(make_runtime, tmp_path):
         proc.wait(15)
 
 
-def test_window_without_a_display_is_a_one_line_hint(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    }
-    result = subprocess.run(
+def start_window(tmp_path, **display: str) -> subprocess.CompletedProcess:
+    """Run ``main.py`` (window mode) with only the given display variables set."""
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    env = {k: v for k, v in os.environ.items() if k not in hidden} | display
+    return subprocess.run(
         [sys.executable, "main.py", "--api-port", "0", "--log-file", str(tmp_path / "m.log")],
         cwd=ROOT,
         env=env,
@@ -218,6 +216,10 @@ def test_window_without_a_display_is_a_one_line_hint(tmp_path):
         text=True,
         timeout=30,
     )
+
+
+def test_window_without_a_display_is_a_one_line_hint(tmp_path):
+    result = start_window(tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: no display: use --headless, or QT_QPA_PLATFORM=offscreen"
@@ -225,16 +227,7 @@ def test_window_without_a_display_is_a_one_line_hint(tmp_path):
 
 
 def test_unreachable_x_display_is_a_hint_not_a_qt_abort(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env["DISPLAY"] = ":97"  # no X server there
-    result = subprocess.run(
-        [sys.executable, "main.py", "--api-port", "0", "--log-file", str(tmp_path / "m.log")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = start_window(tmp_path, DISPLAY=":97")  # no X server there
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: cannot connect to display :97: use --headless, or QT_QPA_PLATFORM=offscreen"

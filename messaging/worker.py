@@ -220,12 +220,15 @@ class ConsumerWorker(threading.Thread):
         assert consumer is not None
         delay = self._snapshot.processing_ms
         max_records = 500 if delay <= 0 else max(1, 100 // delay)
-        # While (re)joining, wait for the whole join: kafka-python 3.0.12 sends a second
-        # JoinGroup when a short poll times out mid-join and the join then completes
-        # between polls; tansu holds every JoinGroup for half a session, so that race
-        # added 3 s to one hand-over in three (measured 6.5 s instead of 3.5 s).
-        timeout = self.shared.settings.session_timeout_ms if self.joining else POLL_MS
-        batches = consumer.poll(timeout_ms=timeout, max_records=max_records)
+        if self.joining:
+            # Wait for the whole join, then no longer: kafka-python 3.0.12 sends a second
+            # JoinGroup when a short poll times out mid-join and the join completes
+            # between polls; tansu holds every JoinGroup for half a session, so that
+            # race added 3 s to one hand-over in three (6.5 s instead of 3.5 s). A long
+            # consumer.poll() would avoid it too, but then idles on for the whole timeout
+            # after the join when no record comes, deaf to stop().
+            consumer._coordinator.poll(timeout_ms=self.shared.settings.session_timeout_ms)  # noqa: SLF001
+        batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
         self._adapt_fetch_wait(consumer, bool(batches))
         for tp, records in batches.items():
             for record in records:
@@ -342,8 +345,10 @@ class ConsumerWorker(threading.Thread):
 
     def _commit(self) -> None:
         """Commit everything processed so far (worker thread only: it blocks)."""
+        if self._consumer is None:
+            return
         offsets = self._take_pending()
-        if not offsets or self._consumer is None:
+        if not offsets:
             return
         try:
             self._consumer.commit(offsets)
@@ -366,16 +371,17 @@ class ConsumerWorker(threading.Thread):
         self.shared.hub.publish(GroupChange("assigned", self.wid, parts))
 
     def _shutdown(self) -> None:
-        consumer, self._consumer = self._consumer, None
+        consumer = self._consumer
         if consumer is not None:
             if self._crashed.is_set():
                 _abandon(consumer)
             else:
-                self._commit()
+                self._commit()  # what this consumer finished, before it leaves the group
                 try:
                     consumer.close(autocommit=False, timeout_ms=3000)
                 except Exception:  # noqa: BLE001 - leaving is best effort
                     log.exception("C%d: close failed", self.wid)
+        self._consumer = None
         if not self._crashed.is_set():
             parts = self._snapshot.partitions
             self._update(state=STOPPED, partitions=(), in_flight=None)

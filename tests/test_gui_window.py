@@ -151,7 +151,8 @@ def test_add_consumer_new_card_and_partition_map(open_window, qtbot) -> None:
     qtbot.waitUntil(map_shows_new_owner, timeout=10_000)
     assert window.partition_map.owners != before
     qtbot.waitUntil(lambda: window.partition_map.paints > paints, timeout=5_000)
-    assert window.grid.cards[new_id].snapshot.partitions
+    # The card hears of its assignment through the next batched drain (~60 ms).
+    qtbot.waitUntil(lambda: bool(window.grid.cards[new_id].snapshot.partitions), timeout=2_000)
     assert len(window.timeline.lanes) == 3
 
 

@@ -67,12 +67,6 @@ def consumer_color(consumer_id: int) -> QColor:
     return QColor(consumer_hex(consumer_id))
 
 
-def consumer_id_of(name: str) -> int:
-    """``"C3"`` -> 3: the core names consumers ``C<id>``; 0 when it is not such a name."""
-    digits = name[1:] if name[:1] == "C" else ""
-    return int(digits) if digits.isdigit() else 0
-
-
 def ink_on(background: QColor) -> QColor:
     """Dark or light text, whichever reads better on ``background``."""
     return _ink(background.rgb())

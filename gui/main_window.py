@@ -14,7 +14,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from gui.bridge import Batch, EventBridge
-from gui.colors import consumer_id_of
 from gui.consumer_grid import ConsumerGrid
 from gui.log_pane import LogPane
 from gui.message_model import MessageModel
@@ -24,7 +23,6 @@ from gui.send_panel import SendPanel
 from gui.status_bar import StatusBar
 from gui.timeline import Lane, Segment, Timeline
 from messaging.runtime import Runtime
-from messaging.topics import idle_warning
 
 TICK_MS = 250
 
@@ -130,13 +128,12 @@ class MainWindow(QMainWindow):
         rt, fleet = self.runtime, self.runtime.fleet
         if fleet is None or rt.monitor is None:
             return
-        owners = {p: (name, consumer_id_of(name)) for p, name in fleet.owners().items()}
+        owners = {p: (s.name, s.id) for p, s in fleet.owners().items()}
         state = fleet.group_state()
         self.partition_map.set_state(owners, dict(rt.monitor.lag), state, fleet.rebalances)
         self.timeline.note_group_state(state)
         self.timeline.update()
-        live = len(fleet.live())
-        self.grid.tick(idle_warning(rt.settings.topic, rt.partitions, live))
+        self.grid.tick(rt.check_idle())
         self.status.set_totals(rt.stats())
         self.messages.refresh_selected()
 

@@ -93,9 +93,9 @@ class Fleet:
             return REBALANCING
         return STABLE
 
-    def owners(self) -> dict[int, str]:
-        """partition -> name of the live consumer that owns it."""
-        return {p: w.snapshot.name for w in self.live() for p in w.snapshot.partitions}
+    def owners(self) -> dict[int, ConsumerSnapshot]:
+        """partition -> the live consumer that owns it."""
+        return {p: s for s in (w.snapshot for w in self.live()) for p in s.partitions}
 
     def _count_rebalances(self, event: object) -> None:
         """One rebalance = from the first member (re)joining until all are assigned."""

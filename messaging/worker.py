@@ -375,6 +375,7 @@ class ConsumerWorker(threading.Thread):
         self.shared.hub.publish(GroupChange("assigned", self.wid, parts))
 
     def _shutdown(self) -> None:
+        held = self._snapshot.partitions  # close() revokes them; the stop event names them
         consumer = self._consumer
         if consumer is not None:
             if self._crashed.is_set():
@@ -387,9 +388,8 @@ class ConsumerWorker(threading.Thread):
                     log.exception("C%d: close failed", self.wid)
         self._consumer = None
         if not self._crashed.is_set():
-            parts = self._snapshot.partitions
             self._update(state=STOPPED, partitions=(), in_flight=None)
-            self.shared.hub.publish(GroupChange("stop", self.wid, parts))
+            self.shared.hub.publish(GroupChange("stop", self.wid, held))
 
 
 def _numbers(tps: set[TopicPartition]) -> tuple[int, ...]:

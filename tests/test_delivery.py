@@ -27,7 +27,7 @@ def test_one_message_goes_to_exactly_one_consumer(make_runtime):
     record = runtime.ledger.get(sent.message_id)
     assert [d.consumer for d in record.deliveries] == [done[0].consumer]
     owner = runtime.fleet.owners()[sent.partition]
-    assert done[0].consumer == owner
+    assert done[0].consumer == owner.name
     assert sum(s.processed for s in runtime.fleet.snapshots()) == 1
 
 

@@ -76,4 +76,4 @@ def test_crash_moves_in_flight_messages_to_a_survivor(make_runtime):
     assert survivor_deliveries and all(d.redelivered for d in survivor_deliveries)
     assert runtime.ledger.totals()["redelivered"] >= 1
     new_owners = runtime.fleet.owners()
-    assert all(new_owners[p] != f"C{victim}" for p in orphaned)
+    assert all(new_owners[p].id != victim for p in orphaned)

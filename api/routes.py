@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException
 
 from api import validation as v
 from api.openapi import spec
-from messaging.fleet import UnknownConsumer
+from messaging.fleet import FleetFull, UnknownConsumer
+from messaging.members import NotApplied, NotControllable
 from messaging.runtime import Runtime
 from messaging.sender import SendError
 
@@ -42,6 +43,18 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(SendError)
     def unavailable(exc: SendError) -> tuple[Response, int]:
         return _error(f"broker unavailable, message not sent: {exc}", 503)
+
+    @app.errorhandler(FleetFull)
+    def fleet_full(exc: FleetFull) -> tuple[Response, int]:
+        return _error(str(exc), 409)
+
+    @app.errorhandler(NotControllable)
+    def not_controllable(exc: NotControllable) -> tuple[Response, int]:
+        return _error(f"{exc.args[0]} reports nothing and cannot be driven from the app", 409)
+
+    @app.errorhandler(NotApplied)
+    def not_applied(exc: NotApplied) -> tuple[Response, int]:
+        return _error(str(exc), 503)
 
     @app.errorhandler(UnknownConsumer)
     def unknown_consumer(exc: UnknownConsumer) -> tuple[Response, int]:
@@ -117,8 +130,9 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
     def add_consumer() -> tuple[Response, int]:
         raw = _body()
         body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
+        kind = v.consumer_kind(body.pop("kind", None))
         changes = v.consumer_changes(body) if body else {}
-        snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0))
+        snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0), kind)
         return jsonify({**snap.as_json(), "warning": runtime.check_idle()}), 201
 
     @app.delete("/api/consumers/<int:wid>")

@@ -81,6 +81,13 @@ def consumer_changes(body: Any) -> dict[str, Any]:
     return changes
 
 
+def consumer_kind(kind: Any) -> str | None:
+    """Where a new consumer runs: ``process`` or ``thread``; None = the app's mode."""
+    if kind is None or kind in ("process", "thread"):
+        return kind
+    raise BadRequest(f"kind must be process or thread (got {kind!r})")
+
+
 def number(value: Any, name: str, low: float, high: float, kind: type) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadRequest(f"{name} must be a number")

@@ -60,6 +60,13 @@ def _broker_binary() -> str:
         raise BrokerError(f"No tansu binary for this platform: {exc}") from exc
 
 
+def advertised_host(listen_host: str) -> str:
+    """What clients should dial: the listen address, or this machine's name for a wildcard."""
+    if listen_host in ("0.0.0.0", "::", ""):
+        return socket.getfqdn()
+    return listen_host
+
+
 _running: weakref.WeakSet[EmbeddedBroker] = weakref.WeakSet()
 
 
@@ -78,14 +85,18 @@ class EmbeddedBroker:
     (which skips ``atexit``) takes the broker down with it.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int | None = None, advertised: str | None = None
+    ) -> None:
         self.host = host
         self.port = port or free_port(host)
+        self.advertised = advertised or advertised_host(host)
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap_servers(self) -> str:
-        return f"{self.host}:{self.port}"
+        """The address clients use: the advertised one (other machines get it too)."""
+        return f"{self.advertised}:{self.port}"
 
     @property
     def pid(self) -> int | None:
@@ -93,9 +104,9 @@ class EmbeddedBroker:
 
     def start(self, timeout: float = 10.0) -> str:
         """Start tansu and wait until it accepts connections; returns its address."""
-        url = f"tcp://{self.bootstrap_servers}"
-        args = [_broker_binary(), "broker", "--listener-url", url]
-        args += ["--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]
+        listen, advertise = f"tcp://{self.host}:{self.port}", f"tcp://{self.bootstrap_servers}"
+        args = [_broker_binary(), "broker", "--listener-url", listen]
+        args += ["--advertised-listener-url", advertise, "--storage-engine", "memory://tansu/"]
         env = {**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")}
         try:
             self._process = subprocess.Popen(
@@ -128,7 +139,8 @@ class EmbeddedBroker:
                     f"is port {self.port} in use?"
                 )
             with contextlib.suppress(BrokerError):
-                wait_reachable(self.bootstrap_servers, timeout=0.2)
+                local = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+                wait_reachable(f"{local}:{self.port}", timeout=0.2)
                 return
             if time.monotonic() >= deadline:
                 raise BrokerError(f"The embedded broker did not listen on {self.bootstrap_servers}")

@@ -29,6 +29,16 @@ class Settings:
     log_file (str | None): rotating traffic log; ``None`` logs to stderr only.
     log_format (str): ``text`` or ``json`` (JSON lines).
     api_host / api_port: where the REST API listens. Default: 127.0.0.1:5000.
+    consumer_mode (str): where new consumers run: ``process`` (an OS process each, the
+        default: Crash is a real SIGKILL) or ``thread`` (inside the app's process).
+    max_consumers (int): live consumers the app allows at once; each costs a process
+        (about 40 MB) or a thread and its sockets. Default: 16.
+    broker_host (str): where the embedded broker listens; ``0.0.0.0`` lets consumers on
+        other machines join. Default: 127.0.0.1.
+    broker_port (int | None): the embedded broker's port; ``None`` = any free port.
+    advertised_host (str | None): the address clients on other machines reach the
+        embedded broker at; ``None`` = ``broker_host``, or this machine's name when
+        that is a wildcard.
     """
 
     bootstrap_servers: str | None = None
@@ -47,6 +57,11 @@ class Settings:
     log_to_stderr: bool = True
     api_host: str = "127.0.0.1"
     api_port: int = 5000
+    consumer_mode: str = "process"
+    max_consumers: int = 16
+    broker_host: str = "127.0.0.1"
+    broker_port: int | None = None
+    advertised_host: str | None = None
 
     @property
     def heartbeat_ms(self) -> int:

@@ -18,6 +18,11 @@ from typing import Any
 STARTING, ACTIVE, IDLE, STOPPED, CRASHED = "starting", "active", "idle", "stopped", "crashed"
 # Delivery statuses.
 PROCESSING, PROCESSED, FAILED, DEAD_LETTERED = "processing", "processed", "failed", "dead_lettered"
+# Where a consumer runs: a thread of the app, a child process the app started, a process
+# started by hand (``python -m messaging.consumer``) that reports, or a group member that
+# reports nothing (the spec's plain consumer.py), known only from the broker.
+THREAD, PROCESS, REMOTE, OUTSIDE = "thread", "process", "remote", "outside"
+KINDS = (THREAD, PROCESS, REMOTE, OUTSIDE)
 
 
 @dataclass(frozen=True)
@@ -65,12 +70,21 @@ class ConsumerSnapshot:
     failure_rate: float
     crashed_at: float | None = None
     session_timeout_ms: int = 6000
+    kind: str = THREAD
+    uid: str = ""
+    host: str = ""
+    pid: int | None = None
+    joining: bool = True  # between JoinGroup and its assignment: the group rebalances
+    note: str = ""  # what the app found out: "killed by SIGKILL", "silent for 3 s", ...
 
     def as_json(self) -> dict[str, Any]:
         """The API's representation of a consumer."""
         return {
             "id": self.id,
             "name": self.name,
+            "kind": self.kind,
+            "host": self.host,
+            "pid": self.pid,
             "state": self.state,
             "partitions": list(self.partitions),
             "processed": self.processed,
@@ -78,6 +92,7 @@ class ConsumerSnapshot:
             "processing_ms": self.processing_ms,
             "failure_rate": self.failure_rate,
             "crashed_at": self.crashed_at,
+            "note": self.note,
         }
 
 
@@ -92,6 +107,28 @@ class GroupChange:
 
 
 Listener = Callable[[object], None]
+_WIRE_TYPES: dict[str, type] = {
+    "delivery": Delivery,
+    "snapshot": ConsumerSnapshot,
+    "change": GroupChange,
+}
+_WIRE_NAMES = {cls: name for name, cls in _WIRE_TYPES.items()}
+
+
+def to_wire(event: object) -> dict[str, Any]:
+    """One event as a JSON-ready dict: the schema every consumer reports with."""
+    return {"type": _WIRE_NAMES[type(event)], **event.__dict__}
+
+
+def from_wire(data: dict[str, Any]) -> object:
+    """The event a :func:`to_wire` dict describes; raises ``ValueError`` when it is not one."""
+    try:
+        cls = _WIRE_TYPES[data.pop("type")]
+        if "partitions" in data:
+            data["partitions"] = tuple(data["partitions"])
+        return cls(**data)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"not an event: {exc}") from None
 
 
 class EventHub:

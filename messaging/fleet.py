@@ -1,83 +1,280 @@
-"""The consumer group as the app runs it: workers added, stopped and crashed at runtime."""
+"""The consumer group as the app sees it: members of every kind, added, stopped, crashed.
+
+One place decides how many live consumers are allowed, gives every member its name,
+and turns what members report (wherever they run) into the app's events.
+"""
 
 from __future__ import annotations
 
 import itertools
+import logging
+import secrets
+import socket
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
-from messaging.worker import ConsumerWorker, Shared
+from messaging.config import Settings
+from messaging.control import ControlChannel
+from messaging.events import (
+    CRASHED,
+    KINDS,
+    OUTSIDE,
+    PROCESS,
+    REMOTE,
+    STARTING,
+    STOPPED,
+    THREAD,
+    ConsumerSnapshot,
+    Delivery,
+    GroupChange,
+)
+from messaging.members import Member, OutsideMember, ProcessMember, RemoteMember, ThreadMember
+from messaging.supervisor import exit_reason, spawn
+from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
+log = logging.getLogger(__name__)
 STABLE, REBALANCING, EMPTY = "Stable", "Rebalancing", "Empty"
+SILENT_AFTER_S = 3.5  # a reporting consumer repeats its snapshot every second
+MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 
 
 class UnknownConsumer(KeyError):
     """No consumer with that id."""
 
 
-class Fleet:
-    """Owns the worker threads. Thread-safe; stopped and crashed workers stay listed."""
+class FleetFull(Exception):
+    """The cap on live consumers is reached."""
 
-    def __init__(self, shared: Shared) -> None:
-        self.shared = shared
-        self._workers: dict[int, ConsumerWorker] = {}
+
+@dataclass
+class Homes:
+    """What the fleet needs to start members: a sink for thread workers, the control
+    channel for everything outside the process, and who hears the app's own findings."""
+
+    sink: Sink
+    dead_letters: DeadLetters
+    control: ControlChannel
+    publish: Callable[[object], None]
+
+
+class Fleet:
+    """Thread-safe. Members are listed in id order; the newest MAX_GONE dead ones stay."""
+
+    def __init__(self, settings: Settings, bootstrap_servers: str, homes: Homes) -> None:
+        self.settings, self.bootstrap_servers, self.homes = settings, bootstrap_servers, homes
+        self._members: dict[int, Member] = {}
+        self._by_uid: dict[str, Member] = {}
         self._ids = itertools.count(1)
+        self._run = secrets.token_hex(3)
         self._lock = threading.Lock()
         self.rebalances = 0
         self._in_rebalance = False
-        self._unsubscribe = shared.hub.subscribe(self._count_rebalances)
 
-    def add(self, processing_ms: int | None = None, failure_rate: float = 0.0) -> ConsumerSnapshot:
-        """Start one more consumer in the group; the group rebalances to include it."""
-        delay = self.shared.settings.processing_ms if processing_ms is None else processing_ms
+    # ----- adding and driving -------------------------------------------------------
+    def add(
+        self, processing_ms: int | None = None, failure_rate: float = 0.0, kind: str | None = None
+    ) -> ConsumerSnapshot:
+        """Start one more consumer (``kind`` thread or process); the group rebalances."""
+        kind = kind or self.settings.consumer_mode
+        if kind not in (THREAD, PROCESS):
+            raise ValueError(f"kind must be {THREAD} or {PROCESS} (got {kind!r})")
+        delay = self.settings.processing_ms if processing_ms is None else processing_ms
         with self._lock:
-            worker = ConsumerWorker(next(self._ids), self.shared, delay, failure_rate)
-            self._workers[worker.wid] = worker
-        self.shared.hub.publish(GroupChange("join", worker.wid))
-        self.shared.hub.publish(worker.snapshot)
-        worker.start()
-        return worker.snapshot
+            self._check_room()
+            wid = next(self._ids)
+            me = self._identity(wid, kind, delay, failure_rate)
+            member = self._start(me)
+            self._remember(member)
+        self._announce(GroupChange("join", wid))
+        self._announce(member.snapshot)
+        return member.snapshot
 
-    def worker(self, wid: int) -> ConsumerWorker:
+    def _check_room(self) -> None:
+        live = sum(1 for m in self._members.values() if m.alive and _own(m))
+        if live >= self.settings.max_consumers:
+            raise FleetFull(
+                f"at most {self.settings.max_consumers} live consumers "
+                "(--max-consumers); stop or crash one first"
+            )
+
+    def _identity(self, wid: int, kind: str, delay: int, rate: float) -> ConsumerSnapshot:
+        return ConsumerSnapshot(
+            id=wid,
+            name=f"C{wid}",
+            state=STARTING,
+            partitions=(),
+            processed=0,
+            in_flight=None,
+            processing_ms=delay,
+            failure_rate=rate,
+            session_timeout_ms=self.settings.session_timeout_ms,
+            kind=kind,
+            uid=f"{self._run}-C{wid}",
+            host=socket.gethostname(),
+        )
+
+    def _start(self, me: ConsumerSnapshot) -> Member:
+        if me.kind == THREAD:
+            h = self.homes
+            setup = Setup(self.settings, self.bootstrap_servers, h.sink, h.dead_letters)
+            worker = ConsumerWorker(me, setup)
+            worker.start_thread()
+            return ThreadMember(worker)
+        child = spawn(self.settings, self.bootstrap_servers, me)
+        return ProcessMember(replace(me, pid=child.pid), self.homes.control, child)
+
+    def _remember(self, member: Member) -> None:
+        self._members[member.id] = member
+        self._by_uid[member.snapshot.uid] = member
+        gone = [m for m in self._members.values() if m.snapshot.state in (STOPPED, CRASHED)]
+        for old in gone[:-MAX_GONE] if len(gone) > MAX_GONE else []:
+            del self._members[old.id]
+            self._by_uid.pop(old.snapshot.uid, None)
+
+    def member(self, wid: int) -> Member:
         with self._lock:
             try:
-                return self._workers[wid]
+                return self._members[wid]
             except KeyError:
                 raise UnknownConsumer(wid) from None
 
     def stop(self, wid: int, wait: float | None = 5.0) -> ConsumerSnapshot:
         """Graceful stop; with ``wait`` blocks until it has left the group."""
-        worker = self.worker(wid)
-        worker.stop()
-        if wait:
-            worker.join(wait)
-        return worker.snapshot
+        member = self.member(wid)
+        if member.alive:
+            member.stop()
+            if wait:
+                member.join(wait)
+        return member.snapshot
 
     def crash(self, wid: int) -> ConsumerSnapshot:
         """Kill a consumer without commit or LeaveGroup; the broker finds out at expiry."""
-        worker = self.worker(wid)
-        if worker.alive:
-            worker.crash()
-        return worker.snapshot
+        member = self.member(wid)
+        if member.alive:
+            member.crash()
+            if not isinstance(member, ThreadMember):
+                self._mark(member, CRASHED, "killed (SIGKILL)")
+        return member.snapshot
 
     def configure(
         self, wid: int, processing_ms: int | None = None, failure_rate: float | None = None
     ) -> ConsumerSnapshot:
-        worker = self.worker(wid)
-        worker.configure(processing_ms, failure_rate)
-        return worker.snapshot
+        member = self.member(wid)
+        member.configure(processing_ms, failure_rate)
+        self._announce(member.snapshot)
+        return member.snapshot
+
+    def _mark(self, member: Member, state: str, note: str) -> None:
+        snapshot, change = member.mark(state, note)
+        if change is not None:
+            log.info("%s %s: %s", snapshot.name, state, note)
+            self._announce(snapshot)
+            self._announce(change)
+
+    def _announce(self, event: object) -> None:
+        """Publish one of the app's own findings, counted like a reported change."""
+        if isinstance(event, GroupChange):
+            self._count_rebalance(event)
+        self.homes.publish(event)
+
+    # ----- what members report ------------------------------------------------------
+    def observe(self, uid: str, event: object) -> object | None:
+        """A reported event under the app's identity of its member (any thread)."""
+        member = self._by_uid.get(uid)
+        if member is None:
+            member = self._adopt(uid, event)
+            if member is None:
+                return None
+        if isinstance(event, ConsumerSnapshot):
+            return member.observe(event)
+        member.last_seen = time.monotonic()
+        if isinstance(event, Delivery) and event.consumer_id != member.id:
+            return replace(event, consumer_id=member.id, consumer=member.snapshot.name)
+        if isinstance(event, GroupChange):
+            if event.consumer_id != member.id:
+                event = replace(event, consumer_id=member.id)
+            self._count_rebalance(event)
+        return event
+
+    def _adopt(self, uid: str, event: object) -> Member | None:
+        """A consumer started elsewhere announced itself: it becomes a remote member."""
+        if not isinstance(event, ConsumerSnapshot) or event.state in (STOPPED, CRASHED):
+            return None  # wait for its heartbeat snapshot; a goodbye needs no card
+        with self._lock:
+            if uid in self._by_uid:
+                return self._by_uid[uid]
+            wid = next(self._ids)
+            name = f"C{wid}"
+            snapshot = replace(event, id=wid, name=name, kind=REMOTE, uid=uid)
+            member = RemoteMember(snapshot, self.homes.control)
+            self._remember(member)
+        log.info("%s joined from %s (pid %s)", name, event.host or "?", event.pid)
+        self._announce(GroupChange("join", wid))
+        return member
+
+    def observe_local(self, event: object) -> object:
+        """An event of a thread member (same process: ids are already the app's)."""
+        if isinstance(event, GroupChange):
+            self._count_rebalance(event)
+        return event
+
+    def observe_group(self, client_ids: list[str]) -> None:
+        """Members the broker lists; those that are not ours or reporting are outside."""
+        ours = f"{self.settings.group}-"
+        outside = {c for c in client_ids if not c.startswith(ours)}
+        with self._lock:
+            known = {m.snapshot.uid: m for m in self._members.values() if _is_outside(m)}
+        for cid in outside - set(known):
+            self._add_outside(cid)
+        for cid, member in known.items():
+            if cid not in outside and member.alive:
+                self._mark(member, STOPPED, "left the group")
+
+    def _add_outside(self, client_id: str) -> None:
+        with self._lock:
+            wid = next(self._ids)
+            snap = self._identity(wid, OUTSIDE, 0, 0.0)
+            snap = replace(snap, uid=client_id, host="", state="active", joining=False)
+            member = OutsideMember(replace(snap, note=f"client id {client_id}"))
+            self._remember(member)
+        self._announce(member.snapshot)
+
+    def reap(self) -> None:
+        """Find members that died without a word: exited children, silent remotes."""
+        now = time.monotonic()
+        for member in self.members():
+            if isinstance(member, ProcessMember):
+                code = member.child.poll()  # also reaps it: no zombies
+                if code is not None:
+                    state = STOPPED if code == 0 or member.stopping else CRASHED
+                    self._mark(member, state, exit_reason(code))
+            elif (
+                isinstance(member, RemoteMember)
+                and member.alive
+                and now - member.last_seen > SILENT_AFTER_S
+            ):
+                self._mark(member, CRASHED, f"silent for {SILENT_AFTER_S:g} s")
+
+    # ----- read models --------------------------------------------------------------
+    def members(self) -> list[Member]:
+        with self._lock:
+            return [self._members[k] for k in sorted(self._members)]
 
     def snapshots(self) -> list[ConsumerSnapshot]:
-        with self._lock:
-            return [w.snapshot for w in self._workers.values()]
+        return [m.snapshot for m in self.members()]
 
-    def live(self) -> list[ConsumerWorker]:
-        with self._lock:
-            return [w for w in self._workers.values() if w.alive]
+    def live(self) -> list[Member]:
+        return [m for m in self.members() if m.alive]
+
+    def counts(self) -> dict[str, int]:
+        """Live members per kind."""
+        live = [m.snapshot.kind for m in self.live()]
+        return {k: live.count(k) for k in KINDS}
 
     def group_state(self) -> str:
-        """Stable / Rebalancing / Empty, as seen from this app's own members.
+        """Stable / Rebalancing / Empty, as seen from the members' own reports.
 
         A crashed member that the broker has not expired yet still counts: until its
         session ends the group is waiting on it.
@@ -86,35 +283,52 @@ class Fleet:
         if not live:
             return EMPTY
         now = time.time()
-        if any(w.joining for w in live) or any(
+        if any(m.joining for m in live) or any(
             s.state == CRASHED and s.crashed_at and now - s.crashed_at < s.session_timeout_ms / 1000
             for s in self.snapshots()
         ):
             return REBALANCING
         return STABLE
 
-    def owners(self) -> dict[int, ConsumerSnapshot]:
-        """partition -> the live consumer that owns it."""
-        return {p: s for s in (w.snapshot for w in self.live()) for p in s.partitions}
+    def owners(self, partitions: int | None = None) -> dict[int, ConsumerSnapshot]:
+        """partition -> the live member that owns it.
 
-    def _count_rebalances(self, event: object) -> None:
+        Partitions no reporting member owns, in a group with exactly one outside
+        member, are that member's: the broker lists members but (on tansu) not what
+        they were assigned.
+        """
+        live = [m.snapshot for m in self.live()]
+        owned = {p: s for s in live for p in s.partitions}
+        outside = [s for s in live if s.kind == OUTSIDE]
+        if partitions and len(outside) == 1 and self.group_state() == STABLE:
+            for p in range(partitions):
+                owned.setdefault(p, outside[0])
+        return owned
+
+    def _count_rebalance(self, event: GroupChange) -> None:
         """One rebalance = from the first member (re)joining until all are assigned."""
-        if not isinstance(event, GroupChange):
-            return
         if event.kind in ("join", "revoked") and not self._in_rebalance:
             self._in_rebalance = True
             self.rebalances += 1
-        elif event.kind == "assigned" and not any(w.joining for w in self.live()):
+        elif event.kind == "assigned" and not any(m.joining for m in self.live()):
             self._in_rebalance = False
 
     def close(self, timeout: float = 8.0) -> None:
-        """Stop every worker (in parallel) and wait for their threads."""
-        with self._lock:
-            workers = list(self._workers.values())
-        for w in workers:
-            if w.snapshot.state != STOPPED:
-                w.stop()
+        """Stop every member the app started (in parallel) and wait for them."""
+        own = [m for m in self.members() if isinstance(m, (ThreadMember, ProcessMember))]
+        for m in own:
+            if m.snapshot.state != STOPPED:
+                m.stop()
         deadline = time.monotonic() + timeout
-        for w in workers:
-            w.join(max(deadline - time.monotonic(), 0.1))
-        self._unsubscribe()
+        for m in own:
+            m.join(max(deadline - time.monotonic(), 0.1))
+            if isinstance(m, ProcessMember):
+                m.child.ensure_gone(max(deadline - time.monotonic(), 0.5))
+
+
+def _own(member: Member) -> bool:
+    return isinstance(member, (ThreadMember, ProcessMember))
+
+
+def _is_outside(member: Member) -> bool:
+    return isinstance(member, OutsideMember)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from messaging.events import (
@@ -84,29 +84,46 @@ class Ledger:
             record = self._record(sent.message_id, sent.partition, sent.offset)
             record.key, record.value, record.sent_at = sent.key, sent.value, sent.at
 
-    def is_redelivery(self, message_id: str, partition: int, offset: int) -> bool:
-        """True when some consumer already started this record before (a redelivery)."""
-        with self._lock:
-            record = self._messages.get(self._by_position.get((partition, offset), message_id))
-            return bool(record and record.deliveries)
+    def record_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
+        """Record one attempt; returns it as recorded, and whether it starts an attempt.
 
-    def record_delivery(self, delivery: Delivery) -> None:
+        The ledger, not the consumer, decides whether a delivery is a redelivery: only
+        it has seen every consumer's attempts, wherever they ran. A first attempt is a
+        redelivery when someone already started the record before; later attempts
+        (retries) inherit the flag of the attempt they retry.
+        """
         with self._lock:
             record = self._record(delivery.message_id, delivery.partition, delivery.offset)
             if record.key is None:
                 record.key = delivery.key
             if record.value is None:
                 record.value = delivery.value
-            if delivery.status == PROCESSING:
-                if record.deliveries and record.deliveries[-1].status == PROCESSING:
-                    record.deliveries[-1] = delivery  # superseded: keep one in-flight entry
-                else:
-                    record.deliveries.append(delivery)
-                return
-            if record.deliveries and record.deliveries[-1].status == PROCESSING:
-                record.deliveries.pop()
+            last = record.deliveries[-1] if record.deliveries else None
+            same_attempt = (
+                last is not None
+                and last.status == PROCESSING
+                and last.consumer_id == delivery.consumer_id
+                and last.attempt == delivery.attempt
+            )
+            delivery = self._flag(record, delivery, same_attempt)
+            if same_attempt:
+                record.deliveries.pop()  # superseded: keep one entry per attempt
             record.deliveries.append(delivery)
-            self._count(record, delivery)
+            if delivery.status != PROCESSING:
+                self._count(record, delivery)
+            return delivery, not same_attempt
+
+    @staticmethod
+    def _flag(record: MessageRecord, delivery: Delivery, same_attempt: bool) -> Delivery:
+        earlier = record.deliveries[:-1] if same_attempt else record.deliveries
+        if delivery.attempt == 1:
+            redelivered = bool(earlier)
+        else:
+            mine = [d for d in earlier if d.consumer_id == delivery.consumer_id]
+            redelivered = mine[-1].redelivered if mine else bool(earlier)
+        if redelivered == delivery.redelivered:
+            return delivery
+        return replace(delivery, redelivered=redelivered)
 
     def _count(self, record: MessageRecord, delivery: Delivery) -> None:
         if delivery.redelivered and delivery.attempt == 1:

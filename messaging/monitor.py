@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
 from kafka.errors import KafkaError
+from kafka.protocol.admin import DescribeGroupsRequest
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class LagMonitor(threading.Thread):
         self.lag: dict[int, int] = {p: 0 for p in range(partitions)}
         self.end_offsets: dict[int, int] = {p: 0 for p in range(partitions)}
         self.updated_at: float | None = None
+        self.on_members: Callable[[list[str]], None] | None = None
 
     def run(self) -> None:
         while not self._halt.is_set():
@@ -55,9 +58,32 @@ class LagMonitor(threading.Thread):
         self.end_offsets = end
         self.lag = {p: max(end.get(p, 0) - done.get(p, 0), 0) for p in sorted(end)}
         self.updated_at = time.time()
+        if self.on_members is not None:
+            self.on_members(group_client_ids(self._admin, self.group))
         return self.lag
 
     def stop(self, timeout: float = 3.0) -> None:
         self._halt.set()
         if self.is_alive():
             self.join(timeout)
+
+
+def group_client_ids(admin: KafkaAdminClient, group: str) -> list[str]:
+    """Client ids of the group's members, as the broker lists them.
+
+    kafka-python's describe_groups asks for ACL bits that tansu answers with a value
+    kafka-python cannot parse (15), so this asks without them. tansu leaves the
+    client id field empty; its member ids are ``<client id>-<uuid>``, as on Kafka.
+    """
+
+    async def describe() -> object:
+        coordinator = (await admin._find_coordinator_ids([group]))[group]  # noqa: SLF001
+        request = DescribeGroupsRequest(groups=[group], include_authorized_operations=False)
+        return await admin._manager.send(request, node_id=coordinator)  # noqa: SLF001
+
+    response = admin._manager.run(describe)  # noqa: SLF001
+    ids = []
+    for described in response.groups:
+        for member in described.members:
+            ids.append(member.client_id or member.member_id.rsplit("-", 5)[0])
+    return ids

@@ -7,22 +7,40 @@ drive it; nothing else creates Kafka clients.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
+from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.config import Settings
-from messaging.events import EventHub
-from messaging.fleet import Fleet
+from messaging.control import ControlChannel
+from messaging.events import DEAD_LETTERED, Delivery, EventHub
+from messaging.fleet import Fleet, Homes
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
 from messaging.sender import Sender
 from messaging.topics import ensure_topic, idle_warning
 from messaging.traffic_log import TrafficLog
-from messaging.worker import Shared
+
+WATCH_S = 0.25  # how often members that died without a word are looked for
+
+
+class LocalSink:
+    """The sink of thread workers: their events go straight into the app's pipeline."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def report(self, event: object) -> None:
+        self._runtime.ingest_local(event)
+
+    def flush(self, timeout: float) -> bool:
+        return True  # already in the ledger
+
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +59,11 @@ class Runtime:
         self.sender: Sender | None = None
         self.fleet: Fleet | None = None
         self.monitor: LagMonitor | None = None
+        self.reader: ActivityReader | None = None
         self.warnings: list[str] = []
         self.started_at: float | None = None
+        self._halt = threading.Event()
+        self._watch: threading.Thread | None = None
 
     @property
     def embedded(self) -> bool:
@@ -64,7 +85,7 @@ class Runtime:
     def _start(self) -> None:
         s = self.settings
         if self.embedded:
-            self.broker = EmbeddedBroker()
+            self.broker = EmbeddedBroker(s.broker_host, s.broker_port, s.advertised_host)
             self.bootstrap_servers = self.broker.start()
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
@@ -75,7 +96,8 @@ class Runtime:
                 request_timeout_ms=5000,
             )
             self.partitions = ensure_topic(admin, s.topic, s.partitions)
-            ensure_topic(admin, s.dead_letter_topic, 1)
+            for name in (s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic)):
+                ensure_topic(admin, name, 1)
         except (KafkaError, RuntimeError) as exc:
             raise BrokerError(f"Kafka at {self.bootstrap_servers} did not answer: {exc}") from exc
         if self.partitions < s.partitions:
@@ -85,16 +107,65 @@ class Runtime:
             )
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
-        shared = Shared(s, self.bootstrap_servers, self.hub, self.ledger, self.sender, self.traffic)
-        self.fleet = Fleet(shared)
+        control = ControlChannel(self.sender.publish_raw, s.topic)
+        homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
+        self.fleet = Fleet(s, self.bootstrap_servers, homes)
+        self.reader = ActivityReader(self.bootstrap_servers, s.topic, self.ingest_reported)
+        self.reader.start()
         self.monitor = LagMonitor(admin, s.topic, s.group, self.partitions)
+        self.monitor.on_members = self.fleet.observe_group
         self.monitor.start()
+        self._watch = threading.Thread(target=self._watch_members, name="watch", daemon=True)
+        self._watch.start()
         for _ in range(s.consumers):
             self.fleet.add()
         self.check_idle()
         for warning in self.warnings:
             log.warning(warning)
         self.started_at = time.time()
+
+    # ----- the event pipeline: every consumer's reports, wherever it runs -------------
+    def ingest_local(self, event: object) -> None:
+        """An event of a thread worker (on its thread)."""
+        if self.fleet is not None:
+            self._deliver(self.fleet.observe_local(event))
+
+    def ingest_reported(self, uid: str, events: list[object]) -> None:
+        """Events a process or remote consumer reported on the activity topic."""
+        if self.fleet is None:
+            return
+        for event in events:
+            seen = self.fleet.observe(uid, event)
+            if seen is not None:
+                self._deliver(seen)
+
+    def _deliver(self, event: object) -> None:
+        """Ledger and traffic log first, then the observers (window, tests)."""
+        if isinstance(event, Delivery):
+            event, starts = self.ledger.record_delivery(event)
+            if starts:
+                self._log_delivery("received", event)
+            if event.status == DEAD_LETTERED:
+                self._log_delivery("dead_lettered", event)
+        self.hub.publish(event)
+
+    def _log_delivery(self, what: str, d: Delivery) -> None:
+        if self.traffic:
+            self.traffic.write(
+                event=what,
+                message_id=d.message_id,
+                topic=self.settings.topic,
+                partition=d.partition,
+                offset=d.offset,
+                consumer=d.consumer,
+                key=d.key,
+                attempt=d.attempt,
+            )
+
+    def _watch_members(self) -> None:
+        while not self._halt.wait(WATCH_S):
+            if self.fleet is not None:
+                self.fleet.reap()
 
     def check_idle(self) -> str | None:
         """The idle-consumer explanation for the current fleet size, if any applies."""
@@ -107,8 +178,14 @@ class Runtime:
     def stop(self, timeout: float = 8.0) -> None:
         """Stop consumers, producer, monitor and broker, in that order."""
         deadline = time.monotonic() + timeout
+        self._halt.set()
         if self.fleet:
             self.fleet.close(timeout=max(deadline - time.monotonic() - 2, 1))
+        if self._watch:
+            self._watch.join(1.0)
+        if self.reader:
+            self.reader.stop()
+            self.reader = None
         if self.monitor:
             self.monitor.stop()
             try:
@@ -141,12 +218,14 @@ class Runtime:
             "lag": {str(p): n for p, n in lag.items()},
             "consumers": {
                 s.name: {
+                    "kind": s.kind,
                     "state": s.state,
                     "partitions": list(s.partitions),
                     "processed": s.processed,
                 }
                 for s in snapshots
             },
+            "live": self.fleet.counts() if self.fleet else {},
             "group_state": self.fleet.group_state() if self.fleet else "Empty",
             "rebalances": self.fleet.rebalances if self.fleet else 0,
         }

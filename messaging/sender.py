@@ -32,7 +32,39 @@ def encode_value(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class Sender:
+def make_producer(bootstrap_servers: str, client_id: str, **overrides: Any) -> KafkaProducer:
+    """The producer settings every part of the app uses: acks from all replicas, and
+    timeouts short enough that an unreachable broker is an error within seconds."""
+    config: dict[str, Any] = {
+        "bootstrap_servers": bootstrap_servers,
+        "client_id": client_id,
+        "acks": "all",
+        "linger_ms": 1,
+        "max_block_ms": 3000,
+        "request_timeout_ms": 3000,
+        "delivery_timeout_ms": 4000,
+        "retry_backoff_ms": 100,
+    }
+    return KafkaProducer(**{**config, **overrides})
+
+
+class RawPublisher:
+    """Publishes already-encoded records (dead letters, control commands) with an ack."""
+
+    def __init__(self, producer: KafkaProducer) -> None:
+        self._producer = producer
+
+    def publish_raw(
+        self, topic: str, value: bytes | None, key: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
+        """Produce one record and wait for its acknowledgement, or raise SendError."""
+        try:
+            self._producer.send(topic, value=value, key=key, headers=headers).get(ACK_TIMEOUT_S)
+        except KafkaError as exc:
+            raise SendError(f"could not publish to {topic}: {exc}") from exc
+
+
+class Sender(RawPublisher):
     """Thread-safe: request threads, the window and consumer threads (DLT) share it."""
 
     def __init__(
@@ -47,16 +79,7 @@ class Sender:
         self._ledger, self._hub, self._traffic = ledger, hub, traffic
         self._run = secrets.token_hex(2)
         self._counter = itertools.count(1)
-        self._producer = KafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            client_id="p2p-demo-producer",
-            acks="all",
-            linger_ms=1,
-            max_block_ms=3000,
-            request_timeout_ms=3000,
-            delivery_timeout_ms=4000,
-            retry_backoff_ms=100,
-        )
+        super().__init__(make_producer(bootstrap_servers, "p2p-demo-producer"))
 
     def new_message_id(self) -> str:
         """Short, unique within a run, distinct across runs (e.g. ``3fa2-17``)."""
@@ -114,15 +137,6 @@ class Sender:
             )
         self._hub.publish(sent)
         return sent
-
-    def publish_raw(
-        self, topic: str, value: bytes | None, key: bytes | None, headers: list[tuple[str, bytes]]
-    ) -> None:
-        """Produce an already-encoded record (dead letters) and wait for its ack."""
-        try:
-            self._producer.send(topic, value=value, key=key, headers=headers).get(ACK_TIMEOUT_S)
-        except KafkaError as exc:
-            raise SendError(f"could not publish to {topic}: {exc}") from exc
 
     def close(self, timeout: float = 3.0) -> None:
         self._producer.close(timeout=timeout)

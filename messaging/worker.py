@@ -1,8 +1,12 @@
-"""One competing consumer: a KafkaConsumer polled, processed and closed on its own thread.
+"""One competing consumer: a KafkaConsumer polled, processed and closed by one thread.
 
-kafka-python consumers are not thread-safe, so everything that touches the consumer
-happens in :meth:`ConsumerWorker.run`; other threads only set flags and read
-snapshots. Offsets are committed only after processing (at-least-once).
+The same worker runs in three homes: a thread of the app, a child process the app
+started, and a process started by hand on any machine (``python -m messaging.consumer``).
+It does not know which: it reports through a :class:`Sink` and publishes dead letters
+through a :class:`DeadLetters`. kafka-python consumers are not thread-safe, so
+everything that touches the consumer happens in :meth:`ConsumerWorker.run`; other
+threads only set flags and read snapshots. Offsets are committed only after processing
+(at-least-once), and only once the sink holds the reports of what they cover.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from kafka import AsyncConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
@@ -27,15 +31,12 @@ from messaging.events import (
     IDLE,
     PROCESSED,
     PROCESSING,
-    STARTING,
     STOPPED,
     ConsumerSnapshot,
     Delivery,
-    EventHub,
     GroupChange,
 )
-from messaging.ledger import Ledger
-from messaging.sender import Sender, SendError
+from messaging.sender import SendError
 from messaging.traffic_log import TrafficLog
 
 log = logging.getLogger(__name__)
@@ -45,18 +46,63 @@ COMMIT_EVERY_S = 0.2
 FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 20, 100
 BUSY_FOR_S = 2.0  # how long after the last record a consumer keeps fetching eagerly
 POLL_MS = 100
+FLUSH_TIMEOUT_S = 3.0
+MAX_REPORTED_VALUE = 2048  # bytes of a message's value a report carries (the app has its own)
+
+
+class FetchWait:
+    """Short fetch waits while traffic flows, long ones when idle.
+
+    Measured in-process with 3 consumers on tansu: a fixed 100 ms wait costs 0.10
+    cores idle and gives an e2e p50 of 30 ms; a fixed 20 ms gives 10 ms but 0.30
+    cores idle. Switching on recent traffic measured 0.10 cores idle and 8.8 ms.
+    """
+
+    def __init__(self) -> None:
+        self._last_records = 0.0
+
+    def adapt(self, consumer: KafkaConsumer, got_records: bool) -> None:
+        now = time.monotonic()
+        if got_records:
+            self._last_records = now
+        busy = now - self._last_records < BUSY_FOR_S
+        wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
+        fetcher_config = consumer._fetcher.config  # noqa: SLF001 - read per fetch request
+        if fetcher_config["fetch_max_wait_ms"] != wait:
+            fetcher_config["fetch_max_wait_ms"] = wait
+
+
+class Sink(Protocol):
+    """Where a worker reports its events (deliveries, snapshots, group changes)."""
+
+    def report(self, event: object) -> None:
+        """Take one event; must not block on I/O."""
+
+    def flush(self, timeout: float) -> bool:
+        """Make every event reported so far durable where the app reads it.
+
+        The worker commits offsets only after this returned True, so that a committed
+        offset always has its ``processed`` report.
+        """
+
+
+class DeadLetters(Protocol):
+    """Publishes an already-encoded record and waits for its acknowledgement."""
+
+    def publish_raw(
+        self, topic: str, value: bytes | None, key: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None: ...
 
 
 @dataclass
-class Shared:
-    """What every worker of a fleet uses."""
+class Setup:
+    """What a worker needs from its home."""
 
     settings: Settings
     bootstrap_servers: str
-    hub: EventHub
-    ledger: Ledger
-    sender: Sender
-    traffic: TrafficLog | None
+    sink: Sink
+    dead_letters: DeadLetters
+    traffic: TrafficLog | None = None  # the worker's own traffic lines (standalone only)
 
 
 @dataclass(frozen=True)
@@ -67,19 +113,18 @@ class Incoming:
     message_id: str
     key: str | None
     value: Any
-    redelivered: bool
 
     @classmethod
-    def of(cls, record: ConsumerRecord, ledger: Ledger) -> Incoming:
+    def of(cls, record: ConsumerRecord) -> Incoming:
         raw_id = dict(record.headers or []).get("message_id")
         message_id = raw_id.decode() if raw_id else f"p{record.partition}@{record.offset}"
         key = record.key.decode("utf-8", errors="replace") if record.key is not None else None
-        redelivered = ledger.is_redelivery(message_id, record.partition, record.offset)
-        return cls(record, message_id, key, processing.decode(record.value), redelivered)
+        return cls(record, message_id, key, processing.decode(record.value))
 
     def delivery(
         self, consumer: str, consumer_id: int, attempt: int, status: str, error: str | None = None
     ) -> Delivery:
+        """A report of one attempt. Whether it is a redelivery only the app's ledger knows."""
         r = self.record
         return Delivery(
             self.message_id,
@@ -89,10 +134,10 @@ class Incoming:
             r.partition,
             r.offset,
             attempt,
-            self.redelivered,
+            False,
             status,
             error=error,
-            value=self.value,
+            value=self.value if len(r.value or b"") <= MAX_REPORTED_VALUE else None,
         )
 
 
@@ -100,43 +145,46 @@ class _Listener(AsyncConsumerRebalanceListener):
     """Runs on kafka-python's IO thread, while the worker thread waits inside poll().
 
     kafka-python 3 forbids blocking consumer calls there, so the commit of what was
-    processed before the partitions go is awaited on the IO loop instead.
+    processed before the partitions go is awaited on the IO loop instead. Flushing the
+    sink blocks only on the sink's own producer, never on this consumer.
     """
 
     def __init__(self, worker: ConsumerWorker) -> None:
         self.worker = worker
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        offsets = self.worker._take_pending(revoked)
-        consumer = self.worker._consumer
-        if offsets and consumer is not None:
+        worker = self.worker
+        offsets = worker._take_pending(revoked)
+        consumer = worker._consumer
+        if offsets and consumer is not None and worker.setup.sink.flush(FLUSH_TIMEOUT_S):
             coordinator = consumer._coordinator  # noqa: SLF001 - no public async commit
             try:
                 await coordinator._commit_offsets_sync_async(offsets, timeout_ms=3000)  # noqa: SLF001
             except KafkaError as exc:  # the next owner re-reads them, flagged as redelivered
-                log.warning("C%d: commit before revoke failed (%s)", self.worker.wid, exc)
-        self.worker._on_revoked(revoked)
+                log.warning("%s: commit before revoke failed (%s)", worker.name, exc)
+        worker._on_revoked(revoked)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.worker._on_assigned(assigned)
 
 
-class ConsumerWorker(threading.Thread):
-    """A consumer thread; ``stop()`` leaves the group, ``crash()`` just vanishes."""
+class ConsumerWorker:
+    """One group member. :meth:`run` is its loop, on whichever thread calls it.
 
-    def __init__(self, wid: int, shared: Shared, processing_ms: int, failure_rate: float) -> None:
-        super().__init__(name=f"consumer-C{wid}", daemon=True)
-        self.wid, self.shared = wid, shared
-        self._snapshot = ConsumerSnapshot(
-            id=wid,
-            name=f"C{wid}",
-            state=STARTING,
+    ``stop()`` finishes the message in hand, commits and leaves the group; ``crash()``
+    (thread home only: a process is SIGKILLed instead) drops everything at once.
+    """
+
+    def __init__(self, identity: ConsumerSnapshot, setup: Setup) -> None:
+        self.wid, self.name, self.setup = identity.id, identity.name, setup
+        self._snapshot = replace(
+            identity,
+            state="starting",
             partitions=(),
             processed=0,
             in_flight=None,
-            processing_ms=processing_ms,
-            failure_rate=failure_rate,
-            session_timeout_ms=shared.settings.session_timeout_ms,
+            joining=True,
+            session_timeout_ms=setup.settings.session_timeout_ms,
         )
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -144,8 +192,8 @@ class ConsumerWorker(threading.Thread):
         self._pending: dict[TopicPartition, int] = {}
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
-        self._last_records = 0.0
-        self.joining = True  # between JoinGroup and the assignment: the group rebalances
+        self._fetch_wait = FetchWait()
+        self._thread: threading.Thread | None = None
         self.error: str | None = None
 
     # ----- called from any thread -------------------------------------------------
@@ -153,25 +201,41 @@ class ConsumerWorker(threading.Thread):
     def snapshot(self) -> ConsumerSnapshot:
         return self._snapshot
 
+    @property
+    def joining(self) -> bool:
+        return self._snapshot.joining
+
+    def start_thread(self) -> threading.Thread:
+        """Run the loop on a daemon thread of its own (the in-process home)."""
+        self._thread = threading.Thread(target=self.run, name=f"consumer-{self.name}", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the thread started by :meth:`start_thread`, if any."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
     def stop(self) -> None:
         """Graceful: finish the current message, commit, leave the group."""
         self._stopping.set()
 
     def crash(self) -> None:
-        """Simulated failure: drop everything now; no commit, no LeaveGroup."""
+        """Simulated failure of a thread: drop everything now; no commit, no LeaveGroup."""
         self._crashed.set()
         self._update(state=CRASHED, crashed_at=time.time(), in_flight=None)
-        self.shared.hub.publish(GroupChange("crash", self.wid, self._snapshot.partitions))
+        self.setup.sink.report(GroupChange("crash", self.wid, self._snapshot.partitions))
 
     def configure(
         self, processing_ms: int | None = None, failure_rate: float | None = None
     ) -> None:
-        changes = {}
+        changes: dict[str, object] = {}
         if processing_ms is not None:
             changes["processing_ms"] = int(processing_ms)
         if failure_rate is not None:
             changes["failure_rate"] = float(failure_rate)
-        self._update(**changes)
+        if changes:
+            self._update(**changes)
 
     @property
     def alive(self) -> bool:
@@ -183,33 +247,36 @@ class ConsumerWorker(threading.Thread):
             if self._snapshot.state == CRASHED and "state" in changes:
                 changes.pop("state")  # a crashed consumer stays crashed
             self._snapshot = replace(self._snapshot, **changes)
-        self.shared.hub.publish(self._snapshot)
+        self.setup.sink.report(self._snapshot)
 
-    # ----- worker thread -----------------------------------------------------------
+    # ----- the loop ----------------------------------------------------------------
     def run(self) -> None:
+        """Poll, process, commit until stopped or crashed; always leaves cleanly."""
+        self.setup.sink.report(self._snapshot)
         try:
             self._consumer = self._make_consumer()
             while not (self._stopping.is_set() or self._crashed.is_set()):
                 self._poll_once()
         except Exception as exc:  # noqa: BLE001 - report, never kill the app
-            log.exception("consumer C%d failed", self.wid)
+            log.exception("consumer %s failed", self.name)
             self.error = str(exc)
         finally:
             self._shutdown()
 
     def _make_consumer(self) -> KafkaConsumer:
-        s = self.shared.settings
+        s = self.setup.settings
         consumer = KafkaConsumer(
-            bootstrap_servers=self.shared.bootstrap_servers,
+            bootstrap_servers=self.setup.bootstrap_servers,
             group_id=s.group,
-            client_id=f"{s.group}-C{self.wid}",
+            # The app matches broker-side members to reporting consumers by this id.
+            client_id=f"{s.group}-{self._snapshot.uid or self.name}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             session_timeout_ms=s.session_timeout_ms,
             heartbeat_interval_ms=s.heartbeat_ms,
             max_poll_interval_ms=300_000,
             # On tansu, kafka-python's default 500 ms wait gave an e2e p50 of ~110 ms;
-            # see _adapt_fetch_wait.
+            # see FetchWait.
             fetch_max_wait_ms=FETCH_WAIT_IDLE_MS,
         )
         consumer.subscribe([s.topic], listener=_Listener(self))
@@ -227,16 +294,16 @@ class ConsumerWorker(threading.Thread):
             # race added 3 s to one hand-over in three (6.5 s instead of 3.5 s). A long
             # consumer.poll() would avoid it too, but then idles on for the whole timeout
             # after the join when no record comes, deaf to stop().
-            consumer._coordinator.poll(timeout_ms=self.shared.settings.session_timeout_ms)  # noqa: SLF001
+            consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)  # noqa: SLF001
         batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
-        self._adapt_fetch_wait(consumer, bool(batches))
+        self._fetch_wait.adapt(consumer, bool(batches))
         for tp, records in batches.items():
             for record in records:
                 if self._stopping.is_set() or self._crashed.is_set():
                     return
                 if tp not in consumer.assignment():
                     break  # revoked in a rebalance: its new owner will read it
-                if not self._handle(record):
+                if not self._process(record):
                     return
                 self._pending[tp] = record.offset + 1
                 self._commit_if_due()
@@ -248,32 +315,20 @@ class ConsumerWorker(threading.Thread):
         if time.monotonic() - self._last_commit >= COMMIT_EVERY_S:
             self._commit()
 
-    def _adapt_fetch_wait(self, consumer: KafkaConsumer, got_records: bool) -> None:
-        """Short fetch waits while traffic flows, long ones when idle.
+    def _process(self, record: ConsumerRecord) -> bool:
+        """Process one record with retries; False when a crash interrupted it.
 
-        Measured in-process with 3 consumers on tansu: a fixed 100 ms wait costs 0.10
-        cores idle and gives an e2e p50 of 30 ms; a fixed 20 ms gives 10 ms but 0.30
-        cores idle. Switching on recent traffic measured 0.10 cores idle and 8.8 ms.
+        (Not named ``_handle``: on Python 3.13 that is an attribute of threading.Thread,
+        which this class once subclassed and then shadowed.)
         """
-        now = time.monotonic()
-        if got_records:
-            self._last_records = now
-        busy = now - self._last_records < BUSY_FOR_S
-        wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
-        fetcher_config = consumer._fetcher.config  # noqa: SLF001 - read per fetch request
-        if fetcher_config["fetch_max_wait_ms"] != wait:
-            fetcher_config["fetch_max_wait_ms"] = wait
-
-    def _handle(self, record: ConsumerRecord) -> bool:
-        """Process one record with retries; False when a crash interrupted it."""
-        incoming = Incoming.of(record, self.shared.ledger)
-        max_retries = self.shared.settings.max_retries
+        incoming = Incoming.of(record)
+        max_retries = self.setup.settings.max_retries
         for attempt in range(1, max_retries + 2):
             snap = self._snapshot
             self._log("received", incoming, attempt)
             if snap.processing_ms > 0:
                 self._update(in_flight=incoming.message_id)
-                self._emit(incoming.delivery(snap.name, self.wid, attempt, PROCESSING))
+                self._report(incoming.delivery(snap.name, self.wid, attempt, PROCESSING))
                 if self._crashed.wait(snap.processing_ms / 1000):
                     return False
             try:
@@ -281,13 +336,14 @@ class ConsumerWorker(threading.Thread):
             except processing.ProcessingError as exc:
                 if attempt > max_retries:
                     return self._dead_letter(incoming, str(exc), attempt)
-                self._emit(incoming.delivery(snap.name, self.wid, attempt, FAILED, str(exc)))
-                backoff = processing.backoff_s(attempt, self.shared.settings.retry_backoff_ms)
+                self._report(incoming.delivery(snap.name, self.wid, attempt, FAILED, str(exc)))
+                backoff = processing.backoff_s(attempt, self.setup.settings.retry_backoff_ms)
                 if self._crashed.wait(backoff):
                     return False
                 continue
-            self._emit(incoming.delivery(snap.name, self.wid, attempt, PROCESSED))
+            # The count first: whoever sees the delivery also sees it counted.
             self._update(processed=self._snapshot.processed + 1, in_flight=None)
+            self._report(incoming.delivery(snap.name, self.wid, attempt, PROCESSED))
             return True
         return True
 
@@ -302,28 +358,27 @@ class ConsumerWorker(threading.Thread):
             ("dlt.original.partition", str(record.partition).encode()),
             ("dlt.original.offset", str(record.offset).encode()),
         ]
-        topic = self.shared.settings.dead_letter_topic
+        topic = self.setup.settings.dead_letter_topic
         while True:  # a dead letter must never be lost: keep trying until it lands
             try:
-                self.shared.sender.publish_raw(topic, record.value, record.key, headers)
+                self.setup.dead_letters.publish_raw(topic, record.value, record.key, headers)
                 break
             except SendError as exc:
-                log.warning("C%d: %s; retrying", self.wid, exc)
-                if self._crashed.wait(1.0):
+                log.warning("%s: %s; retrying", name, exc)
+                if self._crashed.wait(1.0) or self._stopping.is_set():
                     return False
-        self._emit(incoming.delivery(name, self.wid, attempts, DEAD_LETTERED, error))
         self._update(in_flight=None)
+        self._report(incoming.delivery(name, self.wid, attempts, DEAD_LETTERED, error))
         self._log("dead_lettered", incoming, attempts)
         return True
 
-    def _emit(self, delivery: Delivery) -> None:
-        self.shared.ledger.record_delivery(delivery)
-        self.shared.hub.publish(delivery)
+    def _report(self, delivery: Delivery) -> None:
+        self.setup.sink.report(delivery)
 
     def _log(self, event: str, incoming: Incoming, attempt: int) -> None:
-        if self.shared.traffic:
+        if self.setup.traffic:
             record = incoming.record
-            self.shared.traffic.write(
+            self.setup.traffic.write(
                 event=event,
                 message_id=incoming.message_id,
                 topic=record.topic,
@@ -348,31 +403,35 @@ class ConsumerWorker(threading.Thread):
         return {tp: OffsetAndMetadata(self._pending.pop(tp), "", -1) for tp in chosen}
 
     def _commit(self) -> None:
-        """Commit everything processed so far (worker thread only: it blocks)."""
-        if self._consumer is None:
+        """Commit everything processed so far (worker thread only: it blocks).
+
+        Nothing is committed before the sink holds the reports: a commit without its
+        ``processed`` report would make the message look lost after a kill.
+        """
+        if self._consumer is None or not self._pending:
+            return
+        if not self.setup.sink.flush(FLUSH_TIMEOUT_S):
+            log.warning("%s: reports not flushed; commit postponed", self.name)
+            self._last_commit = time.monotonic()
             return
         offsets = self._take_pending()
-        if not offsets:
-            return
         try:
             self._consumer.commit(offsets)
         except KafkaError as exc:  # rebalancing: the next owner re-reads, flagged as redelivered
-            log.warning("C%d: commit failed (%s)", self.wid, exc)
+            log.warning("%s: commit failed (%s)", self.name, exc)
 
     def _on_revoked(self, revoked: set[TopicPartition]) -> None:
         if self._crashed.is_set():
             return
-        self.shared.hub.publish(GroupChange("revoked", self.wid, _numbers(revoked)))
-        self.joining = True
-        self._update(partitions=())
+        self.setup.sink.report(GroupChange("revoked", self.wid, _numbers(revoked)))
+        self._update(partitions=(), joining=True)
 
     def _on_assigned(self, assigned: set[TopicPartition]) -> None:
         if self._crashed.is_set():
             return
         parts = _numbers(assigned)
-        self.joining = False
-        self._update(partitions=parts, state=ACTIVE if parts else IDLE)
-        self.shared.hub.publish(GroupChange("assigned", self.wid, parts))
+        self._update(partitions=parts, state=ACTIVE if parts else IDLE, joining=False)
+        self.setup.sink.report(GroupChange("assigned", self.wid, parts))
 
     def _shutdown(self) -> None:
         held = self._snapshot.partitions  # close() revokes them; the stop event names them
@@ -385,11 +444,12 @@ class ConsumerWorker(threading.Thread):
                 try:
                     consumer.close(autocommit=False, timeout_ms=3000)
                 except Exception:  # noqa: BLE001 - leaving is best effort
-                    log.exception("C%d: close failed", self.wid)
+                    log.exception("%s: close failed", self.name)
         self._consumer = None
         if not self._crashed.is_set():
-            self._update(state=STOPPED, partitions=(), in_flight=None)
-            self.shared.hub.publish(GroupChange("stop", self.wid, held))
+            self._update(state=STOPPED, partitions=(), in_flight=None, joining=False)
+            self.setup.sink.report(GroupChange("stop", self.wid, held))
+        self.setup.sink.flush(FLUSH_TIMEOUT_S)
 
 
 def _numbers(tps: set[TopicPartition]) -> tuple[int, ...]:
@@ -399,9 +459,10 @@ def _numbers(tps: set[TopicPartition]) -> tuple[int, ...]:
 def _abandon(consumer: KafkaConsumer) -> None:
     """Close sockets like a killed process would: no LeaveGroup, no commit.
 
-    kafka-python has no public "die" call; its close() always sends LeaveGroup, which
-    would make the broker rebalance at once. Turning that one request into a no-op
-    leaves the broker to find out at session expiry, as with a real crash.
+    Only the thread home needs this: kafka-python has no public "die" call, and its
+    close() always sends LeaveGroup, which would make the broker rebalance at once.
+    Turning that one request into a no-op leaves the broker to find out at session
+    expiry, as with a real crash. Process consumers are SIGKILLed instead.
     """
     consumer._coordinator.maybe_leave_group = lambda *a, **k: None  # noqa: SLF001
     try:

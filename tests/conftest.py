@@ -53,6 +53,12 @@ def running_api(runtime: Runtime) -> Iterator[str]:
         server.stop()
 
 
+@pytest.fixture(params=["process", "thread"])
+def mode(request) -> str:
+    """Both homes of the consumer worker: an OS process each (default) or a thread each."""
+    return request.param
+
+
 @pytest.fixture
 def make_runtime(tmp_path) -> Iterator[Callable[..., Runtime]]:
     """Start runtimes on fresh embedded brokers; all are stopped at teardown."""
@@ -74,5 +80,5 @@ def all_assigned(runtime: Runtime) -> bool:
     return (
         fleet is not None
         and len(fleet.owners()) == runtime.partitions
-        and not any(w.joining for w in fleet.live())
+        and not any(m.joining for m in fleet.live())
     )

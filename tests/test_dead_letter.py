@@ -31,8 +31,10 @@ def read_dead_letters(runtime, expected: int, timeout: float = 10.0) -> list:
         consumer.close()
 
 
-def test_poison_message_is_retried_then_dead_lettered_and_partition_keeps_flowing(make_runtime):
-    runtime = make_runtime(consumers=2, max_retries=3, retry_backoff_ms=20)
+def test_poison_message_is_retried_then_dead_lettered_and_partition_keeps_flowing(
+    make_runtime, mode
+):
+    runtime = make_runtime(consumer_mode=mode, consumers=2, max_retries=3, retry_backoff_ms=20)
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
 
     poison = runtime.sender.send({"id": 7, "fail": True}, key="same-key")
@@ -61,8 +63,8 @@ def test_poison_message_is_retried_then_dead_lettered_and_partition_keeps_flowin
     assert headers["dlt.original.offset"] == str(poison.offset)
 
 
-def test_failure_rate_set_at_runtime_causes_retries_but_no_loss(make_runtime):
-    runtime = make_runtime(consumers=1, max_retries=5, retry_backoff_ms=1)
+def test_failure_rate_set_at_runtime_causes_retries_but_no_loss(make_runtime, mode):
+    runtime = make_runtime(consumer_mode=mode, consumers=1, max_retries=5, retry_backoff_ms=1)
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
     runtime.fleet.configure(1, failure_rate=0.3)
 

@@ -16,8 +16,8 @@ def processed_deliveries(runtime) -> list[Delivery]:
     return out
 
 
-def test_one_message_goes_to_exactly_one_consumer(make_runtime):
-    runtime = make_runtime(consumers=3)
+def test_one_message_goes_to_exactly_one_consumer(make_runtime, mode):
+    runtime = make_runtime(consumer_mode=mode, consumers=3)
     wait_for(lambda: all_assigned(runtime), 20, "3 consumers to share 6 partitions")
     done = processed_deliveries(runtime)
 
@@ -31,8 +31,8 @@ def test_one_message_goes_to_exactly_one_consumer(make_runtime):
     assert sum(s.processed for s in runtime.fleet.snapshots()) == 1
 
 
-def test_load_spreads_over_the_group_once_each_and_in_key_order(make_runtime):
-    runtime = make_runtime(consumers=3, partitions=6)
+def test_load_spreads_over_the_group_once_each_and_in_key_order(make_runtime, mode):
+    runtime = make_runtime(consumer_mode=mode, consumers=3, partitions=6)
     wait_for(lambda: all_assigned(runtime), 20, "3 consumers to share 6 partitions")
     done = processed_deliveries(runtime)
 
@@ -52,8 +52,8 @@ def test_load_spreads_over_the_group_once_each_and_in_key_order(make_runtime):
     assert {d.partition for d in done} == set(range(6))
 
 
-def test_consumers_beyond_the_partition_count_sit_idle(make_runtime):
-    runtime = make_runtime(consumers=3, partitions=2)
+def test_consumers_beyond_the_partition_count_sit_idle(make_runtime, mode):
+    runtime = make_runtime(consumer_mode=mode, consumers=3, partitions=2)
     assert runtime.partitions == 2
     wait_for(lambda: all_assigned(runtime), 20, "2 partitions assigned")
 

@@ -21,10 +21,13 @@ def delivery(
 def test_redelivered_and_duplicate_counts():
     ledger = Ledger()
     ledger.record_sent(SentMessage("a", None, {}, "t", 0, 0))
-    ledger.record_delivery(delivery("a", "C1", PROCESSING))
-    assert ledger.is_redelivery("a", 0, 0)
-    ledger.record_delivery(delivery("a", "C1", PROCESSED))
-    ledger.record_delivery(delivery("a", "C2", PROCESSED, redelivered=True))
+    _, starts = ledger.record_delivery(delivery("a", "C1", PROCESSING))
+    assert starts
+    first, starts = ledger.record_delivery(delivery("a", "C1", PROCESSED))
+    assert not first.redelivered and not starts  # the same attempt, now finished
+    # The consumer cannot know it is a redelivery; the ledger, which saw C1 start, does.
+    again, starts = ledger.record_delivery(delivery("a", "C2", PROCESSED))
+    assert again.redelivered and starts
 
     totals = ledger.totals()
     assert totals["processed"] == 2 and totals["duplicates"] == 1 and totals["redelivered"] == 1
@@ -35,7 +38,8 @@ def test_redelivered_and_duplicate_counts():
 def test_retries_count_as_failed_attempts_not_redeliveries():
     ledger = Ledger()
     ledger.record_delivery(delivery("a", "C1", FAILED, attempt=1))
-    ledger.record_delivery(delivery("a", "C1", PROCESSED, attempt=2))
+    retry, _ = ledger.record_delivery(delivery("a", "C1", PROCESSED, attempt=2))
+    assert not retry.redelivered
     totals = ledger.totals()
     assert totals["failed_attempts"] == 1 and totals["redelivered"] == 0
     assert ledger.get("a").status == PROCESSED

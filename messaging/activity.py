@@ -1,0 +1,218 @@
+"""Consumer -> app reports through Kafka itself: the activity topic.
+
+Child processes and consumers on other machines share nothing with the app but the
+cluster, so they report there. Each record is one consumer's batch of events, keyed
+by the consumer's uid so that its events stay in order. A few milliseconds of linger
+turn a burst of thousands of events into a handful of records.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
+
+from messaging.events import ConsumerSnapshot, from_wire, to_wire
+
+log = logging.getLogger(__name__)
+LINGER_S = 0.005  # how long events wait to share a record
+HEARTBEAT_S = 1.0  # a silent consumer repeats its snapshot this often: "still here"
+MAX_EVENTS = 400  # per record, well under the producer's request size with 2 KiB values
+IngestFn = Callable[[str, list[object]], None]
+
+
+def activity_topic(topic: str) -> str:
+    return f"{topic}.activity"
+
+
+def control_topic(topic: str) -> str:
+    return f"{topic}.control"
+
+
+def encode(uid: str, events: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"uid": uid, "events": events}, separators=(",", ":")).encode()
+
+
+def decode(raw: bytes) -> tuple[str, list[object]]:
+    """``(uid, events)`` of one activity record; raises ``ValueError`` when malformed."""
+    data = json.loads(raw)
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise ValueError("not an activity record")
+    return str(data.get("uid", "")), [from_wire(e) for e in data["events"]]
+
+
+class ActivityPublisher:
+    """The :class:`messaging.worker.Sink` of a consumer outside the app's process.
+
+    ``report`` only appends to a buffer; a sender thread ships it every LINGER_S, and
+    repeats the newest snapshot every HEARTBEAT_S when nothing else was sent.
+    """
+
+    def __init__(self, producer: KafkaProducer, topic: str, uid: str) -> None:
+        self._producer, self.topic, self.uid = producer, activity_topic(topic), uid
+        self._lock = threading.Lock()  # guards the buffer
+        self._send_lock = threading.Lock()  # keeps records in report order
+        self._buffer: list[dict[str, Any]] = []
+        self._snapshot_at: int | None = None  # index of the buffered snapshot
+        self._last_snapshot: dict[str, Any] | None = None
+        self._futures: list[Any] = []
+        self._lost = False  # a record failed since the last flush
+        self._last_send = time.monotonic()
+        self._wake = threading.Event()
+        self._halt = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="activity", daemon=True)
+        self._thread.start()
+
+    def report(self, event: object) -> None:
+        """Buffer one event. Consecutive snapshots collapse into the newest one."""
+        wire = to_wire(event)
+        with self._lock:
+            if isinstance(event, ConsumerSnapshot):
+                self._last_snapshot = wire
+                if self._snapshot_at is not None:
+                    self._buffer[self._snapshot_at] = wire
+                    return
+                self._snapshot_at = len(self._buffer)
+            self._buffer.append(wire)
+        self._wake.set()
+
+    def flush(self, timeout: float) -> bool:
+        """Ship the buffer and wait until the broker acknowledged everything so far."""
+        deadline = time.monotonic() + timeout
+        self._ship()
+        with self._send_lock:
+            futures, self._futures = self._futures, []
+            lost, self._lost = self._lost, False
+        try:
+            for future in futures:
+                future.get(timeout=max(deadline - time.monotonic(), 0.01))
+        except KafkaError as exc:
+            log.warning("activity not acknowledged: %s", exc)
+            return False
+        return not lost
+
+    def _take(self) -> list[dict[str, Any]]:
+        with self._lock:
+            events, self._buffer, self._snapshot_at = self._buffer, [], None
+        return events
+
+    def _ship(self) -> None:
+        with self._send_lock:
+            events = self._take()
+            if not events and time.monotonic() - self._last_send >= HEARTBEAT_S:
+                events = [self._last_snapshot] if self._last_snapshot else []
+            for i in range(0, len(events), MAX_EVENTS):
+                chunk = events[i : i + MAX_EVENTS]
+                try:
+                    future = self._producer.send(
+                        self.topic, value=encode(self.uid, chunk), key=self.uid.encode()
+                    )
+                except KafkaError as exc:
+                    log.warning("activity not sent: %s", exc)
+                    continue
+                self._futures.append(future)
+                self._last_send = time.monotonic()
+            self._lost = self._lost or any(f.failed() for f in self._futures if f.is_done)
+            self._futures = [f for f in self._futures if not f.is_done]
+
+    def _run(self) -> None:
+        while not self._halt.is_set():
+            self._wake.wait(HEARTBEAT_S / 2)
+            if self._halt.wait(LINGER_S):
+                break
+            self._wake.clear()
+            self._ship()
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Ship what is left and stop the sender thread."""
+        self.flush(timeout)
+        self._halt.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+
+class ActivityReader:
+    """The app's side: reads every partition of the activity topic, not as a group member.
+
+    It starts at the end: a consumer already running announces itself with its next
+    heartbeat. ``ingest(uid, events)`` runs on this reader's thread.
+    """
+
+    def __init__(self, bootstrap_servers: str, topic: str, ingest: IngestFn) -> None:
+        self.topic, self._ingest = activity_topic(topic), ingest
+        self._bootstrap = bootstrap_servers
+        self._halt = threading.Event()
+        self._ready = threading.Event()
+        self.records = 0
+        self._thread = threading.Thread(target=self._run, name="activity-reader", daemon=True)
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start reading; returns once positioned at the end (events after this are seen)."""
+        self._thread.start()
+        self._ready.wait(timeout)
+
+    def _run(self) -> None:
+        from messaging.worker import FetchWait
+
+        consumer = KafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            # A topic recreated after a broker restart starts again at 0: read it all.
+            auto_offset_reset="earliest",
+            client_id="p2p-demo-activity",
+        )
+        try:
+            tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]
+            consumer.assign(tps)
+            consumer.seek_to_end(*tps)
+            for tp in tps:
+                consumer.position(tp)
+            self._ready.set()
+            wait = FetchWait()
+            while not self._halt.is_set():
+                batches = consumer.poll(timeout_ms=100, max_records=2000)
+                wait.adapt(consumer, bool(batches))
+                for records in batches.values():
+                    for record in records:
+                        self._one(record.value)
+        except Exception:  # noqa: BLE001 - logged; the runtime notices the dead thread
+            log.exception("activity reader failed")
+        finally:
+            self._ready.set()
+            consumer.close(autocommit=False, timeout_ms=1000)
+
+    def _one(self, raw: bytes | None) -> None:
+        self.records += 1
+        try:
+            uid, events = decode(raw or b"")
+        except ValueError as exc:
+            log.warning("skipped a malformed activity record: %s", exc)
+            return
+        self._ingest(uid, events)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._halt.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+
+def _partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        parts = consumer.partitions_for_topic(topic)
+        if parts:
+            return sorted(parts)
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"topic {topic} has no partitions")
+        time.sleep(0.1)

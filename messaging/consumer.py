@@ -1,0 +1,194 @@
+"""One consumer of the group in a process of its own: the spec's consumer.py, done right.
+
+    python -m messaging.consumer --bootstrap-servers HOST:PORT [--topic] [--group]
+                                 [--processing-ms N] [--failure-rate F]
+
+Start it in another terminal or on another machine: it joins the group, takes its
+share of the partitions, and reports to whichever app window watches the same
+cluster (through the ``<topic>.activity`` topic; it obeys ``<topic>.control``). It
+needs no address but Kafka's. The app starts its own process consumers the same way.
+
+Exit codes: 0 stopped, 1 failed while running, 2 bad flags, 3 could not start (broker
+unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from typing import Any
+
+from messaging.activity import ActivityPublisher, activity_topic, control_topic
+from messaging.broker import BrokerError, wait_reachable
+from messaging.config import Settings
+from messaging.control import CONFIGURE, CRASH, STOP, ControlListener
+from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
+from messaging.sender import RawPublisher, make_producer
+from messaging.traffic_log import TrafficLog
+from messaging.worker import ConsumerWorker, Setup
+
+log = logging.getLogger("consumer")
+EXIT_STOPPED, EXIT_FAILED, EXIT_USAGE, EXIT_NO_START = 0, 1, 2, 3
+PARENT_CHECK_S = 0.5
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2: what a bad flag gets
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    d = Settings()
+    p = _Parser(description=__doc__.split("\n")[0])
+    env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    p.add_argument("--bootstrap-servers", default=env or "localhost:9092", help="Kafka address")
+    p.add_argument("--topic", default=d.topic)
+    p.add_argument("--group", default=d.group)
+    p.add_argument("--processing-ms", type=int, default=0, help="simulated work per message")
+    p.add_argument("--failure-rate", type=float, default=0.0, help="share of attempts that fail")
+    p.add_argument("--session-timeout-ms", type=int, default=d.session_timeout_ms)
+    p.add_argument("--max-retries", type=int, default=d.max_retries)
+    p.add_argument("--quiet", action="store_true", help="do not print a line per message")
+    # Set by the app for the consumers it starts itself.
+    p.add_argument("--id", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--name", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--uid", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if not 0 <= args.processing_ms <= 600_000:
+        p.error("--processing-ms must be between 0 and 600000")
+    if not 0.0 <= args.failure_rate <= 1.0:
+        p.error("--failure-rate must be between 0 and 1")
+    if args.session_timeout_ms < 1000 or args.max_retries < 0:
+        p.error("--session-timeout-ms must be at least 1000 and --max-retries not negative")
+    return args
+
+
+def identity(args: argparse.Namespace) -> ConsumerSnapshot:
+    """Who this consumer is: the app's name for it, or host:pid when started by hand."""
+    host, pid = socket.gethostname(), os.getpid()
+    return ConsumerSnapshot(
+        id=args.id,
+        name=args.name or f"{host}:{pid}",
+        state=STARTING,
+        partitions=(),
+        processed=0,
+        in_flight=None,
+        processing_ms=args.processing_ms,
+        failure_rate=args.failure_rate,
+        kind=PROCESS if args.parent_pid else REMOTE,
+        uid=args.uid or f"{host}-{pid}",
+        host=host,
+        pid=pid,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    args = parse_args(argv)
+    settings = Settings(
+        bootstrap_servers=args.bootstrap_servers,
+        topic=args.topic,
+        group=args.group,
+        session_timeout_ms=args.session_timeout_ms,
+        max_retries=args.max_retries,
+    )
+    me = identity(args)
+    try:
+        wait_reachable(args.bootstrap_servers, timeout=10.0)
+        _ensure_channels(args.bootstrap_servers, args.topic)
+    except (BrokerError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NO_START
+    return _run(settings, me, args)
+
+
+def _ensure_channels(bootstrap: str, topic: str) -> None:
+    """The activity and control topics exist before anyone reads them."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    from messaging.topics import ensure_topic
+
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    except KafkaError as exc:
+        raise RuntimeError(f"Kafka at {bootstrap} did not answer: {exc}") from exc
+    try:
+        for name in (activity_topic(topic), control_topic(topic)):
+            ensure_topic(admin, name, 1)
+    finally:
+        admin.close()
+
+
+def _run(settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace) -> int:
+    bootstrap = settings.bootstrap_servers or ""
+    producer = make_producer(
+        bootstrap, f"p2p-demo-{me.uid}", linger_ms=5, max_request_size=4 * 1024 * 1024
+    )
+    publisher = ActivityPublisher(producer, settings.topic, me.uid)
+    # The app logs what its own children receive; a consumer started by hand says so itself.
+    quiet = args.quiet or me.kind == PROCESS
+    traffic = None if quiet else TrafficLog(None, "text", to_stderr=True)
+    worker = ConsumerWorker(
+        me, Setup(settings, bootstrap, publisher, RawPublisher(producer), traffic)
+    )
+    control = ControlListener(bootstrap, settings.topic, me.uid, _commands(worker))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: worker.stop())
+    if args.parent_pid:
+        _watch_parent(args.parent_pid, worker)
+    control.start()
+    log.info("%s (%s) joining group %s on %s", me.name, me.uid, settings.group, bootstrap)
+    try:
+        worker.run()
+    finally:
+        control.stop()
+        publisher.close()
+        producer.close(timeout=3)
+        if traffic:
+            traffic.close()
+    log.info("%s stopped", me.name)
+    return EXIT_STOPPED if worker.error is None else EXIT_FAILED
+
+
+def _commands(worker: ConsumerWorker) -> Any:
+    """What the control topic can ask of this consumer."""
+
+    def handle(op: str, args: dict[str, Any]) -> None:
+        if op == STOP:
+            worker.stop()
+        elif op == CRASH:
+            # A real crash: no commit, no LeaveGroup, no goodbye.
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif op == CONFIGURE:
+            worker.configure(args.get("processing_ms"), args.get("failure_rate"))
+
+    return handle
+
+
+def _watch_parent(parent_pid: int, worker: ConsumerWorker) -> None:
+    """Stop gracefully when the app that started us is gone (killed, crashed, exited).
+
+    Polling the parent pid works on every OS, unlike Linux's PR_SET_PDEATHSIG, which
+    also fires when the *thread* that spawned the child ends.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            threading.Event().wait(PARENT_CHECK_S)
+        log.info("parent %d is gone: stopping", parent_pid)
+        worker.stop()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""The app's view of one consumer of the group, wherever it runs.
+
+A thread member drives its worker directly. A process member is a child the app
+started: Stop is SIGTERM, Crash is SIGKILL. A remote member was started by hand and
+is driven through the control topic. An outside member reports nothing at all (the
+spec's plain consumer.py); the broker's group description is all the app knows of it.
+The window and the REST API see only :class:`ConsumerSnapshot` objects.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from messaging.control import CONFIGURE, CRASH, STOP, ControlChannel
+from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
+from messaging.supervisor import Child
+from messaging.worker import ConsumerWorker
+
+APPLY_TIMEOUT_S = 3.0
+
+
+class NotApplied(Exception):
+    """A command was sent but the consumer did not confirm it in time."""
+
+
+class NotControllable(Exception):
+    """The member cannot be driven from the app (it reports nothing)."""
+
+
+class Member:
+    """Base: holds the newest snapshot; subclasses say how to stop, crash, configure."""
+
+    def __init__(self, snapshot: ConsumerSnapshot) -> None:
+        self._snapshot = snapshot
+        self.last_seen = time.monotonic()
+        self.stopping = False
+        self._reported = threading.Condition()
+
+    @property
+    def snapshot(self) -> ConsumerSnapshot:
+        return self._snapshot
+
+    @property
+    def id(self) -> int:
+        return self._snapshot.id
+
+    @property
+    def alive(self) -> bool:
+        """Still a working member: not stopped, crashed, or on its way out."""
+        return not self.stopping and self.snapshot.state not in (STOPPED, CRASHED)
+
+    @property
+    def joining(self) -> bool:
+        return self.snapshot.joining
+
+    def observe(self, snapshot: ConsumerSnapshot) -> ConsumerSnapshot:
+        """Take a reported snapshot under this member's app-side identity."""
+        self.last_seen = time.monotonic()
+        mine = self._snapshot
+        snapshot = replace(snapshot, id=mine.id, name=mine.name)
+        if mine.state == CRASHED:  # a crashed member stays crashed, late reports or not
+            snapshot = replace(snapshot, state=CRASHED, crashed_at=mine.crashed_at, note=mine.note)
+        with self._reported:
+            self._snapshot = snapshot
+            self._reported.notify_all()
+        return snapshot
+
+    def wait_reported(self, check: Callable[[ConsumerSnapshot], bool], timeout: float) -> bool:
+        """Block until a reported snapshot passes ``check`` (bounded by ``timeout``)."""
+        with self._reported:
+            return self._reported.wait_for(lambda: check(self._snapshot), timeout)
+
+    def mark(self, state: str, note: str = "") -> tuple[ConsumerSnapshot, GroupChange | None]:
+        """The app's own finding (killed, exited, silent): the new snapshot and the change."""
+        snap = self._snapshot
+        if snap.state in (STOPPED, CRASHED):
+            return snap, None
+        crashed_at = time.time() if state == CRASHED else None
+        self._snapshot = replace(
+            snap, state=state, crashed_at=crashed_at, in_flight=None, note=note, joining=False
+        )
+        kind = "crash" if state == CRASHED else "stop"
+        return self._snapshot, GroupChange(kind, snap.id, snap.partitions)
+
+    def stop(self) -> None:
+        raise NotControllable(self.snapshot.name)
+
+    def crash(self) -> None:
+        raise NotControllable(self.snapshot.name)
+
+    def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
+        raise NotControllable(self.snapshot.name)
+
+    def join(self, timeout: float) -> None:
+        """Wait until it has left (bounded); only the app's own members can be waited on."""
+
+
+class ThreadMember(Member):
+    """A worker on a thread of the app's process (the original design)."""
+
+    def __init__(self, worker: ConsumerWorker) -> None:
+        super().__init__(worker.snapshot)
+        self.worker = worker
+
+    @property
+    def snapshot(self) -> ConsumerSnapshot:
+        return self.worker.snapshot
+
+    @property
+    def alive(self) -> bool:
+        return self.worker.alive
+
+    def observe(self, snapshot: ConsumerSnapshot) -> ConsumerSnapshot:
+        self.last_seen = time.monotonic()
+        return snapshot
+
+    def stop(self) -> None:
+        self.worker.stop()
+
+    def crash(self) -> None:
+        """Simulated: a thread cannot be killed, so the worker drops its consumer."""
+        self.worker.crash()
+
+    def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
+        self.worker.configure(processing_ms, failure_rate)
+
+    def join(self, timeout: float) -> None:
+        self.worker.join(timeout)
+
+
+class RemoteMember(Member):
+    """A consumer started by hand, anywhere: driven through the control topic."""
+
+    def __init__(self, snapshot: ConsumerSnapshot, control: ControlChannel) -> None:
+        super().__init__(snapshot)
+        self._control = control
+
+    def stop(self) -> None:
+        self._control.send(self.snapshot.uid, STOP)
+        self.stopping = True
+
+    def crash(self) -> None:
+        """The remote kills itself with SIGKILL when it reads this."""
+        self._control.send(self.snapshot.uid, CRASH)
+
+    def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
+        changes = {
+            k: v
+            for k, v in (("processing_ms", processing_ms), ("failure_rate", failure_rate))
+            if v is not None
+        }
+        if not changes:
+            return
+        self._control.send(self.snapshot.uid, CONFIGURE, **changes)
+        # Answer once it is in effect, so that what is sent next is processed with it.
+        applied = self.wait_reported(
+            lambda s: all(getattr(s, k) == v for k, v in changes.items()), APPLY_TIMEOUT_S
+        )
+        if not applied:
+            raise NotApplied(f"{self.snapshot.name} did not confirm the change within 3 s")
+
+
+class ProcessMember(RemoteMember):
+    """A child process of the app: signals for stop and crash, the topic for settings."""
+
+    def __init__(self, snapshot: ConsumerSnapshot, control: ControlChannel, child: Child) -> None:
+        super().__init__(snapshot, control)
+        self.child = child
+
+    def stop(self) -> None:
+        self.child.terminate()
+        self.stopping = True
+
+    def crash(self) -> None:
+        self.child.kill()
+
+    def join(self, timeout: float) -> None:
+        self.child.wait(timeout)
+
+
+class OutsideMember(Member):
+    """A group member that reports nothing: known from the broker's group description."""

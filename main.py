@@ -69,12 +69,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--api-host", default=d.api_host, help="REST API bind address")
     p.add_argument("--api-port", type=int, default=d.api_port, help="REST API port (0 = any)")
     p.add_argument("--headless", action="store_true", help="run without a window")
+    p.add_argument(
+        "--consumer-mode",
+        choices=("process", "thread"),
+        default=d.consumer_mode,
+        help="where consumers run: an OS process each (Crash = SIGKILL) or a thread each",
+    )
+    p.add_argument(
+        "--max-consumers", type=int, default=d.max_consumers, help="cap on live consumers"
+    )
+    p.add_argument(
+        "--broker-host",
+        default=d.broker_host,
+        help="where the embedded broker listens (0.0.0.0 = consumers on other machines can join)",
+    )
+    p.add_argument("--broker-port", type=int, default=None, help="embedded broker port (any)")
+    p.add_argument(
+        "--advertised-host",
+        default=None,
+        help="address other machines reach the embedded broker at (default: this host's name)",
+    )
     args = p.parse_args(argv)
     for name in ("partitions", "session_timeout_ms"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.consumers < 0 or (args.processing_ms or 0) < 0 or args.max_retries < 0:
         p.error("--consumers, --processing-ms and --max-retries cannot be negative")
+    if not 1 <= args.max_consumers <= 256 or args.consumers > args.max_consumers:
+        p.error("--max-consumers must be 1..256 and at least --consumers")
     return args
 
 
@@ -96,6 +118,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
         log_to_stderr=not args.quiet,
         api_host=args.api_host,
         api_port=args.api_port,
+        consumer_mode=args.consumer_mode,
+        max_consumers=args.max_consumers,
+        broker_host=args.broker_host,
+        broker_port=args.broker_port,
+        advertised_host=args.advertised_host,
     )
 
 

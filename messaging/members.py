@@ -20,6 +20,7 @@ from messaging.supervisor import Child
 from messaging.worker import ConsumerWorker
 
 APPLY_TIMEOUT_S = 3.0
+START_TIMEOUT_S = 10.0  # a new process consumer reports within about a second
 
 
 class NotApplied(Exception):
@@ -37,6 +38,7 @@ class Member:
         self._snapshot = snapshot
         self.last_seen = time.monotonic()
         self.stopping = False
+        self.reports = 0
         self._reported = threading.Condition()
 
     @property
@@ -65,13 +67,16 @@ class Member:
             snapshot = replace(snapshot, state=CRASHED, crashed_at=mine.crashed_at, note=mine.note)
         with self._reported:
             self._snapshot = snapshot
+            self.reports += 1
             self._reported.notify_all()
         return snapshot
 
     def wait_reported(self, check: Callable[[ConsumerSnapshot], bool], timeout: float) -> bool:
         """Block until a reported snapshot passes ``check`` (bounded by ``timeout``)."""
         with self._reported:
-            return self._reported.wait_for(lambda: check(self._snapshot), timeout)
+            return self._reported.wait_for(
+                lambda: self.reports > 0 and check(self._snapshot), timeout
+            )
 
     def mark(self, state: str, note: str = "") -> tuple[ConsumerSnapshot, GroupChange | None]:
         """The app's own finding (killed, exited, silent): the new snapshot and the change."""
@@ -138,13 +143,19 @@ class RemoteMember(Member):
         super().__init__(snapshot)
         self._control = control
 
+    def _send(self, op: str, **args: object) -> None:
+        """Commands reach a consumer once it listens: it reports only after that."""
+        if not self.wait_reported(lambda _s: True, START_TIMEOUT_S):
+            raise NotApplied(f"{self.snapshot.name} has not reported yet; try again")
+        self._control.send(self.snapshot.uid, op, **args)
+
     def stop(self) -> None:
-        self._control.send(self.snapshot.uid, STOP)
+        self._send(STOP)
         self.stopping = True
 
     def crash(self) -> None:
         """The remote kills itself with SIGKILL when it reads this."""
-        self._control.send(self.snapshot.uid, CRASH)
+        self._send(CRASH)
 
     def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
         changes = {
@@ -154,7 +165,7 @@ class RemoteMember(Member):
         }
         if not changes:
             return
-        self._control.send(self.snapshot.uid, CONFIGURE, **changes)
+        self._send(CONFIGURE, **changes)
         # Answer once it is in effect, so that what is sent next is processed with it.
         applied = self.wait_reported(
             lambda s: all(getattr(s, k) == v for k, v in changes.items()), APPLY_TIMEOUT_S

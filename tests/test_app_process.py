@@ -101,15 +101,30 @@ def test_headless_serves_then_stops_cleanly_on_sigterm(app):
     assert "Traceback" not in proc.stdout.read()
 
 
-def test_killed_app_takes_its_broker_down(app):
+def consumers_of(pid: int) -> list[psutil.Process]:
+    return [
+        c
+        for c in psutil.Process(pid).children(recursive=True)
+        if "messaging.consumer" in " ".join(c.cmdline())
+    ]
+
+
+def test_killed_app_leaves_no_broker_and_no_consumer_process(app):
     proc, url = app
-    wait_for(lambda: get(f"{url}/health")[0] == 200, 30, "/health 200")
+    wait_for(lambda: ready(url), 30, "/health 200 and all 6 partitions owned")
     [broker] = brokers_of(proc.pid)
+    consumers = consumers_of(proc.pid)
+    assert len(consumers) == 3, "the default mode runs each consumer as its own process"
 
     proc.send_signal(signal.SIGKILL)
     proc.wait(5)
 
     wait_for(lambda: not psutil.pid_exists(broker.pid), 5, "orphan broker to exit")
+    wait_for(
+        lambda: not any(c.is_running() for c in consumers),
+        20,
+        "the app's consumer processes to exit after it was killed",
+    )
 
 
 def test_unreachable_cluster_is_a_one_line_error(tmp_path):

@@ -1,0 +1,202 @@
+"""Consumers outside the app's process: its own children, one started by hand, a silent one.
+
+Everything here is real: separate OS processes, SIGKILL from outside, the embedded
+broker over TCP, and the REST API over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD
+from messaging.fleet import MAX_GONE, FleetFull
+from tests.conftest import all_assigned, running_api, wait_for
+from tests.test_api import call
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test starts by hand; killed and reaped at teardown."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+
+
+def start_standalone(runtime, processes, *extra: str) -> subprocess.Popen:
+    """``python -m messaging.consumer`` as a user starts it in another terminal."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "messaging.consumer",
+            "--bootstrap-servers",
+            runtime.bootstrap_servers,
+            "--quiet",
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    processes.append(proc)
+    return proc
+
+
+def consumers_of(url: str) -> list[dict]:
+    return call(f"{url}/api/consumers")[1]["consumers"]
+
+
+def test_process_consumers_are_real_processes_and_crash_is_sigkill(make_runtime):
+    runtime = make_runtime(consumer_mode=PROCESS, consumers=2)
+    wait_for(lambda: all_assigned(runtime), 20, "2 process consumers to share 6 partitions")
+    snaps = runtime.fleet.snapshots()
+    assert {s.kind for s in snaps} == {PROCESS}
+    pids = [s.pid for s in snaps]
+    assert all(pid and pid != os.getpid() and psutil.pid_exists(pid) for pid in pids)
+
+    victim = snaps[0]
+    runtime.fleet.crash(victim.id)
+
+    wait_for(lambda: not psutil.pid_exists(victim.pid), 5, "the crashed process to be gone")
+    wait_for(
+        lambda: "SIGKILL" in runtime.fleet.member(victim.id).snapshot.note,
+        5,
+        "the card to say how it died",
+    )
+    assert runtime.fleet.member(victim.id).snapshot.state == CRASHED
+    wait_for(lambda: all_assigned(runtime), 20, "the survivor to own every partition")
+    assert set(runtime.fleet.owners()) == set(range(6))
+    assert {s.id for s in runtime.fleet.owners().values()} == {snaps[1].id}
+
+
+def test_standalone_consumer_joins_takes_its_share_and_a_survivor_takes_over(
+    make_runtime, processes
+):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=1)
+    with running_api(runtime) as url:
+        proc = start_standalone(runtime, processes)
+
+        wait_for(
+            lambda: any(c["kind"] == REMOTE and c["pid"] == proc.pid for c in consumers_of(url)),
+            15,
+            "the standalone consumer in GET /api/consumers",
+        )
+        wait_for(lambda: all_assigned(runtime), 20, "both members to share the partitions")
+        remote = next(c for c in consumers_of(url) if c["kind"] == REMOTE)
+        assert remote["host"] and remote["partitions"], remote
+
+        sent = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(120)])
+        wait_for(lambda: runtime.ledger.totals()["processed"] >= 120, 20, "all 120 processed")
+        by = {runtime.ledger.get(s.message_id).deliveries[-1].consumer for s in sent}
+        assert remote["name"] in by, "the standalone consumer processed its share"
+        assert runtime.ledger.totals()["duplicates"] == 0
+
+        proc.send_signal(signal.SIGKILL)  # from outside the app, as a user would
+        proc.wait(5)
+        wait_for(
+            lambda: (
+                set(runtime.fleet.owners()) == set(range(6))
+                and all(s.kind == THREAD for s in runtime.fleet.owners().values())
+            ),
+            25,
+            "the app's own consumer to take the killed one's partitions",
+        )
+        gone = next(c for c in consumers_of(url) if c["pid"] == proc.pid)
+        assert gone["state"] == CRASHED
+
+
+def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime, processes):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
+    with running_api(runtime) as url:
+        proc = start_standalone(runtime, processes)
+        wait_for(lambda: consumers_of(url), 15, "the standalone consumer to report")
+        wid = consumers_of(url)[0]["id"]
+
+        status, body = call(f"{url}/api/consumers/{wid}", "PATCH", {"processing_ms": 40})
+        assert status == 200 and body["processing_ms"] == 40
+
+        status, _ = call(f"{url}/api/consumers/{wid}?mode=stop", "DELETE")
+        assert status == 200
+        assert proc.wait(15) == 0, "a graceful stop ends the process with 0"
+        wait_for(lambda: consumers_of(url)[0]["state"] == "stopped", 5, "its card to say stopped")
+
+
+SPEC_CONSUMER = textwrap.dedent(
+    """
+    from kafka import KafkaConsumer
+    import json, sys
+
+    consumer = KafkaConsumer(
+        'mi-topico',
+        bootstrap_servers=sys.argv[1],
+        value_deserializer=lambda m: json.loads(m.decode('utf-8')),
+        group_id="grupo-consumidores",
+        session_timeout_ms=6000,  # tansu holds a join for half of kafka-python's 45 s
+    )
+    print("Esperando mensajes...", flush=True)
+    for message in consumer:
+        print(f"Mensaje recibido: {message.value}", flush=True)
+    """
+)
+
+
+def test_a_member_that_reports_nothing_shows_as_outside_holding_partitions(
+    make_runtime, processes, tmp_path
+):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
+    script = tmp_path / "consumer.py"
+    script.write_text(SPEC_CONSUMER)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), runtime.bootstrap_servers],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    processes.append(proc)
+
+    wait_for(
+        lambda: any(s.kind == OUTSIDE and s.state != CRASHED for s in runtime.fleet.snapshots()),
+        20,
+        "the spec's consumer.py to show as an outside member",
+    )
+    wait_for(
+        lambda: (
+            {s.kind for s in runtime.fleet.owners(runtime.partitions).values()} == {OUTSIDE}
+            and len(runtime.fleet.owners(runtime.partitions)) == 6
+        ),
+        20,
+        "the outside member to hold every partition in the map",
+    )
+    proc.kill()
+    proc.wait(5)
+
+
+def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=0, max_consumers=2)
+    with running_api(runtime) as url:
+        first, second = runtime.fleet.add(), runtime.fleet.add()
+        with pytest.raises(FleetFull):
+            runtime.fleet.add()
+        status, body = call(f"{url}/api/consumers", "POST")
+        assert status == 409 and "at most 2 live consumers" in body["error"]
+
+        runtime.fleet.crash(first.id)
+        for _ in range(MAX_GONE + 6):
+            added = runtime.fleet.add()
+            runtime.fleet.crash(added.id)
+        listed = consumers_of(url)
+        assert len(listed) <= MAX_GONE + 2
+        assert second.id in {c["id"] for c in listed}, "live members are never forgotten"

@@ -19,7 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from gui import colors
-from messaging.events import CRASHED, IDLE, PROCESSING, STOPPED, ConsumerSnapshot, Delivery
+from messaging.events import (
+    CRASHED,
+    IDLE,
+    OUTSIDE,
+    PROCESS,
+    PROCESSING,
+    REMOTE,
+    STOPPED,
+    ConsumerSnapshot,
+    Delivery,
+)
 
 RECENT = 5  # processed messages a card lists
 
@@ -56,6 +66,11 @@ class ConsumerCard(QFrame):
         box.setContentsMargins(10, 8, 10, 8)
         box.setSpacing(4)
         box.addLayout(self._header())
+        self.where = _label("where", where_text(self.snapshot))
+        self.where.setToolTip(WHERE_TIPS.get(self.snapshot.kind, ""))
+        box.addWidget(self.where)
+        self.note = _label("note")
+        self.note.setWordWrap(True)
         self.countdown = _label("countdown")
         self.countdown.setWordWrap(True)
         self.chips = QHBoxLayout()
@@ -75,7 +90,8 @@ class ConsumerCard(QFrame):
         self.idle.setWordWrap(True)
         for widget in (self.countdown, self.stats, self.working, self.progress):
             box.addWidget(widget)
-        box.insertLayout(2, self.chips)
+        box.insertLayout(3, self.chips)
+        box.addWidget(self.note)
         box.addWidget(self.recent)
         box.addWidget(self.idle)
         box.addStretch(1)
@@ -134,9 +150,12 @@ class ConsumerCard(QFrame):
         self.state.setText(snap.state)
         self.state.setStyleSheet(f"background: {colors.STATE_COLORS.get(snap.state, '#888')};")
         dead = snap.state in (STOPPED, CRASHED)
-        self.stop_button.setEnabled(not dead)
-        self.crash_button.setEnabled(not dead)
-        self.delay.setEnabled(not dead)
+        drivable = not dead and snap.kind != OUTSIDE
+        self.stop_button.setEnabled(drivable)
+        self.crash_button.setEnabled(drivable)
+        self.delay.setEnabled(drivable)
+        self.note.setText(html.escape(snap.note))
+        self.note.setVisible(bool(snap.note))
         self.dismiss.setVisible(dead)
         if not self.delay.hasFocus() and self.delay.value() != snap.processing_ms:
             self.delay.blockSignals(True)
@@ -209,6 +228,24 @@ class ConsumerCard(QFrame):
         if self._started and self._started[0] == snap.in_flight and snap.processing_ms > 0:
             done = (now - self._started[1]) * 1000 / snap.processing_ms
             self.progress.setValue(int(min(max(done, 0.0), 1.0) * 1000))
+
+
+WHERE_TIPS = {
+    PROCESS: "An OS process the app started: Crash sends it SIGKILL",
+    REMOTE: "Started by hand (python -m messaging.consumer), here or on another machine",
+    OUTSIDE: "A group member that reports nothing (like the spec's consumer.py)",
+}
+
+
+def where_text(snap: ConsumerSnapshot) -> str:
+    """Where the consumer runs, in a few words: "process · pid 4242"."""
+    if snap.kind == PROCESS:
+        return f"process · pid {snap.pid}"
+    if snap.kind == REMOTE:
+        return f"remote · {snap.host} · pid {snap.pid}"
+    if snap.kind == OUTSIDE:
+        return "outside member · reports nothing"
+    return "thread of the app"
 
 
 def _label(name: str, text: str = "") -> QLabel:

@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
+    QMenu,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.consumer_card import ConsumerCard
-from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, Delivery
+from messaging.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
 
 CARD_W = 240  # narrowest a card reads well at, plus spacing
 
@@ -25,19 +26,18 @@ CARD_W = 240  # narrowest a card reads well at, plus spacing
 class ConsumerGrid(QWidget):
     """Owns the cards; forwards their buttons as signals the window wires to the fleet."""
 
-    add_requested = Signal()
+    add_requested = Signal(str)  # the kind: process or thread
     stop_requested = Signal(int)
     crash_requested = Signal(int)
     delay_changed = Signal(int, int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, default_kind: str = PROCESS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = 3
         self.cards: dict[int, ConsumerCard] = {}
         self._dismissed: set[int] = set()
-        self.add_button = QPushButton("＋ Add consumer")
-        self.add_button.setObjectName("primary")
-        self.add_button.clicked.connect(self.add_requested.emit)
+        self.default_kind = default_kind
+        self.add_button = self._add_button()
         self.summary = QLabel()
         self.summary.setObjectName("dim")
         header = QHBoxLayout()
@@ -59,6 +59,24 @@ class ConsumerGrid(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
         layout.addWidget(scroll, 1)
+
+    def _add_button(self) -> QToolButton:
+        """Click adds the app's default kind; the arrow offers both kinds."""
+        button = QToolButton()
+        button.setObjectName("addButton")
+        button.setText(f"＋ Add consumer ({self.default_kind})")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        button.clicked.connect(lambda: self.add_requested.emit(self.default_kind))
+        menu = QMenu(button)
+        for kind, text in (
+            (PROCESS, "Process — its own OS process; Crash = SIGKILL"),
+            (THREAD, "Thread — inside the app; Crash is simulated"),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(lambda _=False, k=kind: self.add_requested.emit(k))
+            menu.addAction(action)
+        button.setMenu(menu)
+        return button
 
     def apply(self, snapshots: dict[int, ConsumerSnapshot], deliveries: list[Delivery]) -> None:
         """One batch: new cards for new consumers, newest state, processed messages."""

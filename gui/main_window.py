@@ -8,6 +8,8 @@ cheap read models (owners, lag, totals) and moves countdowns and the timeline on
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -31,6 +33,7 @@ class MainWindow(QMainWindow):
     """Shows and drives ``runtime``; closing it stops the window's own parts only."""
 
     closed = Signal()
+    command_failed = Signal(str)  # from the command thread; queued onto the GUI thread
 
     def __init__(self, runtime: Runtime, api_url: str | None = None) -> None:
         super().__init__()
@@ -40,7 +43,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.model = MessageModel(capacity=s.ledger_size, parent=self)
         self.send_panel = SendPanel(runtime.sender)
-        self.grid = ConsumerGrid()
+        self.grid = ConsumerGrid(s.consumer_mode)
         self.partition_map = PartitionMap(runtime.partitions)
         self.timeline = Timeline()
         self.messages = MessageView(self.model, runtime.ledger, self._consumer_states)
@@ -49,6 +52,8 @@ class MainWindow(QMainWindow):
             runtime.bootstrap_servers, runtime.embedded, api_url, s.topic, s.group
         )
         self.setStatusBar(self.status)
+        self._commands = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gui-command")
+        self.command_failed.connect(lambda text: self.status.showMessage(text, 10_000))
         self.setCentralWidget(self._layout())
         self._wire()
         self.bridge = EventBridge(parent=self)
@@ -99,10 +104,24 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         fleet = self.runtime.fleet
         assert fleet is not None
-        self.grid.add_requested.connect(lambda: fleet.add())
-        self.grid.stop_requested.connect(lambda cid: fleet.stop(cid, wait=None))
-        self.grid.crash_requested.connect(fleet.crash)
-        self.grid.delay_changed.connect(lambda cid, ms: fleet.configure(cid, processing_ms=ms))
+        self.grid.add_requested.connect(lambda kind: self._command(fleet.add, None, 0.0, kind))
+        self.grid.stop_requested.connect(lambda cid: self._command(fleet.stop, cid, None))
+        self.grid.crash_requested.connect(lambda cid: self._command(fleet.crash, cid))
+        self.grid.delay_changed.connect(
+            lambda cid, ms: self._command(fleet.configure, cid, processing_ms=ms)
+        )
+
+    def _command(self, call: Callable[..., object], *args: object, **kwargs: object) -> None:
+        """Run a fleet command off the GUI thread: commands to a consumer in another
+        process wait for its acknowledgement. A refusal shows in the status bar."""
+
+        def run() -> None:
+            try:
+                call(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown to the user, not raised
+                self.command_failed.emit(str(exc) or type(exc).__name__)
+
+        self._commands.submit(run)
 
     def _seed(self) -> None:
         """What happened before the window subscribed: the fleet as it is now."""
@@ -128,7 +147,7 @@ class MainWindow(QMainWindow):
         rt, fleet = self.runtime, self.runtime.fleet
         if fleet is None or rt.monitor is None:
             return
-        owners = {p: (s.name, s.id) for p, s in fleet.owners().items()}
+        owners = {p: (s.name, s.id) for p, s in fleet.owners(rt.partitions).items()}
         state = fleet.group_state()
         self.partition_map.set_state(owners, dict(rt.monitor.lag), state, fleet.rebalances)
         self.timeline.note_group_state(state)
@@ -147,6 +166,7 @@ class MainWindow(QMainWindow):
             self._shut = True
             self.clock.stop()
             self.bridge.close()
+            self._commands.shutdown(wait=wait, cancel_futures=True)
         self.send_panel.close_executor(wait=wait)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -154,6 +154,22 @@ def test_add_consumer_new_card_and_partition_map(open_window, qtbot) -> None:
     # The card hears of its assignment through the next batched drain (~60 ms).
     qtbot.waitUntil(lambda: bool(window.grid.cards[new_id].snapshot.partitions), timeout=2_000)
     assert len(window.timeline.lanes) == 3
+    # The default kind is a process of its own: the card says so, with its pid.
+    new = window.grid.cards[new_id]
+    assert new.where.text() == f"process · pid {new.snapshot.pid}" and new.snapshot.pid
+
+
+def test_add_menu_offers_a_thread_consumer_too(open_window, qtbot) -> None:
+    runtime, window = open_window(consumers=1)
+    kinds = [a.text().split(" ")[0] for a in window.grid.add_button.menu().actions()]
+    assert kinds == ["Process", "Thread"]
+
+    window.grid.add_button.menu().actions()[1].trigger()
+
+    qtbot.waitUntil(lambda: len(window.grid.cards) == 2, timeout=5_000)
+    texts = sorted(card.where.text() for card in window.grid.cards.values())
+    assert texts[0].startswith("process · pid ") and texts[1] == "thread of the app"
+    qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
 
 
 def test_stop_and_crash_move_partitions_to_other_cards(open_window, qtbot) -> None:

@@ -112,11 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
-    from api.server import ApiServer
+    from api.server import ApiServer, api_port_problem
     from messaging.runtime import Runtime
 
-    # Before anything starts: no broker to start is one line, not a trace.
-    problem = None if args.bootstrap_servers else embedded_broker_check()
+    # Before anything starts: no broker to start, or a taken API port, is one line, not a trace.
+    problem = (None if args.bootstrap_servers else embedded_broker_check()) or api_port_problem(
+        args.api_host, args.api_port
+    )
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

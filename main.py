@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 
-from messaging.broker import BrokerError
+from messaging.broker import BrokerError, embedded_broker_check
 from messaging.config import Settings
 
 log = logging.getLogger("main")
@@ -139,9 +139,16 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
-    from api.server import ApiServer
+    from api.server import ApiServer, api_port_problem
     from messaging.runtime import Runtime
 
+    # Before anything starts: no broker to start, or a taken API port, is one line, not a trace.
+    problem = (None if args.bootstrap_servers else embedded_broker_check()) or api_port_problem(
+        args.api_host, args.api_port
+    )
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     settings = settings_from(args)
     runtime = Runtime(settings)
     stop = _install_signal_handlers()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+import sys
 import threading
 
 from waitress import create_server, wasyncore
@@ -11,6 +14,77 @@ from api.routes import create_app
 from messaging.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# Ports macOS's AirPlay Receiver listens on by default (System Settings > AirDrop & Handoff).
+AIRPLAY_PORTS = (5000, 7000)
+_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
+_DENIED = {errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)}
+
+
+def port_taken_hint(host: str, port: int, platform: str) -> str:
+    """The one line for a taken API port: its likely owner and the flags that avoid it."""
+    if platform == "darwin" and port in AIRPLAY_PORTS:
+        owner = (
+            f"on macOS usually the AirPlay Receiver, which listens on {port} "
+            "(System Settings > General > AirDrop & Handoff)"
+        )
+    else:
+        owner = "another program, or another copy of this app, listens there"
+    return (
+        f"cannot serve the REST API on {_address(host, port)}: the port is in use ({owner}); "
+        f"pass --api-port {port + 1 if port < 65535 else 5001}, or --api-port 0 for any free port"
+    )
+
+
+def api_port_problem(host: str, port: int) -> str | None:
+    """Bind (and close) the API's address the way waitress will; ``None`` when it can.
+
+    Runs before the broker starts, so a taken port costs a second and one clear line
+    instead of a broker start, topic creation and then ``[Errno 98]``.
+    """
+    if not 0 <= port <= 65535:  # getaddrinfo would wrap 70000 around to 4464
+        return f"--api-port {port}: must be 0-65535 (0 = any free port)"
+    try:
+        infos = socket.getaddrinfo(
+            host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, socket.IPPROTO_TCP, socket.AI_PASSIVE
+        )
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"--api-host {host}: not a usable address ({getattr(exc, 'strerror', exc)})"
+    for family, kind, proto, _, address in infos:
+        try:
+            _try_bind(family, kind, proto, address)
+        except OSError as exc:
+            return _bind_problem(host, port, exc)
+    return None
+
+
+def _try_bind(family: int, kind: int, proto: int, address: tuple) -> None:
+    with socket.socket(family, kind, proto) as sock:
+        # As waitress does; on Windows SO_REUSEADDR would let us bind a port another
+        # program listens on, so leave it off there to get a truthful answer.
+        if sys.platform != "win32":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    if exc.errno in _IN_USE:
+        return port_taken_hint(host, port, sys.platform)
+    where = f"cannot serve the REST API on {_address(host, port)}"
+    if exc.errno in _DENIED:
+        return (
+            f"{where}: permission denied (ports below 1024 need privileges; Windows reserves "
+            "some ranges): pass --api-port 5001, or --api-port 0 for any free port"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{where}: {host} is not an address of this machine; pass e.g. --api-host 127.0.0.1"
+    return f"{where}: {exc.strerror or exc}"
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class ApiServer:

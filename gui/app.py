@@ -9,7 +9,6 @@ closed; the runtime (broker, consumers, API) is the caller's to stop afterwards.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable
 from ctypes.util import find_library
+from importlib import resources
 from pathlib import Path
 
 APT_LINE = (
@@ -29,7 +29,6 @@ APT_LINE = (
 )
 GUI_SWITCH_INTERVAL_S = 0.001
 NO_DISPLAY = "no display: use --headless, or QT_QPA_PLATFORM=offscreen"
-THEME = Path(__file__).resolve().parent.parent / "resources" / "theme.qss"
 # What the xcb plugin loads, by the names ctypes.util.find_library knows them by.
 XCB_LIBS = (
     "xcb-cursor",
@@ -132,8 +131,12 @@ def apply_theme(app: object) -> None:
     font = QFont(app.font())
     font.setPointSize(10)
     app.setFont(font)
-    with contextlib.suppress(OSError):
-        app.setStyleSheet(THEME.read_text(encoding="utf-8"))
+    app.setStyleSheet(theme())
+
+
+def theme() -> str:
+    """The dark QSS, shipped inside the gui package so an installed app finds it too."""
+    return resources.files("gui").joinpath("theme.qss").read_text(encoding="utf-8")
 
 
 def run_window(runtime: object, api_url: str | None = None) -> int:

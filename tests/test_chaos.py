@@ -1,0 +1,19 @@
+"""Chaos stays green: consumers crashed, stopped and added at random while messages flow."""
+
+from __future__ import annotations
+
+from benchmarks.chaos import Chaos, run
+from tests.conftest import all_assigned, wait_for
+
+
+def test_every_acknowledged_message_survives_random_crashes_stops_and_adds(make_runtime, mode):
+    runtime = make_runtime(consumer_mode=mode, consumers=3, processing_ms=1, max_consumers=6)
+    wait_for(lambda: all_assigned(runtime), 20, "3 consumers to share 6 partitions")
+
+    report = run(runtime, Chaos(messages=3000, rate=600, seed=11))
+
+    assert report["sent"] == 3000
+    assert report["actions"] >= 3, report  # chaos really happened while messages flowed
+    assert report["lost"] == 0, report
+    assert report["unflagged_extra"] == 0, report
+    assert report["extra_deliveries"] >= report["duplicates"]

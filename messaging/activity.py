@@ -144,8 +144,11 @@ class ActivityReader:
     heartbeat. ``ingest(uid, events)`` runs on this reader's thread.
     """
 
-    def __init__(self, bootstrap_servers: str, topic: str, ingest: IngestFn) -> None:
+    def __init__(
+        self, bootstrap_servers: str, topic: str, ingest: IngestFn, from_start: bool = False
+    ) -> None:
         self.topic, self._ingest = activity_topic(topic), ingest
+        self._from_start = from_start
         self._bootstrap = bootstrap_servers
         self._halt = threading.Event()
         self._ready = threading.Event()
@@ -171,7 +174,10 @@ class ActivityReader:
         try:
             tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]
             consumer.assign(tps)
-            consumer.seek_to_end(*tps)
+            if self._from_start:
+                consumer.seek_to_beginning(*tps)
+            else:
+                consumer.seek_to_end(*tps)
             for tp in tps:
                 consumer.position(tp)
             self._ready.set()

@@ -179,6 +179,18 @@ class EmbeddedBroker:
             if time.monotonic() >= deadline:
                 raise BrokerError(f"The embedded broker did not listen on {self.bootstrap_servers}")
 
+    def exit_code(self) -> int | None:
+        """The broker process's exit code once it died (and was reaped), else None."""
+        return self._process.poll() if self._process else None
+
+    def restart(self, timeout: float = 10.0) -> str:
+        """A fresh broker on the same address (clients keep their bootstrap address).
+
+        Call it from a long-lived thread: the broker dies with the thread that started it.
+        """
+        self.stop()
+        return self.start(timeout)
+
     def stop(self, timeout: float = 5.0) -> None:
         """Terminate the broker (SIGTERM, then SIGKILL) and reap it."""
         process, self._process = self._process, None

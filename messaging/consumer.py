@@ -131,7 +131,15 @@ def _ensure_channels(bootstrap: str, topic: str) -> None:
 def _run(settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace) -> int:
     bootstrap = settings.bootstrap_servers or ""
     producer = make_producer(
-        bootstrap, f"p2p-demo-{me.uid}", linger_ms=5, max_request_size=4 * 1024 * 1024
+        bootstrap,
+        f"p2p-demo-{me.uid}",
+        linger_ms=5,
+        max_request_size=4 * 1024 * 1024,
+        # An idempotent producer never recovers from a broker restarted empty (it
+        # repeats InitProducerId and gets UnknownError): one request in flight keeps
+        # the reports in order without it.
+        enable_idempotence=False,
+        max_in_flight_requests_per_connection=1,
     )
     publisher = ActivityPublisher(producer, settings.topic, me.uid)
     # The app logs what its own children receive; a consumer started by hand says so itself.

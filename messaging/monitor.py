@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
-from kafka.errors import KafkaError
 from kafka.protocol.admin import DescribeGroupsRequest
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ class LagMonitor(threading.Thread):
         while not self._halt.is_set():
             try:
                 self.refresh()
-            except (KafkaError, OSError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - a broker outage: the next look may work
                 log.debug("lag refresh failed: %s", exc)
             self._halt.wait(self.interval)
 
@@ -61,6 +60,11 @@ class LagMonitor(threading.Thread):
         if self.on_members is not None:
             self.on_members(group_client_ids(self._admin, self.group))
         return self.lag
+
+    def use(self, admin: KafkaAdminClient) -> KafkaAdminClient:
+        """Switch to a new admin client (after a broker restart); returns the old one."""
+        old, self._admin = self._admin, admin
+        return old
 
     def stop(self, timeout: float = 3.0) -> None:
         self._halt.set()

@@ -16,6 +16,7 @@ from kafka.errors import KafkaError
 
 from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
+from messaging.broker_watch import BrokerWatch
 from messaging.config import Settings
 from messaging.control import ControlChannel
 from messaging.events import DEAD_LETTERED, Delivery, EventHub
@@ -64,6 +65,7 @@ class Runtime:
         self.started_at: float | None = None
         self._halt = threading.Event()
         self._watch: threading.Thread | None = None
+        self.broker_watch: BrokerWatch | None = None
 
     @property
     def embedded(self) -> bool:
@@ -89,17 +91,7 @@ class Runtime:
             self.bootstrap_servers = self.broker.start()
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
-        try:
-            admin = KafkaAdminClient(
-                bootstrap_servers=self.bootstrap_servers,
-                client_id="p2p-demo-admin",
-                request_timeout_ms=5000,
-            )
-            self.partitions = ensure_topic(admin, s.topic, s.partitions)
-            for name in (s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic)):
-                ensure_topic(admin, name, 1)
-        except (KafkaError, RuntimeError) as exc:
-            raise BrokerError(f"Kafka at {self.bootstrap_servers} did not answer: {exc}") from exc
+        admin, _ = self._connect()
         if self.partitions < s.partitions:
             self.warnings.append(
                 f"topic {s.topic} already exists with {self.partitions} "
@@ -115,7 +107,11 @@ class Runtime:
         self.monitor = LagMonitor(admin, s.topic, s.group, self.partitions)
         self.monitor.on_members = self.fleet.observe_group
         self.monitor.start()
-        self._watch = threading.Thread(target=self._watch_members, name="watch", daemon=True)
+        self.broker_watch = BrokerWatch(
+            self.bootstrap_servers, self.broker, self._recover, self.hub.publish
+        )
+        # The watch thread lives as long as the runtime: a broker it restarts dies with it.
+        self._watch = threading.Thread(target=self._watch_loop, name="watch", daemon=True)
         self._watch.start()
         for _ in range(s.consumers):
             self.fleet.add()
@@ -162,10 +158,52 @@ class Runtime:
                 attempt=d.attempt,
             )
 
-    def _watch_members(self) -> None:
+    def _connect(self) -> tuple[KafkaAdminClient, bool]:
+        """An admin client, and the topics the app needs; True when some were missing."""
+        s = self.settings
+        names = (s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic))
+        try:
+            admin = KafkaAdminClient(
+                bootstrap_servers=self.bootstrap_servers,
+                client_id="p2p-demo-admin",
+                request_timeout_ms=5000,
+            )
+            missing = {s.topic, *names} - set(admin.list_topics())
+            self.partitions = ensure_topic(admin, s.topic, s.partitions)
+            for name in names:
+                ensure_topic(admin, name, 1)
+        except (KafkaError, RuntimeError) as exc:
+            raise BrokerError(f"Kafka at {self.bootstrap_servers} did not answer: {exc}") from exc
+        if missing:
+            log.info("created topics: %s", ", ".join(sorted(missing)))
+        return admin, bool(missing)
+
+    def _recover(self) -> None:
+        """The broker is back: topics, producer, lag monitor, activity reader.
+
+        The consumers rejoin the group by themselves (kafka-python reconnects and
+        rejoins). A recreated activity topic is read from its start: what consumers
+        reported since it came back is all there is.
+        """
+        admin, recreated = self._connect()
+        if self.sender:
+            self.sender.reset()
+        if self.monitor:
+            _close_quietly(self.monitor.use(admin))
+        if self.reader:
+            self.reader.stop()
+        self.reader = ActivityReader(
+            self.bootstrap_servers, self.settings.topic, self.ingest_reported, recreated
+        )
+        self.reader.start()
+
+    def _watch_loop(self) -> None:
+        """Members that died without a word, every WATCH_S; the broker, every second."""
         while not self._halt.wait(WATCH_S):
             if self.fleet is not None:
                 self.fleet.reap()
+            if self.broker_watch is not None and self.broker_watch.due():
+                self.broker_watch.check()
 
     def check_idle(self) -> str | None:
         """The idle-consumer explanation for the current fleet size, if any applies."""
@@ -188,10 +226,7 @@ class Runtime:
             self.reader = None
         if self.monitor:
             self.monitor.stop()
-            try:
-                self.monitor._admin.close()  # noqa: SLF001 - the monitor borrowed it
-            except Exception:  # noqa: BLE001
-                log.debug("admin close failed", exc_info=True)
+            _close_quietly(self.monitor.use(None))  # the monitor borrowed it
             self.monitor = None
         if self.sender:
             self.sender.close(timeout=max(deadline - time.monotonic() - 1, 0.5))
@@ -245,3 +280,19 @@ class Runtime:
             return False, {**info, "status": "unavailable", "error": str(exc)}
         state = self.fleet.group_state() if self.fleet else "Empty"
         return True, {**info, "status": "ok", "group_state": state}
+
+    @property
+    def broker_note(self) -> str | None:
+        """The latest outage or recovery, for the status bar; None when there was none."""
+        watch = self.broker_watch
+        if watch is None or not watch.outages:
+            return None
+        return watch.status.detail
+
+
+def _close_quietly(admin: KafkaAdminClient | None) -> None:
+    try:
+        if admin is not None:
+            admin.close()
+    except Exception:  # noqa: BLE001 - closing a client of a gone broker may fail
+        log.debug("admin close failed", exc_info=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import secrets
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -79,7 +80,21 @@ class Sender(RawPublisher):
         self._ledger, self._hub, self._traffic = ledger, hub, traffic
         self._run = secrets.token_hex(2)
         self._counter = itertools.count(1)
-        super().__init__(make_producer(bootstrap_servers, "p2p-demo-producer"))
+        self._bootstrap = bootstrap_servers
+        super().__init__(self._new_producer())
+
+    def _new_producer(self) -> KafkaProducer:
+        return make_producer(self._bootstrap, "p2p-demo-producer")
+
+    def reset(self) -> None:
+        """A new producer, for a broker that came back.
+
+        After a broker restart kafka-python's idempotent producer repeats InitProducerId
+        and gets UnknownError forever; a new producer works at once. The old one is
+        closed in the background so that no request thread waits for it.
+        """
+        old, self._producer = self._producer, self._new_producer()
+        threading.Thread(target=old.close, kwargs={"timeout": 1}, daemon=True).start()
 
     def new_message_id(self) -> str:
         """Short, unique within a run, distinct across runs (e.g. ``3fa2-17``)."""

@@ -1,0 +1,105 @@
+"""Noticing the broker go away and come back, and bringing the app back with it.
+
+A broker restarted on the same address (``docker compose restart``, a tansu restart,
+which comes back empty) is used again without restarting the app: the producer is
+rebuilt, missing topics are recreated, the consumers rejoin by themselves, and the lag
+monitor and activity reader are reconnected. A dead embedded broker is replaced by a
+fresh one. Every outage and recovery is logged with its times and kept for the
+window's status bar and ``/health``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
+
+log = logging.getLogger(__name__)
+CHECK_S = 1.0
+
+
+@dataclass(frozen=True)
+class BrokerStatus:
+    """The broker's reachability as the app last saw it."""
+
+    up: bool
+    since: float
+    detail: str
+
+
+def clock(at: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(at))
+
+
+class BrokerWatch:
+    """Called from the runtime's watch thread; ``recover`` runs when the broker is back."""
+
+    def __init__(
+        self,
+        address: str,
+        embedded: EmbeddedBroker | None,
+        recover: Callable[[], None],
+        publish: Callable[[object], None],
+    ) -> None:
+        self.address, self.embedded = address, embedded
+        self._recover, self._publish = recover, publish
+        self.status = BrokerStatus(True, time.time(), f"broker {address} up")
+        self.outages = 0
+        self._next = time.monotonic() + CHECK_S
+
+    def due(self) -> bool:
+        return time.monotonic() >= self._next
+
+    def check(self) -> None:
+        """One look: restart a dead embedded broker, then note down / back."""
+        self._next = time.monotonic() + CHECK_S
+        self._replace_dead_embedded()
+        try:
+            wait_reachable(self.address, timeout=0.5)
+            up = True
+        except BrokerError:
+            up = False
+        if self.status.up and not up:
+            self.outages += 1
+            self._set(False, f"broker {self.address} unreachable since {clock(time.time())}")
+            log.error(self.status.detail)
+        elif not self.status.up and up:
+            self._back()
+
+    def _replace_dead_embedded(self) -> None:
+        broker = self.embedded
+        code = broker.exit_code() if broker is not None else None
+        if broker is None or code is None:
+            return
+        if self.status.up:
+            self.outages += 1
+            self._set(False, f"embedded broker died (exit code {code}) at {clock(time.time())}")
+        log.error(
+            "the embedded broker died (exit code %s) at %s; starting a fresh one on %s. "
+            "It kept everything in memory: topics, unread messages and committed offsets "
+            "are lost; messages sent before are no longer in Kafka",
+            code,
+            clock(time.time()),
+            self.address,
+        )
+        try:
+            broker.restart()
+        except BrokerError as exc:
+            log.error("could not restart the embedded broker: %s", exc)
+
+    def _back(self) -> None:
+        down = time.time() - self.status.since
+        try:
+            self._recover()
+        except Exception as exc:  # noqa: BLE001 - try again at the next check
+            log.warning("broker %s answers but recovery failed (%s); retrying", self.address, exc)
+            return
+        self._set(True, f"broker {self.address} back at {clock(time.time())} after {down:.1f} s")
+        log.warning(self.status.detail)
+
+    def _set(self, up: bool, detail: str) -> None:
+        self.status = BrokerStatus(up, time.time(), detail)
+        self._publish(self.status)

@@ -1,0 +1,107 @@
+"""A broker that goes away and comes back is used again, without restarting the app.
+
+Real faults only: the embedded tansu process is SIGKILLed, or an outside broker is
+stopped and a new one started on the same address (it comes back empty, as tansu does).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from messaging.activity import activity_topic, control_topic
+from messaging.broker import EmbeddedBroker, free_port
+from tests.conftest import all_assigned, running_api, wait_for
+from tests.test_api import call
+
+MESSAGE = {"id": 1, "contenido": "Hola desde Kafka"}
+
+
+def enviar(url: str) -> int:
+    return call(f"{url}/enviar", "POST", MESSAGE)[0]
+
+
+def processed(runtime, message_id: str) -> bool:
+    record = runtime.ledger.get(message_id)
+    return bool(record) and record.status == "processed"
+
+
+def send_until_acknowledged(url: str, timeout: float) -> tuple[float, dict]:
+    """Seconds until /enviar answered 200 again, and that answer."""
+    start = time.monotonic()
+    body: dict = {}
+
+    def ok() -> bool:
+        nonlocal body
+        status, body = call(f"{url}/enviar", "POST", MESSAGE)
+        return status == 200
+
+    wait_for(ok, timeout, "/enviar to answer 200 again")
+    return time.monotonic() - start, body
+
+
+def test_dead_embedded_broker_is_replaced_and_everything_comes_back(make_runtime, caplog):
+    caplog.set_level(logging.INFO, logger="messaging")
+    runtime = make_runtime(consumers=2)  # process consumers, the default
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    with running_api(runtime) as url:
+        assert enviar(url) == 200
+        os.kill(runtime.broker.pid, signal.SIGKILL)
+
+        took, body = send_until_acknowledged(url, 40)
+        wait_for(lambda: processed(runtime, body["message_id"]), 40, "consumers to rejoin")
+
+        assert "back at" in (runtime.broker_note or "")
+        said = caplog.text
+        assert "embedded broker died" in said and "memory" in said
+        assert "back at" in said
+        monitor_seen = runtime.monitor.updated_at
+        wait_for(lambda: runtime.monitor.updated_at > monitor_seen, 5, "the lag monitor")
+        print(f"first 200 after the kill {took:.2f} s")
+        assert took < 40
+
+
+@pytest.fixture
+def outside_broker() -> Iterator[list[EmbeddedBroker]]:
+    """Brokers a test runs as 'the cluster' (not the app's own); stopped at teardown."""
+    brokers: list[EmbeddedBroker] = []
+    yield brokers
+    for broker in brokers:
+        broker.stop()
+
+
+def test_cluster_restarted_on_the_same_address_is_used_again(make_runtime, outside_broker, caplog):
+    caplog.set_level(logging.INFO, logger="messaging")
+    port = free_port()
+    first = EmbeddedBroker(port=port)
+    outside_broker.append(first)
+    address = first.start()
+    runtime = make_runtime(bootstrap_servers=address, consumers=2, consumer_mode="thread")
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    with running_api(runtime) as url:
+        assert enviar(url) == 200
+        first.stop()
+
+        to_503 = wait_for(lambda: enviar(url) == 503, 10, "/enviar to answer 503")
+        assert call(f"{url}/health")[0] == 503
+        wait_for(lambda: "unreachable" in (runtime.broker_note or ""), 5, "the outage noted")
+
+        second = EmbeddedBroker(port=port)
+        outside_broker.append(second)
+        second.start()
+        took, body = send_until_acknowledged(url, 40)
+        wait_for(lambda: processed(runtime, body["message_id"]), 40, "consumers to rejoin")
+
+        topics = set(runtime.monitor._admin.list_topics())  # noqa: SLF001
+        s = runtime.settings
+        assert {s.topic, s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic)} <= (
+            topics
+        )
+        assert "unreachable since" in caplog.text and "back at" in caplog.text
+        print(f"first 503 after {to_503:.2f} s; first 200 after restart {took:.2f} s")
+        assert to_503 < 6 and took < 40

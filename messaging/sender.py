@@ -81,6 +81,7 @@ class Sender(RawPublisher):
         self._run = secrets.token_hex(2)
         self._counter = itertools.count(1)
         self._bootstrap = bootstrap_servers
+        self.unavailable: str | None = None  # why sends fail fast: the broker is down
         super().__init__(self._new_producer())
 
     def _new_producer(self) -> KafkaProducer:
@@ -110,6 +111,8 @@ class Sender(RawPublisher):
         Raises :class:`SendError` if any record was not acknowledged within the timeout;
         the ones that were are still recorded and logged.
         """
+        if self.unavailable:
+            raise SendError(self.unavailable)
         pending = []
         try:
             for value, key in items:

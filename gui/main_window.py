@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.timeline.update()
         self.grid.tick(rt.check_idle())
         self.status.set_totals(rt.stats())
+        if rt.broker_watch is not None:
+            self.status.set_broker_note(rt.broker_note, rt.broker_watch.status.up)
         self.messages.refresh_selected()
 
     def _consumer_states(self) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
@@ -29,7 +30,9 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.api_url = api_url
         kind = "embedded tansu" if embedded else "external Kafka"
-        self.broker = _label(f"<b>Broker</b> {kind} {broker}")
+        self._broker_text = f"<b>Broker</b> {kind} {broker}"
+        self.broker = _label(self._broker_text)
+        self.broker_note: str | None = None
         if api_url:
             self.api = _label(f"<b>API</b> <a href='copy' style='color:#5B9BF8'>{api_url}</a>")
             self.api.setToolTip("Click to copy a curl command that sends a message")
@@ -48,6 +51,15 @@ class StatusBar(QStatusBar):
         QGuiApplication.clipboard().setText(command)
         self.showMessage("curl command copied to the clipboard", 4000)
         return command
+
+    def set_broker_note(self, note: str | None, up: bool) -> None:
+        """The latest outage (red) or recovery (amber), with its time, next to the broker."""
+        if note == self.broker_note:
+            return
+        self.broker_note = note
+        color = "#F5A623" if up else "#EF5D7F"
+        extra = f" <span style='color:{color}'>· {html.escape(note)}</span>" if note else ""
+        self.broker.setText(self._broker_text + extra)
 
     def set_totals(self, stats: dict[str, Any]) -> None:
         lag = sum(stats.get("lag", {}).values())

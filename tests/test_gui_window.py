@@ -205,3 +205,16 @@ def test_stop_and_crash_move_partitions_to_other_cards(open_window, qtbot) -> No
     qtbot.waitUntil(lambda: set(cards[survivor].snapshot.partitions) == everything, timeout=25_000)
     marks = [kind for _, kind in window.timeline.lanes[crashed].marks]
     assert "crash" in marks and "stop" in [k for _, k in window.timeline.lanes[stopped].marks]
+
+
+def test_status_bar_tells_of_a_broker_outage_and_its_recovery(open_window, qtbot) -> None:
+    import os
+    import signal
+
+    runtime, window = open_window(consumers=1, consumer_mode="thread")
+    assert window.status.broker_note is None
+
+    os.kill(runtime.broker.pid, signal.SIGKILL)
+
+    qtbot.waitUntil(lambda: "back at" in window.status.broker.text(), timeout=20_000)
+    assert "after" in window.status.broker_note

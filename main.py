@@ -79,6 +79,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--max-consumers", type=int, default=d.max_consumers, help="cap on live consumers"
     )
     p.add_argument(
+        "--assignor",
+        choices=("range", "roundrobin", "sticky"),
+        default=d.assignor,
+        help="how the group shares the partitions out (sticky moves the fewest)",
+    )
+    p.add_argument(
         "--broker-host",
         default=d.broker_host,
         help="where the embedded broker listens (0.0.0.0 = consumers on other machines can join)",
@@ -119,6 +125,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         api_host=args.api_host,
         api_port=args.api_port,
         consumer_mode=args.consumer_mode,
+        assignor=args.assignor,
         max_consumers=args.max_consumers,
         broker_host=args.broker_host,
         broker_port=args.broker_port,

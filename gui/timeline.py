@@ -53,9 +53,13 @@ class Timeline(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.max_span = span_s
         self.started = time.time()
+        self.moves: deque[tuple[float, int]] = deque(maxlen=50)  # (at, partitions moved)
 
     def apply(self, changes: list[GroupChange]) -> None:
         for change in changes:
+            if change.kind == "moved":  # the group's, not a consumer's
+                self.moves.append((change.at, len(change.partitions)))
+                continue
             lane = self.lanes.setdefault(change.consumer_id, Lane(change.consumer_id))
             if change.kind in ("revoked", "crash", "stop", "assigned"):
                 lane.close(change.at)
@@ -105,8 +109,19 @@ class Timeline(QWidget):
                 p, lane, QRectF(plot.left(), plot.top() + i * LANE_H, plot.width(), LANE_H), now
             )
         self._paint_axis(p, plot, now)
+        self._paint_moves(p, plot, now)
         self._paint_legend(p)
         p.end()
+
+    def _paint_moves(self, p: QPainter, plot: QRectF, now: float) -> None:
+        """How many partitions changed owner, where each rebalance ended."""
+        p.setFont(_font(8, bold=True))
+        p.setPen(QColor("#F5A623"))
+        for at, moved in self.moves:
+            x = self._x(plot, at, now)
+            if x >= plot.left():
+                box = QRectF(x - 30, plot.top() - TOP + 4, 60, TOP - 6)
+                p.drawText(box, Qt.AlignmentFlag.AlignCenter, f"⇄ {moved} moved")
 
     def _x(self, plot: QRectF, t: float, now: float) -> float:
         return plot.left() + (t - (now - self.span)) / self.span * plot.width()
@@ -174,7 +189,10 @@ class Timeline(QWidget):
         p.drawText(QRectF(6, 2, 300, TOP - 4), Qt.AlignmentFlag.AlignVCenter, "Rebalance timeline")
         p.setFont(_font(8))
         p.setPen(colors.TEXT_DIM)
-        legend = "▲ join   ✕ crash   ■ stop   shaded: group rebalancing   gap: partitions unowned"
+        legend = (
+            "▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   "
+            "shaded: group rebalancing   gap: partitions unowned"
+        )
         box = QRectF(0, 2, self.width() - 10, TOP - 4)
         p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, legend)
 

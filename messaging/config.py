@@ -29,6 +29,9 @@ class Settings:
     log_file (str | None): rotating traffic log; ``None`` logs to stderr only.
     log_format (str): ``text`` or ``json`` (JSON lines).
     api_host / api_port: where the REST API listens. Default: 127.0.0.1:5000.
+    assignor (str): how the group shares partitions out: ``range``, ``roundrobin`` or
+        ``sticky`` (moves as few partitions as it can).
+        Chosen when the group is created. Default: ``range``, Kafka's own default.
     consumer_mode (str): where new consumers run: ``process`` (an OS process each, the
         default: Crash is a real SIGKILL) or ``thread`` (inside the app's process).
     max_consumers (int): live consumers the app allows at once; each costs a process
@@ -57,6 +60,7 @@ class Settings:
     log_to_stderr: bool = True
     api_host: str = "127.0.0.1"
     api_port: int = 5000
+    assignor: str = "range"
     consumer_mode: str = "process"
     max_consumers: int = 16
     broker_host: str = "127.0.0.1"

@@ -30,7 +30,7 @@ from messaging.control import CONFIGURE, CRASH, STOP, ControlListener
 from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
 from messaging.sender import RawPublisher, make_producer
 from messaging.traffic_log import TrafficLog
-from messaging.worker import ConsumerWorker, Setup
+from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
 
 log = logging.getLogger("consumer")
 EXIT_STOPPED, EXIT_FAILED, EXIT_USAGE, EXIT_NO_START = 0, 1, 2, 3
@@ -54,6 +54,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--failure-rate", type=float, default=0.0, help="share of attempts that fail")
     p.add_argument("--session-timeout-ms", type=int, default=d.session_timeout_ms)
     p.add_argument("--max-retries", type=int, default=d.max_retries)
+    p.add_argument(
+        "--assignor", choices=sorted(ASSIGNORS), default=d.assignor, help="the group's strategy"
+    )
     p.add_argument("--quiet", action="store_true", help="do not print a line per message")
     # Set by the app for the consumers it starts itself.
     p.add_argument("--id", type=int, default=0, help=argparse.SUPPRESS)
@@ -99,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         group=args.group,
         session_timeout_ms=args.session_timeout_ms,
         max_retries=args.max_retries,
+        assignor=args.assignor,
     )
     me = identity(args)
     try:

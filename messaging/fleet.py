@@ -12,8 +12,9 @@ import secrets
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from messaging.config import Settings
 from messaging.control import ControlChannel
@@ -38,6 +39,17 @@ log = logging.getLogger(__name__)
 STABLE, REBALANCING, EMPTY = "Stable", "Rebalancing", "Empty"
 SILENT_AFTER_S = 3.5  # a reporting consumer repeats its snapshot every second
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
+
+
+@dataclass(frozen=True)
+class Move:
+    """What one rebalance changed: the partitions that got a new owner."""
+
+    rebalance: int
+    partitions: tuple[int, ...]
+    owned: int
+    assignor: str
+    at: float = field(default_factory=time.time)
 
 
 class UnknownConsumer(KeyError):
@@ -71,6 +83,8 @@ class Fleet:
         self._lock = threading.Lock()
         self.rebalances = 0
         self._in_rebalance = False
+        self._settled_owners: dict[int, int] = {}  # partition -> member id, last rebalance
+        self.moves: deque[Move] = deque(maxlen=50)
 
     # ----- adding and driving -------------------------------------------------------
     def add(
@@ -306,12 +320,34 @@ class Fleet:
         return owned
 
     def _count_rebalance(self, event: GroupChange) -> None:
-        """One rebalance = from the first member (re)joining until all are assigned."""
+        """One rebalance = from the first member (re)joining until all are assigned.
+
+        When one ends, the partitions whose owner changed are announced as a "moved"
+        change: the figure that tells the assignors apart (sticky moves the fewest).
+        """
         if event.kind in ("join", "revoked") and not self._in_rebalance:
             self._in_rebalance = True
             self.rebalances += 1
         elif event.kind == "assigned" and not any(m.joining for m in self.live()):
             self._in_rebalance = False
+            self._note_moves()
+
+    def _note_moves(self) -> None:
+        owners = {p: s.id for p, s in self.owners().items() if s.kind != OUTSIDE}
+        before, self._settled_owners = self._settled_owners, owners
+        if not before:
+            return  # the first assignment moves nothing
+        moved = tuple(sorted(p for p, wid in owners.items() if before.get(p, wid) != wid))
+        move = Move(self.rebalances, moved, len(owners), self.settings.assignor)
+        self.moves.append(move)
+        log.info(
+            "rebalance %d (%s): %d of %d partitions changed owner",
+            move.rebalance,
+            move.assignor,
+            len(moved),
+            len(owners),
+        )
+        self.homes.publish(GroupChange("moved", 0, moved))
 
     def close(self, timeout: float = 8.0) -> None:
         """Stop every member the app started (in parallel) and wait for them."""

@@ -269,6 +269,11 @@ class Runtime:
             "live": self.fleet.counts() if self.fleet else {},
             "group_state": self.fleet.group_state() if self.fleet else "Empty",
             "rebalances": self.fleet.rebalances if self.fleet else 0,
+            "assignor": self.settings.assignor,
+            "moves": [
+                {"rebalance": m.rebalance, "moved": list(m.partitions), "at": m.at}
+                for m in (self.fleet.moves if self.fleet else ())
+            ][-10:],
         }
 
     def health(self) -> tuple[bool, dict[str, Any]]:

@@ -94,6 +94,8 @@ def spawn(settings: Settings, bootstrap: str, me: ConsumerSnapshot) -> Child:
         str(settings.session_timeout_ms),
         "--max-retries",
         str(settings.max_retries),
+        "--assignor",
+        settings.assignor,
         "--id",
         str(me.id),
         "--name",

@@ -33,7 +33,8 @@ def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, 
             steps.append(d.consumer)
         steps.append(_outcome(d))
         previous = d.consumer
-    return " → ".join(steps)
+    told = " → ".join(steps)
+    return f"{told}  ↯ {record.out_of_order}" if record.out_of_order else told
 
 
 def _lost_by(previous: str, states: dict[str, str]) -> str:

@@ -42,6 +42,7 @@ class MessageRow:
         "attempts",
         "status",
         "redelivered",
+        "out_of_order",
     )
 
     def __init__(self, seq: int, message_id: str, key: str | None, partition: int, offset: int):
@@ -54,6 +55,7 @@ class MessageRow:
         self.attempts = 0
         self.status = "sent"
         self.redelivered = False
+        self.out_of_order: str | None = None
 
     def latency_ms(self) -> float | None:
         """Send acknowledgement to processed, as the ledger timestamps them."""
@@ -109,6 +111,8 @@ class MessageModel(QAbstractTableModel):
             return _foreground(item, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_PART, COL_OFFSET, COL_LATENCY):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_STATUS and item.out_of_order:
+            return item.out_of_order
         if role == ConsumerRole:
             return item.consumer_id
         return None
@@ -185,6 +189,7 @@ def _merge(item: MessageRow, d: Delivery) -> None:
     item.status = d.status
     item.attempts = max(item.attempts, d.attempt)
     item.redelivered = item.redelivered or d.redelivered
+    item.out_of_order = d.out_of_order or item.out_of_order
     if d.status != PROCESSING:
         item.done_at = d.at
 
@@ -206,7 +211,8 @@ def _display(item: MessageRow, col: int) -> str:
     if col == COL_ATTEMPTS:
         mark = " ↻" if item.redelivered else ""
         return f"{item.attempts}{mark}" if item.attempts else ""
-    return item.status.replace("_", " ")
+    status = item.status.replace("_", " ")
+    return f"{status} · ↯ out of key order" if item.out_of_order else status
 
 
 def _foreground(item: MessageRow, col: int) -> QColor | None:

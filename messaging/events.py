@@ -54,6 +54,7 @@ class Delivery:
     at: float = field(default_factory=time.time)
     error: str | None = None
     value: Any = None
+    out_of_order: str | None = None  # set by the ledger: why it was processed out of key order
 
 
 @dataclass(frozen=True)

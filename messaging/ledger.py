@@ -34,6 +34,7 @@ class MessageRecord:
     sent_at: float | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     processed_times: int = 0
+    out_of_order: str | None = None
 
     @property
     def status(self) -> str:
@@ -49,6 +50,7 @@ class MessageRecord:
             "value": self.value,
             "sent_at": self.sent_at,
             "status": self.status,
+            "out_of_order": self.out_of_order,
             "deliveries": [_delivery_json(d) for d in self.deliveries],
         }
 
@@ -64,6 +66,7 @@ def _delivery_json(d: Delivery) -> dict[str, Any]:
         "status": d.status,
         "at": d.at,
         "error": d.error,
+        "out_of_order": d.out_of_order,
     }
 
 
@@ -77,6 +80,7 @@ class Ledger:
         self._by_position: dict[tuple[int, int], str] = {}
         self._totals: Counter[str] = Counter()
         self._per_consumer: Counter[str] = Counter()
+        self._order = OrderWatch()
 
     def record_sent(self, sent: SentMessage) -> None:
         with self._lock:
@@ -106,6 +110,8 @@ class Ledger:
                 and last.attempt == delivery.attempt
             )
             delivery = self._flag(record, delivery, same_attempt)
+            if delivery.status == PROCESSED:
+                delivery = self._order.check(record, delivery)
             if same_attempt:
                 record.deliveries.pop()  # superseded: keep one entry per attempt
             record.deliveries.append(delivery)
@@ -173,6 +179,62 @@ class Ledger:
             keys = ("sent", "processed", "redelivered", "duplicates", "dead_lettered")
             return {k: self._totals[k] for k in (*keys, "failed_attempts")}
 
+    def order(self) -> dict[str, int]:
+        """How processing order compared with send order, at three scopes."""
+        with self._lock:
+            return self._order.counts()
+
     def per_consumer(self) -> dict[str, int]:
         with self._lock:
             return dict(self._per_consumer)
+
+
+class OrderWatch:
+    """Processing order against send order: per key, per partition, across partitions.
+
+    Kafka keeps order within a partition, and so for a key (one key, one partition).
+    At-least-once bends the per-key view: after a crash the new owner re-processes
+    what was not committed, so an earlier message is processed again after a later
+    one. Across partitions no order was ever promised: messages sent later are often
+    processed before earlier ones of another partition. Called under the ledger's lock.
+    """
+
+    def __init__(self) -> None:
+        self._key_max: dict[str, int] = {}  # key -> highest offset processed
+        self._partition_max: dict[int, int] = {}  # partition -> highest first-time offset
+        self._newest_sent = 0.0  # the latest send time among processed messages
+        self._counts: Counter[str] = Counter()
+
+    def check(self, record: MessageRecord, d: Delivery) -> Delivery:
+        """The delivery, with ``out_of_order`` set when it broke its key's order."""
+        first = record.processed_times == 0
+        if first:
+            top = self._partition_max.get(d.partition, -1)
+            if d.offset < top:
+                self._counts["partition_breaks"] += 1
+            self._partition_max[d.partition] = max(top, d.offset)
+            if record.sent_at is not None:
+                if record.sent_at < self._newest_sent:
+                    self._counts["across_partitions_overtaken"] += 1
+                self._newest_sent = max(self._newest_sent, record.sent_at)
+        if d.key is None:
+            return d
+        newest = self._key_max.get(d.key, -1)
+        self._key_max[d.key] = max(newest, d.offset)
+        if d.offset >= newest:
+            return d
+        self._counts["key_out_of_order"] += 1
+        reason = f"processed after a later message of key {d.key} (offset {newest}): " + (
+            "redelivered, because its partition was handed over with uncommitted work"
+            if d.redelivered
+            else "its partition was read again from an older offset"
+        )
+        record.out_of_order = reason
+        return replace(d, out_of_order=reason)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "key_out_of_order": self._counts["key_out_of_order"],
+            "partition_breaks": self._counts["partition_breaks"],
+            "across_partitions_overtaken": self._counts["across_partitions_overtaken"],
+        }

@@ -269,6 +269,7 @@ class Runtime:
             "live": self.fleet.counts() if self.fleet else {},
             "group_state": self.fleet.group_state() if self.fleet else "Empty",
             "rebalances": self.fleet.rebalances if self.fleet else 0,
+            "order": self.ledger.order(),
             "assignor": self.settings.assignor,
             "moves": [
                 {"rebalance": m.rebalance, "moved": list(m.partitions), "at": m.at}

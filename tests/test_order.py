@@ -1,0 +1,54 @@
+"""Order: per key it holds until a crash hands a partition over with uncommitted work."""
+
+from __future__ import annotations
+
+from messaging.events import PROCESSED, Delivery, SentMessage
+from messaging.ledger import Ledger
+from tests.conftest import SESSION_MS, all_assigned, wait_for
+
+
+def processed(mid: str, consumer: int, partition: int, offset: int, key: str | None) -> Delivery:
+    return Delivery(mid, consumer, f"C{consumer}", key, partition, offset, 1, False, PROCESSED)
+
+
+def test_order_is_judged_per_key_per_partition_and_across_partitions():
+    ledger = Ledger()
+    for mid, partition, offset, at in (("a", 0, 0, 1.0), ("b", 0, 1, 2.0), ("c", 1, 0, 3.0)):
+        ledger.record_sent(
+            SentMessage(mid, "k" if partition == 0 else "j", {}, "t", partition, offset, at)
+        )
+    ledger.record_delivery(processed("c", 2, 1, 0, "j"))  # sent last, processed first
+    ledger.record_delivery(processed("a", 1, 0, 0, "k"))
+    ledger.record_delivery(processed("b", 1, 0, 1, "k"))
+    # C1 never committed: C3 gets partition 0 and processes "a" again, after "b".
+    again, _ = ledger.record_delivery(processed("a", 3, 0, 0, "k"))
+
+    assert again.redelivered and "handed over with uncommitted work" in again.out_of_order
+    assert ledger.get("a").out_of_order == again.out_of_order
+    assert ledger.order() == {
+        "key_out_of_order": 1,
+        "partition_breaks": 0,  # first deliveries within a partition: always in order
+        "across_partitions_overtaken": 2,  # "a" and "b" were overtaken by "c": never promised
+    }
+
+
+def test_a_crash_mid_stream_shows_out_of_key_order_redeliveries(make_runtime, mode):
+    runtime = make_runtime(consumer_mode=mode, consumers=2, processing_ms=2)
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    sent = runtime.sender.send_many([({"id": i}, "cliente-1") for i in range(1500)])
+    owner = runtime.fleet.owners()[sent[0].partition]
+    wait_for(lambda: runtime.ledger.totals()["processed"] >= 150, 20, "the owner to be busy")
+
+    runtime.fleet.crash(owner.id)
+
+    wait_for(
+        lambda: all(runtime.ledger.get(s.message_id).processed_times >= 1 for s in sent),
+        SESSION_MS / 1000 + 40,
+        "every message processed by the survivor",
+    )
+    order = runtime.ledger.order()
+    assert order["partition_breaks"] == 0
+    flagged = [r for r in (runtime.ledger.get(s.message_id) for s in sent) if r.out_of_order]
+    assert order["key_out_of_order"] == len(flagged) > 0
+    assert all("handed over with uncommitted work" in r.out_of_order for r in flagged)
+    assert all(r.deliveries[-1].redelivered for r in flagged)

@@ -55,6 +55,7 @@ class Delivery:
     error: str | None = None
     value: Any = None
     out_of_order: str | None = None  # set by the ledger: why it was processed out of key order
+    group: str = ""  # the consumer group of the consumer
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class ConsumerSnapshot:
     pid: int | None = None
     joining: bool = True  # between JoinGroup and its assignment: the group rebalances
     note: str = ""  # what the app found out: "killed by SIGKILL", "silent for 3 s", ...
+    group: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The API's representation of a consumer."""
@@ -94,6 +96,7 @@ class ConsumerSnapshot:
             "failure_rate": self.failure_rate,
             "crashed_at": self.crashed_at,
             "note": self.note,
+            "group": self.group,
         }
 
 
@@ -105,6 +108,7 @@ class GroupChange:
     consumer_id: int
     partitions: tuple[int, ...] = ()
     at: float = field(default_factory=time.time)
+    group: str = ""
 
 
 Listener = Callable[[object], None]

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from messaging.config import Settings
@@ -74,11 +74,18 @@ class Homes:
 class Fleet:
     """Thread-safe. Members are listed in id order; the newest MAX_GONE dead ones stay."""
 
-    def __init__(self, settings: Settings, bootstrap_servers: str, homes: Homes) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bootstrap_servers: str,
+        homes: Homes,
+        ids: Iterator[int] | None = None,
+    ) -> None:
         self.settings, self.bootstrap_servers, self.homes = settings, bootstrap_servers, homes
+        self.group = settings.group
         self._members: dict[int, Member] = {}
         self._by_uid: dict[str, Member] = {}
-        self._ids = itertools.count(1)
+        self._ids = ids or itertools.count(1)  # shared by the groups: names stay unique
         self._run = secrets.token_hex(3)
         self._lock = threading.Lock()
         self.rebalances = 0
@@ -101,7 +108,7 @@ class Fleet:
             me = self._identity(wid, kind, delay, failure_rate)
             member = self._start(me)
             self._remember(member)
-        self._announce(GroupChange("join", wid))
+        self._announce(GroupChange("join", wid, group=self.group))
         self._announce(member.snapshot)
         return member.snapshot
 
@@ -127,6 +134,7 @@ class Fleet:
             kind=kind,
             uid=f"{self._run}-C{wid}",
             host=socket.gethostname(),
+            group=self.group,
         )
 
     def _start(self, me: ConsumerSnapshot) -> Member:
@@ -146,6 +154,12 @@ class Fleet:
         for old in gone[:-MAX_GONE] if len(gone) > MAX_GONE else []:
             del self._members[old.id]
             self._by_uid.pop(old.snapshot.uid, None)
+
+    def knows(self, uid: str) -> bool:
+        return uid in self._by_uid
+
+    def has(self, wid: int) -> bool:
+        return wid in self._members
 
     def member(self, wid: int) -> Member:
         with self._lock:
@@ -225,7 +239,7 @@ class Fleet:
             member = RemoteMember(snapshot, self.homes.control)
             self._remember(member)
         log.info("%s joined from %s (pid %s)", name, event.host or "?", event.pid)
-        self._announce(GroupChange("join", wid))
+        self._announce(GroupChange("join", wid, group=self.group))
         return member
 
     def observe_local(self, event: object) -> object:
@@ -347,7 +361,7 @@ class Fleet:
             len(moved),
             len(owners),
         )
-        self.homes.publish(GroupChange("moved", 0, moved))
+        self.homes.publish(GroupChange("moved", 0, moved, group=self.group))
 
     def close(self, timeout: float = 8.0) -> None:
         """Stop every member the app started (in parallel) and wait for them."""

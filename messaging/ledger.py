@@ -33,7 +33,8 @@ class MessageRecord:
     value: Any = None
     sent_at: float | None = None
     deliveries: list[Delivery] = field(default_factory=list)
-    processed_times: int = 0
+    processed_times: int = 0  # by every group
+    processed_by: Counter[str] = field(default_factory=Counter)  # group -> times
     out_of_order: str | None = None
 
     @property
@@ -102,43 +103,34 @@ class Ledger:
                 record.key = delivery.key
             if record.value is None:
                 record.value = delivery.value
-            last = record.deliveries[-1] if record.deliveries else None
+            group = [i for i, d in enumerate(record.deliveries) if d.group == delivery.group]
+            last = record.deliveries[group[-1]] if group else None
             same_attempt = (
                 last is not None
                 and last.status == PROCESSING
                 and last.consumer_id == delivery.consumer_id
                 and last.attempt == delivery.attempt
             )
-            delivery = self._flag(record, delivery, same_attempt)
+            earlier = [record.deliveries[i] for i in (group[:-1] if same_attempt else group)]
+            delivery = _flag(earlier, delivery)
             if delivery.status == PROCESSED:
                 delivery = self._order.check(record, delivery)
             if same_attempt:
-                record.deliveries.pop()  # superseded: keep one entry per attempt
+                del record.deliveries[group[-1]]  # superseded: one entry per attempt
             record.deliveries.append(delivery)
             if delivery.status != PROCESSING:
                 self._count(record, delivery)
             return delivery, not same_attempt
-
-    @staticmethod
-    def _flag(record: MessageRecord, delivery: Delivery, same_attempt: bool) -> Delivery:
-        earlier = record.deliveries[:-1] if same_attempt else record.deliveries
-        if delivery.attempt == 1:
-            redelivered = bool(earlier)
-        else:
-            mine = [d for d in earlier if d.consumer_id == delivery.consumer_id]
-            redelivered = mine[-1].redelivered if mine else bool(earlier)
-        if redelivered == delivery.redelivered:
-            return delivery
-        return replace(delivery, redelivered=redelivered)
 
     def _count(self, record: MessageRecord, delivery: Delivery) -> None:
         if delivery.redelivered and delivery.attempt == 1:
             self._totals["redelivered"] += 1
         if delivery.status == PROCESSED:
             record.processed_times += 1
+            record.processed_by[delivery.group] += 1
             self._totals["processed"] += 1
             self._per_consumer[delivery.consumer] += 1
-            if record.processed_times == 2:
+            if record.processed_by[delivery.group] == 2:  # twice in one group
                 self._totals["duplicates"] += 1
         elif delivery.status == FAILED:
             self._totals["failed_attempts"] += 1
@@ -189,6 +181,18 @@ class Ledger:
             return dict(self._per_consumer)
 
 
+def _flag(earlier: list[Delivery], delivery: Delivery) -> Delivery:
+    """``delivery`` with its redelivery flag, given the same group's earlier deliveries."""
+    if delivery.attempt == 1:
+        redelivered = bool(earlier)
+    else:
+        mine = [d for d in earlier if d.consumer_id == delivery.consumer_id]
+        redelivered = mine[-1].redelivered if mine else bool(earlier)
+    if redelivered == delivery.redelivered:
+        return delivery
+    return replace(delivery, redelivered=redelivered)
+
+
 class OrderWatch:
     """Processing order against send order: per key, per partition, across partitions.
 
@@ -200,27 +204,27 @@ class OrderWatch:
     """
 
     def __init__(self) -> None:
-        self._key_max: dict[str, int] = {}  # key -> highest offset processed
-        self._partition_max: dict[int, int] = {}  # partition -> highest first-time offset
-        self._newest_sent = 0.0  # the latest send time among processed messages
+        self._key_max: dict[tuple[str, str], int] = {}  # (group, key) -> highest offset
+        self._partition_max: dict[tuple[str, int], int] = {}  # highest first-time offset
+        self._newest_sent: dict[str, float] = {}  # group -> latest send time processed
         self._counts: Counter[str] = Counter()
 
     def check(self, record: MessageRecord, d: Delivery) -> Delivery:
         """The delivery, with ``out_of_order`` set when it broke its key's order."""
-        first = record.processed_times == 0
-        if first:
-            top = self._partition_max.get(d.partition, -1)
+        if record.processed_by[d.group] == 0:  # the group's first processing of it
+            top = self._partition_max.get((d.group, d.partition), -1)
             if d.offset < top:
                 self._counts["partition_breaks"] += 1
-            self._partition_max[d.partition] = max(top, d.offset)
+            self._partition_max[(d.group, d.partition)] = max(top, d.offset)
             if record.sent_at is not None:
-                if record.sent_at < self._newest_sent:
+                newest_sent = self._newest_sent.get(d.group, 0.0)
+                if record.sent_at < newest_sent:
                     self._counts["across_partitions_overtaken"] += 1
-                self._newest_sent = max(self._newest_sent, record.sent_at)
+                self._newest_sent[d.group] = max(newest_sent, record.sent_at)
         if d.key is None:
             return d
-        newest = self._key_max.get(d.key, -1)
-        self._key_max[d.key] = max(newest, d.offset)
+        newest = self._key_max.get((d.group, d.key), -1)
+        self._key_max[(d.group, d.key)] = max(newest, d.offset)
         if d.offset >= newest:
             return d
         self._counts["key_out_of_order"] += 1

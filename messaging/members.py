@@ -88,7 +88,7 @@ class Member:
             snap, state=state, crashed_at=crashed_at, in_flight=None, note=note, joining=False
         )
         kind = "crash" if state == CRASHED else "stop"
-        return self._snapshot, GroupChange(kind, snap.id, snap.partitions)
+        return self._snapshot, GroupChange(kind, snap.id, snap.partitions, group=snap.group)
 
     def stop(self) -> None:
         raise NotControllable(self.snapshot.name)

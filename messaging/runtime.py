@@ -6,9 +6,11 @@ drive it; nothing else creates Kafka clients.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 from kafka import KafkaAdminClient
@@ -19,13 +21,30 @@ from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
 from messaging.control import ControlChannel
-from messaging.events import DEAD_LETTERED, Delivery, EventHub
-from messaging.fleet import Fleet, Homes
+from messaging.events import DEAD_LETTERED, ConsumerSnapshot, Delivery, EventHub
+from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
 from messaging.sender import Sender
 from messaging.topics import ensure_topic, idle_warning
 from messaging.traffic_log import TrafficLog
+from messaging.worker import ASSIGNORS
+
+MAX_GROUPS = 4  # each group has its own consumers and lag monitor
+
+
+class GroupExists(Exception):
+    """The group is there already, or there are as many groups as allowed."""
+
+
+def group_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a group here, or None. The app uses it in client ids."""
+    if not isinstance(name, str) or not name:
+        return "group must be a non-empty string"
+    if len(name) > 100 or not all(c.isascii() and (c.isalnum() or c in "._-") for c in name):
+        return f"group must be 1-100 characters of a-z, A-Z, 0-9, '.', '_', '-' (got {name!r})"
+    return None
+
 
 WATCH_S = 0.25  # how often members that died without a word are looked for
 
@@ -66,6 +85,10 @@ class Runtime:
         self._halt = threading.Event()
         self._watch: threading.Thread | None = None
         self.broker_watch: BrokerWatch | None = None
+        self.fleets: dict[str, Fleet] = {}
+        self.monitors: dict[str, LagMonitor] = {}
+        self._groups_lock = threading.Lock()
+        self._ids = itertools.count(1)
 
     @property
     def embedded(self) -> bool:
@@ -100,13 +123,11 @@ class Runtime:
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
         control = ControlChannel(self.sender.publish_raw, s.topic)
-        homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
-        self.fleet = Fleet(s, self.bootstrap_servers, homes)
+        self._homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
+        self.fleet = self._new_group(s.group, s.assignor, admin)
+        self.monitor = self.monitors[s.group]
         self.reader = ActivityReader(self.bootstrap_servers, s.topic, self.ingest_reported)
         self.reader.start()
-        self.monitor = LagMonitor(admin, s.topic, s.group, self.partitions)
-        self.monitor.on_members = self.fleet.observe_group
-        self.monitor.start()
         self.broker_watch = BrokerWatch(
             self.bootstrap_servers, self.broker, self._recover, self._broker_status
         )
@@ -120,20 +141,79 @@ class Runtime:
             log.warning(warning)
         self.started_at = time.time()
 
+    # ----- groups: one is point-to-point, two or more is publish-subscribe ------------
+    def _new_group(self, name: str, assignor: str, admin: KafkaAdminClient | None = None) -> Fleet:
+        settings = replace(self.settings, group=name, assignor=assignor)
+        fleet = Fleet(settings, self.bootstrap_servers, self._homes, self._ids)
+        monitor = LagMonitor(admin or self._admin(), self.settings.topic, name, self.partitions)
+        monitor.on_members = fleet.observe_group
+        with self._groups_lock:
+            self.fleets[name] = fleet
+            self.monitors[name] = monitor
+        monitor.start()
+        return fleet
+
+    def add_group(
+        self,
+        name: str,
+        assignor: str | None = None,
+        consumers: int = 0,
+        kind: str | None = None,
+    ) -> Fleet:
+        """Another consumer group on the same topic: every message now reaches one
+        consumer of each group. Raises ValueError for a bad or taken name."""
+        problem = group_problem(name)
+        if problem:
+            raise ValueError(problem)
+        if assignor is not None and assignor not in ASSIGNORS:
+            raise ValueError(f"assignor must be one of {', '.join(ASSIGNORS)} (got {assignor!r})")
+        with self._groups_lock:
+            if name in self.fleets:
+                raise GroupExists(f"group {name} exists already")
+            if len(self.fleets) >= MAX_GROUPS:
+                raise GroupExists(f"at most {MAX_GROUPS} groups")
+        fleet = self._new_group(name, assignor or self.settings.assignor)
+        log.info("group %s added (%s)", name, fleet.settings.assignor)
+        for _ in range(consumers):
+            fleet.add(kind=kind)
+        return fleet
+
+    def groups(self) -> list[Fleet]:
+        with self._groups_lock:
+            return list(self.fleets.values())
+
     # ----- the event pipeline: every consumer's reports, wherever it runs -------------
     def ingest_local(self, event: object) -> None:
         """An event of a thread worker (on its thread)."""
-        if self.fleet is not None:
-            self._deliver(self.fleet.observe_local(event))
+        fleet = self.fleets.get(getattr(event, "group", "") or self.settings.group)
+        if fleet is not None:
+            self._deliver(fleet.observe_local(event))
 
     def ingest_reported(self, uid: str, events: list[object]) -> None:
         """Events a process or remote consumer reported on the activity topic."""
-        if self.fleet is None:
+        fleet = self._fleet_of(uid, events)
+        if fleet is None:
             return
         for event in events:
-            seen = self.fleet.observe(uid, event)
+            seen = fleet.observe(uid, event)
             if seen is not None:
                 self._deliver(seen)
+
+    def _fleet_of(self, uid: str, events: list[object]) -> Fleet | None:
+        """The group a reporting consumer belongs to; a new group is shown as it appears."""
+        for fleet in self.groups():
+            if fleet.knows(uid):
+                return fleet
+        group = next((e.group for e in events if isinstance(e, ConsumerSnapshot)), None)
+        if not group:
+            return None
+        if group not in self.fleets:
+            try:
+                self.add_group(group)
+            except (ValueError, GroupExists) as exc:
+                log.warning("consumer %s of group %s not shown: %s", uid, group, exc)
+                return None
+        return self.fleets.get(group)
 
     def _deliver(self, event: object) -> None:
         """Ledger and traffic log first, then the observers (window, tests)."""
@@ -158,16 +238,19 @@ class Runtime:
                 attempt=d.attempt,
             )
 
+    def _admin(self) -> KafkaAdminClient:
+        return KafkaAdminClient(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id="p2p-demo-admin",
+            request_timeout_ms=5000,
+        )
+
     def _connect(self) -> tuple[KafkaAdminClient, bool]:
         """An admin client, and the topics the app needs; True when some were missing."""
         s = self.settings
         names = (s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic))
         try:
-            admin = KafkaAdminClient(
-                bootstrap_servers=self.bootstrap_servers,
-                client_id="p2p-demo-admin",
-                request_timeout_ms=5000,
-            )
+            admin = self._admin()
             missing = {s.topic, *names} - set(admin.list_topics())
             self.partitions = ensure_topic(admin, s.topic, s.partitions)
             for name in names:
@@ -194,8 +277,8 @@ class Runtime:
         admin, recreated = self._connect()
         if self.sender:
             self.sender.reset()
-        if self.monitor:
-            _close_quietly(self.monitor.use(admin))
+        for monitor in self.monitors.values():
+            _close_quietly(monitor.use(admin if monitor is self.monitor else self._admin()))
         if self.reader:
             self.reader.stop()
         self.reader = ActivityReader(
@@ -206,8 +289,8 @@ class Runtime:
     def _watch_loop(self) -> None:
         """Members that died without a word, every WATCH_S; the broker, every second."""
         while not self._halt.wait(WATCH_S):
-            if self.fleet is not None:
-                self.fleet.reap()
+            for fleet in self.groups():
+                fleet.reap()
             if self.broker_watch is not None and self.broker_watch.due():
                 self.broker_watch.check()
 
@@ -223,17 +306,17 @@ class Runtime:
         """Stop consumers, producer, monitor and broker, in that order."""
         deadline = time.monotonic() + timeout
         self._halt.set()
-        if self.fleet:
-            self.fleet.close(timeout=max(deadline - time.monotonic() - 2, 1))
+        for fleet in self.groups():
+            fleet.close(timeout=max(deadline - time.monotonic() - 2, 1))
         if self._watch:
             self._watch.join(1.0)
         if self.reader:
             self.reader.stop()
             self.reader = None
-        if self.monitor:
-            self.monitor.stop()
-            _close_quietly(self.monitor.use(None))  # the monitor borrowed it
-            self.monitor = None
+        for monitor in self.monitors.values():
+            monitor.stop()
+            _close_quietly(monitor.use(None))  # each monitor owns its admin client
+        self.monitor = None
         if self.sender:
             self.sender.close(timeout=max(deadline - time.monotonic() - 1, 0.5))
             self.sender = None
@@ -270,12 +353,34 @@ class Runtime:
             "group_state": self.fleet.group_state() if self.fleet else "Empty",
             "rebalances": self.fleet.rebalances if self.fleet else 0,
             "order": self.ledger.order(),
+            "groups": {f.group: self._group_stats(f) for f in self.groups()},
             "assignor": self.settings.assignor,
             "moves": [
                 {"rebalance": m.rebalance, "moved": list(m.partitions), "at": m.at}
                 for m in (self.fleet.moves if self.fleet else ())
             ][-10:],
         }
+
+    def _group_stats(self, fleet: Fleet) -> dict[str, Any]:
+        monitor = self.monitors.get(fleet.group)
+        return {
+            "assignor": fleet.settings.assignor,
+            "group_state": fleet.group_state(),
+            "rebalances": fleet.rebalances,
+            "live": len(fleet.live()),
+            "lag": {str(p): n for p, n in (monitor.lag if monitor else {}).items()},
+        }
+
+    def snapshots(self) -> list[ConsumerSnapshot]:
+        """Every consumer of every group, by id."""
+        return sorted((s for f in self.groups() for s in f.snapshots()), key=lambda s: s.id)
+
+    def fleet_of(self, wid: int) -> Fleet:
+        """The group of consumer ``wid``; raises UnknownConsumer."""
+        for fleet in self.groups():
+            if fleet.has(wid):
+                return fleet
+        raise UnknownConsumer(wid)
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """Whether the broker answers now, with what a health check should show."""

@@ -130,7 +130,13 @@ class Incoming:
         return cls(record, message_id, key, processing.decode(record.value))
 
     def delivery(
-        self, consumer: str, consumer_id: int, attempt: int, status: str, error: str | None = None
+        self,
+        consumer: str,
+        consumer_id: int,
+        attempt: int,
+        status: str,
+        error: str | None = None,
+        group: str = "",
     ) -> Delivery:
         """A report of one attempt. Whether it is a redelivery only the app's ledger knows."""
         r = self.record
@@ -146,6 +152,7 @@ class Incoming:
             status,
             error=error,
             value=self.value if len(r.value or b"") <= MAX_REPORTED_VALUE else None,
+            group=group,
         )
 
 
@@ -185,8 +192,10 @@ class ConsumerWorker:
 
     def __init__(self, identity: ConsumerSnapshot, setup: Setup) -> None:
         self.wid, self.name, self.setup = identity.id, identity.name, setup
+        self.group = setup.settings.group
         self._snapshot = replace(
             identity,
+            group=self.group,
             state="starting",
             partitions=(),
             processed=0,
@@ -232,7 +241,7 @@ class ConsumerWorker:
         """Simulated failure of a thread: drop everything now; no commit, no LeaveGroup."""
         self._crashed.set()
         self._update(state=CRASHED, crashed_at=time.time(), in_flight=None)
-        self.setup.sink.report(GroupChange("crash", self.wid, self._snapshot.partitions))
+        self._change("crash", self._snapshot.partitions)
 
     def configure(
         self, processing_ms: int | None = None, failure_rate: float | None = None
@@ -337,7 +346,7 @@ class ConsumerWorker:
             self._log("received", incoming, attempt)
             if snap.processing_ms > 0:
                 self._update(in_flight=incoming.message_id)
-                self._report(incoming.delivery(snap.name, self.wid, attempt, PROCESSING))
+                self._report(incoming, attempt, PROCESSING)
                 if self._crashed.wait(snap.processing_ms / 1000):
                     return False
             try:
@@ -345,14 +354,14 @@ class ConsumerWorker:
             except processing.ProcessingError as exc:
                 if attempt > max_retries:
                     return self._dead_letter(incoming, str(exc), attempt)
-                self._report(incoming.delivery(snap.name, self.wid, attempt, FAILED, str(exc)))
+                self._report(incoming, attempt, FAILED, str(exc))
                 backoff = processing.backoff_s(attempt, self.setup.settings.retry_backoff_ms)
                 if self._crashed.wait(backoff):
                     return False
                 continue
             # The count first: whoever sees the delivery also sees it counted.
             self._update(processed=self._snapshot.processed + 1, in_flight=None)
-            self._report(incoming.delivery(snap.name, self.wid, attempt, PROCESSED))
+            self._report(incoming, attempt, PROCESSED)
             return True
         return True
 
@@ -377,12 +386,18 @@ class ConsumerWorker:
                 if self._crashed.wait(1.0) or self._stopping.is_set():
                     return False
         self._update(in_flight=None)
-        self._report(incoming.delivery(name, self.wid, attempts, DEAD_LETTERED, error))
+        self._report(incoming, attempts, DEAD_LETTERED, error)
         self._log("dead_lettered", incoming, attempts)
         return True
 
-    def _report(self, delivery: Delivery) -> None:
+    def _report(
+        self, incoming: Incoming, attempt: int, status: str, error: str | None = None
+    ) -> None:
+        delivery = incoming.delivery(self.name, self.wid, attempt, status, error, self.group)
         self.setup.sink.report(delivery)
+
+    def _change(self, kind: str, partitions: tuple[int, ...]) -> None:
+        self.setup.sink.report(GroupChange(kind, self.wid, partitions, group=self.group))
 
     def _log(self, event: str, incoming: Incoming, attempt: int) -> None:
         if self.setup.traffic:
@@ -432,7 +447,7 @@ class ConsumerWorker:
     def _on_revoked(self, revoked: set[TopicPartition]) -> None:
         if self._crashed.is_set():
             return
-        self.setup.sink.report(GroupChange("revoked", self.wid, _numbers(revoked)))
+        self._change("revoked", _numbers(revoked))
         # Eager assignors revoke everything (a cooperative one only what moves).
         kept = tuple(p for p in self._snapshot.partitions if p not in _numbers(revoked))
         self._update(partitions=kept, joining=True)
@@ -443,7 +458,7 @@ class ConsumerWorker:
         # Eager assignors hand out the whole new set (a cooperative one only what is new).
         parts = tuple(sorted({*self._snapshot.partitions, *_numbers(assigned)}))
         self._update(partitions=parts, state=ACTIVE if parts else IDLE, joining=False)
-        self.setup.sink.report(GroupChange("assigned", self.wid, parts))
+        self._change("assigned", parts)
 
     def _shutdown(self) -> None:
         held = self._snapshot.partitions  # close() revokes them; the stop event names them
@@ -460,7 +475,7 @@ class ConsumerWorker:
         self._consumer = None
         if not self._crashed.is_set():
             self._update(state=STOPPED, partitions=(), in_flight=None, joining=False)
-            self.setup.sink.report(GroupChange("stop", self.wid, held))
+            self._change("stop", held)
         self.setup.sink.flush(FLUSH_TIMEOUT_S)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from messaging.config import Settings
 from messaging.runtime import Runtime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
 
 # A short session keeps crash tests quick; it is what the app defaults to as well.
 SESSION_MS = 6000
@@ -82,3 +85,14 @@ def all_assigned(runtime: Runtime) -> bool:
         and len(fleet.owners()) == runtime.partitions
         and not any(m.joining for m in fleet.live())
     )
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test starts by hand; killed and reaped at teardown."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)

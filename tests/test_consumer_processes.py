@@ -11,29 +11,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
-from pathlib import Path
 
 import psutil
 import pytest
 
 from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD
 from messaging.fleet import MAX_GONE, FleetFull
-from tests.conftest import all_assigned, running_api, wait_for
+from tests.conftest import ROOT, all_assigned, running_api, wait_for
 from tests.test_api import call
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    """Processes a test starts by hand; killed and reaped at teardown."""
-    started: list[subprocess.Popen] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
 
 
 def start_standalone(runtime, processes, *extra: str) -> subprocess.Popen:

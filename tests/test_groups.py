@@ -1,0 +1,81 @@
+"""Point-to-point next to publish-subscribe: one group shares messages out, two groups
+each get every message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from messaging.events import PROCESS, REMOTE, THREAD
+from messaging.runtime import GroupExists
+from tests.conftest import ROOT, wait_for
+
+
+def settled(runtime, fleet) -> bool:
+    owned = fleet.owners()
+    return len(owned) == runtime.partitions and not any(m.joining for m in fleet.live())
+
+
+def test_a_second_group_gets_every_message_once_too(make_runtime):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=2)
+    second = runtime.add_group("analytics", assignor="sticky", consumers=2, kind=PROCESS)
+    for fleet in (runtime.fleet, second):
+        wait_for(lambda f=fleet: settled(runtime, f), 25, f"group {fleet.group} assigned")
+
+    sent = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(60)])
+
+    def both_groups_done() -> bool:
+        return all(
+            runtime.ledger.get(s.message_id).processed_by.keys()
+            >= {runtime.fleet.group, "analytics"}
+            for s in sent
+        )
+
+    wait_for(both_groups_done, 20, "every message processed by both groups")
+    totals = runtime.ledger.totals()
+    assert totals["processed"] == 120 and totals["duplicates"] == 0
+    assert totals["redelivered"] == 0, "another group reading a message is not a redelivery"
+    record = runtime.ledger.get(sent[0].message_id)
+    by_group = {d.group: d.consumer for d in record.deliveries}
+    assert set(by_group) == {runtime.fleet.group, "analytics"}
+    stats = runtime.stats()["groups"]
+    assert stats["analytics"]["assignor"] == "sticky" and stats["analytics"]["live"] == 2
+    kinds = {s.group: s.kind for s in runtime.snapshots()}
+    assert kinds == {runtime.fleet.group: THREAD, "analytics": PROCESS}
+
+
+def test_group_names_are_checked(make_runtime):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
+    with pytest.raises(ValueError, match="group must be"):
+        runtime.add_group("bad group/name")
+    with pytest.raises(ValueError, match="assignor"):
+        runtime.add_group("ok", assignor="fastest")
+    with pytest.raises(GroupExists):
+        runtime.add_group(runtime.settings.group)
+
+
+def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runtime, processes):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=1)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "messaging.consumer",
+            "--bootstrap-servers",
+            runtime.bootstrap_servers,
+            "--group",
+            "informes",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    processes.append(proc)
+    wait_for(lambda: "informes" in runtime.fleets, 15, "the new group to appear")
+    fleet = runtime.fleets["informes"]
+    wait_for(lambda: settled(runtime, fleet), 25, "the remote to own the new group's partitions")
+    [member] = fleet.snapshots()
+    assert member.kind == REMOTE and member.pid == proc.pid

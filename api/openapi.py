@@ -133,6 +133,44 @@ _PATHS: dict[str, Any] = {
     },
 }
 
+# Exports: downloads of the session's history and traffic log (File > Export in the window).
+_PATHS.update(
+    {
+        "/api/export/messages": {
+            "get": {
+                "summary": "Download the message history with deliveries, as JSON lines",
+                "description": "One Message per line, oldest first; the newest `limit` "
+                "(default: all the ledger holds, at most 100,000).",
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "JSON lines, sent as an attachment",
+                        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                    },
+                    "400": _ERROR,
+                },
+            }
+        },
+        "/api/export/traffic": {
+            "get": {
+                "summary": "Download the traffic log file (text or JSON lines, as configured)",
+                "responses": {
+                    "200": {
+                        "description": "the log file's contents, sent as an attachment",
+                        "content": {
+                            "text/plain": {"schema": {"type": "string"}},
+                            "application/x-ndjson": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "404": _ERROR,
+                },
+            }
+        },
+    }
+)
+
 _SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
     "Sent": {

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import validation as v
 from api.openapi import spec
+from messaging import export
 from messaging.fleet import FleetFull, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
 from messaging.runtime import Runtime
@@ -28,6 +29,7 @@ def create_app(runtime: Runtime) -> Flask:
     _register_messages(app, runtime)
     _register_consumers(app, runtime)
     _register_status(app, runtime)
+    _register_export(app, runtime)
     return app
 
 
@@ -162,3 +164,31 @@ def _register_status(app: Flask, runtime: Runtime) -> None:
     @app.get("/openapi.json")
     def openapi() -> Response:
         return jsonify(spec())
+
+
+def _register_export(app: Flask, runtime: Runtime) -> None:
+    """Downloads of what the session saw; streamed, so memory stays bounded."""
+
+    def attachment(name: str) -> dict[str, str]:
+        return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+    @app.get("/api/export/messages")
+    def export_messages() -> Response:
+        cap = runtime.ledger.capacity
+        n = v.limit(request.args.get("limit"), default=cap, high=cap)
+        lines = export.history_lines(runtime.ledger, n)
+        return Response(
+            lines, mimetype="application/x-ndjson", headers=attachment("messages.jsonl")
+        )
+
+    @app.get("/api/export/traffic")
+    def export_traffic() -> Response | tuple[Response, int]:
+        s = runtime.settings
+        try:
+            blocks = export.traffic_chunks(s.log_file)
+        except export.NoTrafficLog as exc:
+            return _error(str(exc), 404)
+        json_lines = s.log_format == "json"
+        mimetype = "application/x-ndjson" if json_lines else "text/plain"
+        name = "messages.log.jsonl" if json_lines else "messages.log"
+        return Response(blocks, mimetype=mimetype, headers=attachment(name))

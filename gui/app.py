@@ -146,11 +146,13 @@ def run_window(runtime: object, api_url: str | None = None) -> int:
     returning; does not stop ``runtime`` (the caller does, with the API).
     """
     import qasync
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "p2p-demo"])
+    app.setOrganizationName("kafka-p2p-demo")
     app.setApplicationName("Kafka point-to-point demo")
     apply_theme(app)
     quit_on_close = app.quitOnLastWindowClosed()
@@ -162,7 +164,7 @@ def run_window(runtime: object, api_url: str | None = None) -> int:
     # stays responsive during bursts.
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, GUI_SWITCH_INTERVAL_S))
-    window = MainWindow(runtime, api_url)
+    window = MainWindow(runtime, api_url, QSettings())  # geometry and splitters, per user
     done: asyncio.Future[int] = loop.create_future()
     window.closed.connect(lambda: done.done() or done.set_result(0))
     restore = _close_on_sigint(window)

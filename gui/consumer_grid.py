@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -30,12 +30,14 @@ class ConsumerGrid(QWidget):
     stop_requested = Signal(int)
     crash_requested = Signal(int)
     delay_changed = Signal(int, int)
+    selection_changed = Signal(object)  # the selected consumer id, or None
 
     def __init__(self, default_kind: str = PROCESS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = 3
         self.cards: dict[int, ConsumerCard] = {}
         self._dismissed: set[int] = set()
+        self.selected: int | None = None  # the card the window's Stop/Crash shortcuts act on
         self.default_kind = default_kind
         self.add_button = self._add_button()
         self.summary = QLabel()
@@ -103,6 +105,7 @@ class ConsumerGrid(QWidget):
         card.crash_requested.connect(self.crash_requested.emit)
         card.delay_changed.connect(self.delay_changed.emit)
         card.dismiss_requested.connect(self.dismiss)
+        card.installEventFilter(self)  # a click anywhere on the card selects it
         self.cards[snap.id] = card
         return card
 
@@ -112,10 +115,27 @@ class ConsumerGrid(QWidget):
         if card is None or card.snapshot.state not in (STOPPED, CRASHED):
             return
         self._dismissed.add(cid)
+        if cid == self.selected:
+            self.select(None)
         del self.cards[cid]
         self._grid.removeWidget(card)
         card.deleteLater()
         self._relayout()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, ConsumerCard):
+            self.select(watched.consumer_id)
+        return False
+
+    def select(self, cid: int | None) -> None:
+        """Mark one card selected (theme.qss highlights its border), or none."""
+        self.selected = cid if cid in self.cards else None
+        for card_id, card in self.cards.items():
+            if card.property("selected") != (card_id == self.selected):
+                card.setProperty("selected", card_id == self.selected)
+                card.style().unpolish(card)
+                card.style().polish(card)
+        self.selection_changed.emit(self.selected)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         """As many columns as cards of CARD_W fit: four consumers side by side at 1400 px."""

@@ -11,36 +11,58 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from gui import screen_layout
+from gui.about import show_about
 from gui.bridge import Batch, EventBridge
 from gui.consumer_grid import ConsumerGrid
 from gui.log_pane import LogPane
+from gui.menus import SHORTCUTS, add_menu
 from gui.message_model import MessageModel
 from gui.message_view import MessageView
 from gui.partition_map import PartitionMap
 from gui.send_panel import SendPanel
 from gui.status_bar import StatusBar
 from gui.timeline import Lane, Segment, Timeline
+from messaging import export
+from messaging.events import PROCESS, THREAD
 from messaging.runtime import Runtime
 
 TICK_MS = 250
 
 
 class MainWindow(QMainWindow):
-    """Shows and drives ``runtime``; closing it stops the window's own parts only."""
+    """Shows and drives ``runtime``; closing it stops the window's own parts only.
+
+    With ``settings`` (run_window passes the app's QSettings), the window's geometry
+    and splitter positions are restored on open and saved on close.
+    """
 
     closed = Signal()
     command_failed = Signal(str)  # from the command thread; queued onto the GUI thread
+    notice = Signal(str)  # an export's outcome, from the command thread
 
-    def __init__(self, runtime: Runtime, api_url: str | None = None) -> None:
+    def __init__(
+        self, runtime: Runtime, api_url: str | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__()
         self.runtime = runtime
+        self.settings = settings
+        self.about_box: QMessageBox | None = None
         s = runtime.settings
         self.setWindowTitle(f"Kafka point-to-point — {s.topic} / {s.group}")
-        self.resize(1400, 900)
         self.model = MessageModel(capacity=s.ledger_size, parent=self)
         self.send_panel = SendPanel(runtime.sender)
         self.grid = ConsumerGrid(s.consumer_mode)
@@ -54,8 +76,11 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._commands = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gui-command")
         self.command_failed.connect(lambda text: self.status.showMessage(text, 10_000))
+        self.notice.connect(lambda text: self.status.showMessage(text, 10_000))
         self.setCentralWidget(self._layout())
         self._wire()
+        self.actions_by_name = self._menus()
+        self._place()
         self.bridge = EventBridge(parent=self)
         self.bridge.batch.connect(self.on_batch)
         self.bridge.attach(runtime.hub.subscribe)
@@ -75,9 +100,8 @@ class MainWindow(QMainWindow):
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 0)
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.send_panel)
+        top.addWidget(_scrolling(self.send_panel))
         top.addWidget(middle)
-        top.setSizes([340, 1060])
         top.setStretchFactor(1, 1)
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
@@ -89,11 +113,16 @@ class MainWindow(QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.messages)
         bottom.addWidget(log_box)
-        bottom.setSizes([820, 580])
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
         main.addWidget(bottom)
-        main.setSizes([520, 300])
+        self.splitters = {
+            "main": main,
+            "top": top,
+            "middle": middle,
+            "bottom": bottom,
+            "messages": self.messages.split,
+        }
         host = QWidget()
         box = QVBoxLayout(host)
         box.setContentsMargins(10, 8, 10, 4)
@@ -110,6 +139,139 @@ class MainWindow(QMainWindow):
         self.grid.delay_changed.connect(
             lambda cid, ms: self._command(fleet.configure, cid, processing_ms=ms)
         )
+
+    def _menus(self) -> dict[str, QAction]:
+        k, panel = SHORTCUTS, self.send_panel
+        fleet = self.runtime.fleet
+        assert fleet is not None
+        actions = add_menu(
+            self,
+            "&File",
+            {
+                "export_history": ("Export history…", k["export_history"], self.ask_export_history),
+                "export_traffic": ("Export traffic log…", None, self.ask_export_traffic),
+                "-1": ("", None, lambda: None),
+                "quit": ("Quit", k["quit"], self.close),
+            },
+        )
+        actions["export_traffic"].setEnabled(bool(self.runtime.settings.log_file))
+        actions |= add_menu(
+            self,
+            "&Consumers",
+            {
+                "add_process": (
+                    "Add consumer (process)",
+                    k["add_process"],
+                    lambda: self.add(PROCESS),
+                ),
+                "add_thread": ("Add thread consumer", k["add_thread"], lambda: self.add(THREAD)),
+                "-1": ("", None, lambda: None),
+                "stop_selected": ("Stop selected", k["stop_selected"], self.stop_selected),
+                "crash_selected": ("Crash selected", k["crash_selected"], self.crash_selected),
+            },
+        )
+        actions |= add_menu(
+            self,
+            "&Messages",
+            {
+                "send": ("Send the form's message\tCtrl+Enter", None, panel.send_button.click),
+                "burst": ("Burst / stop the burst", k["burst"], panel.burst_button.click),
+            },
+        )
+        actions |= add_menu(self, "&Help", {"about": ("About", k["about"], self.show_about)})
+        return actions
+
+    # ----- keyboard and menu commands -------------------------------------------------
+    def add(self, kind: str) -> None:
+        self._command(self.runtime.fleet.add, None, 0.0, kind)
+
+    def stop_selected(self) -> None:
+        self._on_selected(lambda cid: self._command(self.runtime.fleet.stop, cid, None))
+
+    def crash_selected(self) -> None:
+        self._on_selected(lambda cid: self._command(self.runtime.fleet.crash, cid))
+
+    def _on_selected(self, act: Callable[[int], None]) -> None:
+        cid = self.grid.selected
+        if cid is None:
+            self.status.showMessage("Select a consumer first: click its card", 5000)
+        else:
+            act(cid)
+
+    def show_about(self) -> QMessageBox:
+        self.about_box = show_about(self, self.runtime.embedded, self.runtime.bootstrap_servers)
+        return self.about_box
+
+    def export_history(self, path: str) -> str:
+        """Write the message history to ``path`` (CSV for .csv, else JSON lines)."""
+        count = export.write_history(self.runtime.ledger, path)
+        unit = "deliveries" if path.lower().endswith(".csv") else "messages"
+        return f"Exported {count:,} {unit} to {path}"
+
+    def export_traffic(self, path: str) -> str:
+        """Copy the traffic log file to ``path``."""
+        size = export.write_traffic(self.runtime.settings.log_file, path)
+        return f"Exported the traffic log ({size:,} bytes) to {path}"
+
+    def ask_export_history(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export history", "messages.jsonl", "JSON lines (*.jsonl);;CSV (*.csv)"
+        )
+        if path:
+            self._export(self.export_history, path)
+
+    def ask_export_traffic(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export traffic log", "messages.log")
+        if path:
+            self._export(self.export_traffic, path)
+
+    def _export(self, write: Callable[[str], str], path: str) -> None:
+        """Off the GUI thread (100,000 records take a moment); the outcome shows below."""
+
+        def run() -> None:
+            try:
+                self.notice.emit(write(path))
+            except (OSError, export.NoTrafficLog) as exc:
+                self.notice.emit(f"Export failed: {exc}")
+
+        self._commands.submit(run)
+
+    # ----- size and remembered layout -------------------------------------------------
+    def _place(self) -> None:
+        """Size for the screen the window opens on, then whatever the last run left."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        self.fit(area.width(), area.height())
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
+        self.restore_layout()
+
+    def fit(self, width: int, height: int) -> None:
+        """The window and its splitters at the sizes :mod:`screen_layout` gives a screen."""
+        w, h = screen_layout.window_size(width, height)
+        self.resize(w, h)
+        for name, sizes in screen_layout.splitter_sizes(w, h).items():
+            self.splitters[name].setSizes(sizes)
+
+    def restore_layout(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for name, splitter in self.splitters.items():
+            state = self.settings.value(f"splitters/{name}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for name, splitter in self.splitters.items():
+            self.settings.setValue(f"splitters/{name}", splitter.saveState())
+        self.settings.sync()
 
     def _command(self, call: Callable[..., object], *args: object, **kwargs: object) -> None:
         """Run a fleet command off the GUI thread: commands to a consumer in another
@@ -172,6 +334,18 @@ class MainWindow(QMainWindow):
         self.send_panel.close_executor(wait=wait)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
         self.shutdown(wait=False)
         event.accept()
         self.closed.emit()
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area: on a short screen it scrolls instead of
+    taking the height the message list needs."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(widget)
+    return scroll

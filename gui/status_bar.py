@@ -73,4 +73,7 @@ class StatusBar(QStatusBar):
 def _label(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("statusItem")
+    # Its full text when there is room, clipped when not: the labels' full widths
+    # together (~1,150 px) would otherwise be the narrowest the window could get.
+    label.setMinimumWidth(60)
     return label

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -81,6 +82,23 @@ def embedded_broker_check(platform: str = sys.platform) -> str | None:
     except BrokerError as exc:
         return str(exc)
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def broker_version(timeout: float = 5.0) -> str:
+    """What ``tansu --version`` says (``tansu 0.6.0``), asked once per process.
+
+    For the About box: a missing or silent binary is reported, never raised.
+    """
+    try:
+        binary = _broker_binary()
+        out = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except (BrokerError, OSError, subprocess.SubprocessError) as exc:
+        return f"unknown ({str(exc).split(':')[0]})"
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if text else "unknown"
 
 
 def _broker_binary(platform: str = sys.platform) -> str:

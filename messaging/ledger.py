@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 from messaging.events import (
@@ -164,6 +166,23 @@ class Ledger:
                     break
                 out.append(record)
             return out
+
+    def newest_json(self, limit: int, chunk: int = 500) -> Iterator[dict[str, Any]]:
+        """The newest ``limit`` records as JSON, oldest of them first, one at a time.
+
+        For exports: only the ids are copied up front; each record is serialised under
+        the lock, a chunk at a time, so a 100,000-record export never holds every
+        record's JSON in memory and never blocks the consumers for long. A record
+        trimmed away meanwhile is skipped.
+        """
+        with self._lock:
+            ids = list(islice(reversed(self._messages), limit))
+        ids.reverse()
+        for start in range(0, len(ids), chunk):
+            with self._lock:
+                found = [self._messages.get(i) for i in ids[start : start + chunk]]
+                batch = [r.as_json() for r in found if r is not None]
+            yield from batch
 
     def totals(self) -> dict[str, int]:
         """Exact counts since start: sent, processed, redelivered, duplicates, ..."""

@@ -1,0 +1,46 @@
+"""Help > About: which versions of the app, Qt, kafka-python and the broker are running."""
+
+from __future__ import annotations
+
+import html
+
+import kafka
+import PySide6
+from PySide6.QtCore import qVersion
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+import messaging
+from messaging.broker import broker_version
+
+
+def versions(embedded: bool, bootstrap_servers: str) -> dict[str, str]:
+    """Name -> version; the broker's is asked of the tansu binary once per process."""
+    broker = (
+        f"embedded {broker_version()} at {bootstrap_servers}"
+        if embedded
+        else f"external Kafka at {bootstrap_servers}"
+    )
+    return {
+        "App": f"kafka-p2p-demo {messaging.__version__}",
+        "Qt": f"PySide6 {PySide6.__version__}, Qt {qVersion()}",
+        "kafka-python": kafka.__version__,
+        "Broker": broker,
+    }
+
+
+def show_about(parent: QWidget, embedded: bool, bootstrap_servers: str) -> QMessageBox:
+    """Open the About box without blocking (``open()``, not ``exec()``); returns it."""
+    rows = "".join(
+        f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
+        for k, v in versions(embedded, bootstrap_servers).items()
+    )
+    box = QMessageBox(parent)
+    box.setObjectName("aboutBox")
+    box.setWindowTitle("About the Kafka point-to-point demo")
+    box.setText(
+        "<b>Kafka point-to-point demo</b><br>One message, one consumer of the group."
+        f"<table style='margin-top:8px'>{rows}</table>"
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.open()
+    return box

@@ -97,11 +97,12 @@ _PATHS: dict[str, Any] = {
             "responses": {"200": _json("Consumer", "its state now"), "400": _ERROR, "404": _ERROR},
         },
         "patch": {
-            "summary": "Change processing_ms / failure_rate at runtime",
+            "summary": "Change processing_ms / failure_rate at runtime ({} changes nothing)",
             "parameters": _CONSUMER_ID,
             "requestBody": _body(
                 {
                     "type": "object",
+                    "additionalProperties": False,
                     "properties": {
                         "processing_ms": {"type": "integer", "minimum": 0, "maximum": 600000},
                         "failure_rate": {"type": "number", "minimum": 0, "maximum": 1},

@@ -51,8 +51,14 @@ def _register_errors(app: Flask) -> None:
     def http_error(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
         if status == 413:
-            return _error(f"body too large: at most {v.MAX_BODY} bytes", 413)
-        return _error(f"{exc.name}: {exc.description}", status)
+            response, _ = _error(f"body too large: at most {v.MAX_BODY} bytes", 413)
+        else:
+            response, _ = _error(f"{exc.name}: {exc.description}", status)
+        # Keep what the exception says beyond its HTML body: a 405's Allow (RFC 9110).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
 
 def _body() -> bytes:
@@ -117,7 +123,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
     def add_consumer() -> tuple[Response, int]:
         raw = _body()
         body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
-        changes = v.consumer_changes(body) if body else {}
+        changes = v.consumer_changes(body)
         snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0))
         return jsonify({**snap.as_json(), "warning": runtime.check_idle()}), 201
 

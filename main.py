@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 
+from api.security import token_problem
 from messaging.broker import BrokerError
 from messaging.config import Settings
 
@@ -68,8 +69,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quiet", action="store_true", help="do not echo traffic lines to stderr")
     p.add_argument("--api-host", default=d.api_host, help="REST API bind address")
     p.add_argument("--api-port", type=int, default=d.api_port, help="REST API port (0 = any)")
+    p.add_argument(
+        "--api-token",
+        default=None,
+        help="require Authorization: Bearer <token> on the REST API (env P2P_API_TOKEN); "
+        "GET /health and GET /openapi.json stay open",
+    )
     p.add_argument("--headless", action="store_true", help="run without a window")
     args = p.parse_args(argv)
+    if args.api_token is None and os.environ.get("P2P_API_TOKEN"):
+        args.api_token = os.environ["P2P_API_TOKEN"]
+    if args.api_token is not None and token_problem(args.api_token):
+        p.error(f"--api-token / P2P_API_TOKEN {token_problem(args.api_token)}")
     for name in ("partitions", "session_timeout_ms"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -120,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = _install_signal_handlers()
     try:
         runtime.start()
-        api = ApiServer(runtime, settings.api_host, settings.api_port)
+        api = ApiServer(runtime, settings.api_host, settings.api_port, token=args.api_token)
     except (BrokerError, OSError) as exc:
         runtime.stop()
         print(f"error: {exc}", file=sys.stderr)

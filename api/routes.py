@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from api import security
 from api import validation as v
 from api.openapi import spec
 from messaging.fleet import UnknownConsumer
@@ -18,15 +19,21 @@ from messaging.runtime import Runtime
 from messaging.sender import SendError
 
 
-def create_app(runtime: Runtime) -> Flask:
-    """Build the Flask app for one running :class:`Runtime`."""
+def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127.0.0.1") -> Flask:
+    """Build the Flask app for one running :class:`Runtime`.
+
+    ``token``: when set, every request but ``GET /health`` and ``GET /openapi.json``
+    needs ``Authorization: Bearer <token>``. ``bind_host``: a loopback address turns
+    on the Host check (see :mod:`api.security`).
+    """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = v.MAX_BODY
     app.json.sort_keys = False  # keep the documented field order
+    security.install(app, token, bind_host)
     _register_errors(app)
     _register_messages(app, runtime)
     _register_consumers(app, runtime)
-    _register_status(app, runtime)
+    _register_status(app, runtime, token_required=bool(token))
     return app
 
 
@@ -141,7 +148,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         return jsonify(fleet.configure(wid, **changes).as_json()), 200
 
 
-def _register_status(app: Flask, runtime: Runtime) -> None:
+def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None:
     @app.get("/api/stats")
     def stats() -> Response:
         return jsonify(runtime.stats())
@@ -153,4 +160,4 @@ def _register_status(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/openapi.json")
     def openapi() -> Response:
-        return jsonify(spec())
+        return jsonify(spec(token_required))

@@ -8,6 +8,7 @@ import threading
 from waitress import create_server, wasyncore
 
 from api.routes import create_app
+from api.security import exposure_warning
 from messaging.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -17,10 +18,15 @@ class ApiServer:
     """``start()`` returns the base URL; ``stop()`` closes the listener and its threads."""
 
     def __init__(
-        self, runtime: Runtime, host: str = "127.0.0.1", port: int = 5000, threads: int = 16
+        self,
+        runtime: Runtime,
+        host: str = "127.0.0.1",
+        port: int = 5000,
+        threads: int = 16,
+        token: str | None = None,
     ) -> None:
         self._server = create_server(
-            create_app(runtime),
+            create_app(runtime, token=token, bind_host=host),
             host=host,
             port=port,
             threads=threads,
@@ -29,6 +35,7 @@ class ApiServer:
         )
         self.host = host
         self.port = self._server.effective_port
+        self._warning = exposure_warning(host, token)
         self._thread = threading.Thread(target=self._server.run, name="rest-api", daemon=True)
 
     @property
@@ -37,6 +44,8 @@ class ApiServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> str:
+        if self._warning:
+            log.warning(self._warning)
         self._thread.start()
         return self.url
 

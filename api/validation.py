@@ -7,6 +7,8 @@ import math
 import re
 from typing import Any
 
+from messaging import limits
+
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_BATCH = 10_000
 # Deeper JSON would reach the interpreter's recursion limit in the parser or in any
@@ -131,7 +133,8 @@ def consumer_changes(body: Any) -> dict[str, Any]:
         raise BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
     changes: dict[str, Any] = {}
     if "processing_ms" in body:
-        changes["processing_ms"] = number(body["processing_ms"], "processing_ms", 0, 600_000, int)
+        low, high = limits.PROCESSING_MS
+        changes["processing_ms"] = number(body["processing_ms"], "processing_ms", low, high, int)
     if "failure_rate" in body:
         changes["failure_rate"] = number(body["failure_rate"], "failure_rate", 0.0, 1.0, float)
     return changes

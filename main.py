@@ -209,12 +209,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.headless:
             log.info("headless: Ctrl-C or SIGTERM to stop")
-            while not stop:  # a plain flag: an Event.set() in a signal handler can deadlock
+            # A plain flag: an Event.set() in a signal handler can deadlock.
+            while not stop and api.failure is None:
                 time.sleep(0.2)
+            if api.failure is not None:
+                log.error("exiting: the REST API is gone")
+                return 1
             return 0
         from gui.app import run_window
 
-        return run_window(runtime, url)
+        return run_window(runtime, url, api_failure=lambda: api.failure)
     finally:
         log.info("shutting down")
         api.stop()

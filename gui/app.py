@@ -136,11 +136,17 @@ def apply_theme(app: object) -> None:
         app.setStyleSheet(THEME.read_text(encoding="utf-8"))
 
 
-def run_window(runtime: object, api_url: str | None = None) -> int:
+def run_window(
+    runtime: object,
+    api_url: str | None = None,
+    api_failure: Callable[[], str | None] | None = None,
+) -> int:
     """Show the window for ``runtime`` until it is closed; returns an exit code.
 
-    Must run on the main thread. Stops the window's timers and send threads before
-    returning; does not stop ``runtime`` (the caller does, with the API).
+    ``api_failure`` is polled on the window's clock: once it returns a reason, the
+    status bar shows it in red for good. Must run on the main thread. Stops the
+    window's timers and send threads before returning; does not stop ``runtime``
+    (the caller does, with the API).
     """
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -159,7 +165,7 @@ def run_window(runtime: object, api_url: str | None = None) -> int:
     # stays responsive during bursts.
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, GUI_SWITCH_INTERVAL_S))
-    window = MainWindow(runtime, api_url)
+    window = MainWindow(runtime, api_url, api_failure)
     done: asyncio.Future[int] = loop.create_future()
     window.closed.connect(lambda: done.done() or done.set_result(0))
     restore = _close_on_sigint(window)

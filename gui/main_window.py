@@ -8,6 +8,7 @@ cheap read models (owners, lag, totals) and moves countdowns and the timeline on
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -32,9 +33,15 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, runtime: Runtime, api_url: str | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        api_url: str | None = None,
+        api_failure: Callable[[], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.runtime = runtime
+        self._api_failure = api_failure  # polled each tick: why the REST API died, if it did
         s = runtime.settings
         self.setWindowTitle(f"Kafka point-to-point — {s.topic} / {s.group}")
         self.resize(1400, 900)
@@ -126,6 +133,10 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         """The clock: owners, lag, group state, totals, countdowns, timeline."""
         rt, fleet = self.runtime, self.runtime.fleet
+        if self._api_failure is not None and self.status.api_failure is None:
+            failure = self._api_failure()
+            if failure:
+                self.status.show_api_failure(failure)
         if fleet is None or rt.monitor is None:
             return
         owners = {p: (s.name, s.id) for p, s in fleet.owners().items()}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+FAILURE_RED = "#EF5D7F"  # the window's red (a crashed consumer)
 
 
 def curl_command(api_url: str) -> str:
@@ -28,6 +31,7 @@ class StatusBar(QStatusBar):
     ) -> None:
         super().__init__(parent)
         self.api_url = api_url
+        self.api_failure: str | None = None
         kind = "embedded tansu" if embedded else "external Kafka"
         self.broker = _label(f"<b>Broker</b> {kind} {broker}")
         if api_url:
@@ -48,6 +52,14 @@ class StatusBar(QStatusBar):
         QGuiApplication.clipboard().setText(command)
         self.showMessage("curl command copied to the clipboard", 4000)
         return command
+
+    def show_api_failure(self, failure: str) -> None:
+        """Replace the API address with why the API died, in red, for good: the app
+        keeps running without it, and nothing may hide that."""
+        self.api.setText(f"<b>API down</b> {escape(failure)}")
+        self.api.setStyleSheet(f"color: {FAILURE_RED};")
+        self.api.setToolTip(failure)
+        self.api_failure = failure
 
     def set_totals(self, stats: dict[str, Any]) -> None:
         lag = sum(stats.get("lag", {}).values())

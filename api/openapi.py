@@ -219,7 +219,8 @@ _SCHEMAS: dict[str, Any] = {
             "type": "array",
             "minItems": 1,
             "maxItems": MAX_BATCH,
-            "items": _object(["value"], value={}, key=_STR),
+            # key: null (or none) = no key, the producer picks the partition
+            "items": _object(["value"], value={}, key=_NULLABLE_STR),
         },
     ),
     "BatchResult": _object(

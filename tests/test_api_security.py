@@ -68,7 +68,6 @@ def test_health_and_openapi_need_no_token(locked, path):
         ("DELETE", "/api/consumers/1?mode=crash", None),
         ("GET", "/no-such-route", None),
         ("OPTIONS", "/enviar", None),
-        ("POST", "/health", None),
     ],
 )
 @pytest.mark.parametrize(
@@ -91,6 +90,12 @@ def test_without_the_right_token_it_is_401_and_nothing_happens(
     assert ('error="invalid_token"' in got["www-authenticate"]) is invalid
     assert runtime.ledger.totals()["sent"] == sent
     assert live(runtime) == consumers
+
+
+def test_wrong_method_on_a_public_path_is_405_for_everyone(locked):
+    for headers in ({}, BEARER):
+        status, got, body = http(f"{locked}/health", "POST", None, headers)
+        assert status == 405 and "GET" in got["allow"] and "Method Not Allowed" in body["error"]
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])

@@ -13,16 +13,57 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
+from typing import NoReturn
 
+from api.security import token_problem
+from messaging import limits, names
 from messaging.broker import BrokerError, embedded_broker_check
 from messaging.config import Settings
 
 log = logging.getLogger("main")
 
 
+class _Parser(argparse.ArgumentParser):
+    """A bad flag is one line on stderr and exit code 2, not argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {' '.join(message.split())}\n")
+
+
+def _checked(check: Callable[[str], str | None], echo: bool = True) -> Callable[[str], str]:
+    """An argparse type from a ``problem(value) -> reason | None`` rule.
+
+    ``echo=False`` keeps a secret out of the error line.
+    """
+
+    def convert(text: str) -> str:
+        problem = check(text)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{problem} (got {text[:60]!r})" if echo else problem)
+        return text
+
+    return convert
+
+
+def _span(bounds: tuple[int, int]) -> str:
+    return f"{bounds[0]}..{bounds[1]}"
+
+
+def _ranged(bounds: tuple[int, int]) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        try:
+            return limits.whole_number_in(text, bounds)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Every flag checked here, before a broker or thread starts."""
     d = Settings()
-    p = argparse.ArgumentParser(
+    p = _Parser(
         description=__doc__.split("\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
     p.add_argument(
@@ -31,32 +72,49 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Kafka cluster to use (env KAFKA_BOOTSTRAP_SERVERS); "
         "unset = start the embedded tansu broker",
     )
-    p.add_argument("--topic", default=d.topic, help="topic to send to and consume from")
-    p.add_argument("--group", default=d.group, help="consumer group of the fleet")
+    p.add_argument(
+        "--topic",
+        type=_checked(names.topic_problem),
+        default=d.topic,
+        help=f"topic to send to and consume from (Kafka's rules, at most {names.MAX_TOPIC} "
+        "characters)",
+    )
+    p.add_argument(
+        "--group", type=_checked(names.group_problem), default=d.group, help="consumer group"
+    )
     p.add_argument(
         "--partitions",
-        type=int,
+        type=_ranged(limits.PARTITIONS),
         default=d.partitions,
-        help="partitions to create the topic with (more than consumers = load spreads)",
+        help="partitions to create the topic with (more than consumers = load spreads); "
+        + _span(limits.PARTITIONS),
     )
-    p.add_argument("--consumers", type=int, default=d.consumers, help="consumers at start")
+    p.add_argument(
+        "--consumers",
+        type=_ranged(limits.CONSUMERS),
+        default=d.consumers,
+        help="consumers at start; " + _span(limits.CONSUMERS),
+    )
     p.add_argument(
         "--session-timeout-ms",
-        type=int,
+        type=_ranged(limits.SESSION_TIMEOUT_MS),
         default=d.session_timeout_ms,
-        help="how long the broker waits before it drops a silent (crashed) consumer",
+        help="how long the broker waits before it drops a silent (crashed) consumer; "
+        + _span(limits.SESSION_TIMEOUT_MS),
     )
     p.add_argument(
         "--processing-ms",
-        type=int,
+        type=_ranged(limits.PROCESSING_MS),
         default=None,
-        help="simulated work per message (default: 0 headless, 300 with the window)",
+        help="simulated work per message (default: 0 headless, 300 with the window); "
+        + _span(limits.PROCESSING_MS),
     )
     p.add_argument(
         "--max-retries",
-        type=int,
+        type=_ranged(limits.MAX_RETRIES),
         default=d.max_retries,
-        help="retries of a failing message before it goes to <topic>.DLT",
+        help="retries of a failing message before it goes to <topic>.DLT; "
+        + _span(limits.MAX_RETRIES),
     )
     p.add_argument("--log-file", default=d.log_file, help="rotating log of sent/received messages")
     p.add_argument(
@@ -67,7 +125,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--quiet", action="store_true", help="do not echo traffic lines to stderr")
     p.add_argument("--api-host", default=d.api_host, help="REST API bind address")
-    p.add_argument("--api-port", type=int, default=d.api_port, help="REST API port (0 = any)")
+    p.add_argument(
+        "--api-port",
+        type=_ranged(limits.PORT),
+        default=d.api_port,
+        help="REST API port (0 = any free port)",
+    )
+    p.add_argument(
+        "--api-token",
+        type=_checked(token_problem, echo=False),
+        default=None,
+        help="require Authorization: Bearer <token> on the REST API (env P2P_API_TOKEN); "
+        "GET /health and GET /openapi.json stay open",
+    )
     p.add_argument("--headless", action="store_true", help="run without a window")
     p.add_argument(
         "--consumer-mode",
@@ -76,7 +146,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="where consumers run: an OS process each (Crash = SIGKILL) or a thread each",
     )
     p.add_argument(
-        "--max-consumers", type=int, default=d.max_consumers, help="cap on live consumers"
+        "--max-consumers",
+        type=_ranged(limits.MAX_CONSUMERS),
+        default=d.max_consumers,
+        help="cap on live consumers of a group; " + _span(limits.MAX_CONSUMERS),
     )
     p.add_argument(
         "--assignor",
@@ -89,20 +162,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=d.broker_host,
         help="where the embedded broker listens (0.0.0.0 = consumers on other machines can join)",
     )
-    p.add_argument("--broker-port", type=int, default=None, help="embedded broker port (any)")
+    p.add_argument(
+        "--broker-port", type=_ranged(limits.PORT), default=0, help="embedded broker port (0 = any)"
+    )
     p.add_argument(
         "--advertised-host",
         default=None,
         help="address other machines reach the embedded broker at (default: this host's name)",
     )
     args = p.parse_args(argv)
-    for name in ("partitions", "session_timeout_ms"):
-        if getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.consumers < 0 or (args.processing_ms or 0) < 0 or args.max_retries < 0:
-        p.error("--consumers, --processing-ms and --max-retries cannot be negative")
-    if not 1 <= args.max_consumers <= 256 or args.consumers > args.max_consumers:
-        p.error("--max-consumers must be 1..256 and at least --consumers")
+    if args.api_token is None and os.environ.get("P2P_API_TOKEN"):
+        args.api_token = os.environ["P2P_API_TOKEN"]
+        problem = token_problem(args.api_token)
+        if problem:
+            p.error(f"P2P_API_TOKEN {problem}")
+    if args.consumers > args.max_consumers:
+        p.error(f"--consumers {args.consumers} is over --max-consumers {args.max_consumers}")
     return args
 
 
@@ -128,7 +203,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         assignor=args.assignor,
         max_consumers=args.max_consumers,
         broker_host=args.broker_host,
-        broker_port=args.broker_port,
+        broker_port=args.broker_port or None,
         advertised_host=args.advertised_host,
     )
 
@@ -161,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = _install_signal_handlers()
     try:
         runtime.start()
-        api = ApiServer(runtime, settings.api_host, settings.api_port)
+        api = ApiServer(runtime, settings.api_host, settings.api_port, token=args.api_token)
     except (BrokerError, OSError) as exc:
         runtime.stop()
         print(f"error: {exc}", file=sys.stderr)
@@ -180,12 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.headless:
             log.info("headless: Ctrl-C or SIGTERM to stop")
-            while not stop:  # a plain flag: an Event.set() in a signal handler can deadlock
+            # A plain flag: an Event.set() in a signal handler can deadlock.
+            while not stop and api.failure is None:
                 time.sleep(0.2)
+            if api.failure is not None:
+                log.error("exiting: the REST API is gone")
+                return 1
             return 0
         from gui.app import run_window
 
-        return run_window(runtime, url)
+        return run_window(runtime, url, api_failure=lambda: api.failure)
     finally:
         log.info("shutting down")
         api.stop()

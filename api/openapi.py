@@ -1,11 +1,19 @@
-"""OpenAPI 3 description of the REST API, for Postman import and schemathesis."""
+"""OpenAPI 3.1 description of the REST API, for Postman import and the schemathesis fuzz.
+
+Every status code a route can answer is listed, so a client (and the fuzz) can rely
+on it: 400/413/415 for bodies, 401 without the token when one is set, 403 for a
+foreign Host on a loopback bind, 404 for unknown ids, 409 when the consumer cap is
+reached, 503 when the broker did not acknowledge.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from api.validation import MAX_BATCH, MAX_BODY, MAX_DEPTH
+
 _ERROR = {
-    "description": "what is wrong",
+    "description": "what is wrong, in one sentence",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 
@@ -17,11 +25,26 @@ def _json(schema_ref: str, description: str) -> dict[str, Any]:
     }
 
 
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
+def _answers(ok: dict[str, Any], *errors: int, public: bool = False) -> dict[str, Any]:
+    """The documented answers: ``ok`` plus errors, 403 (Host check) and 401 (token)."""
+    codes = {*errors, 403} if public else {*errors, 401, 403}
+    return {**ok, **{str(code): _ERROR for code in sorted(codes)}}
+
+
+_BODY_ERRORS = (400, 413, 415)  # bad JSON or fields; over 1 MiB; not application/json
 _CONSUMER_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_CONSUMER_CHANGES = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "processing_ms": {"type": "integer", "minimum": 0, "maximum": 600000},
+        "failure_rate": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+}
 
 _PATHS: dict[str, Any] = {
     "/enviar": {
@@ -31,26 +54,18 @@ _PATHS: dict[str, Any] = {
             "requestBody": _body(
                 {"type": "object", "example": {"id": 1, "contenido": "Hola desde Kafka"}}
             ),
-            "responses": {
-                "200": _json("Sent", "acknowledged by the broker"),
-                "400": _ERROR,
-                "413": _ERROR,
-                "415": _ERROR,
-                "503": _ERROR,
-            },
+            "responses": _answers(
+                {"200": _json("Sent", "acknowledged by the broker")}, *_BODY_ERRORS, 503
+            ),
         }
     },
     "/api/messages": {
         "post": {
-            "summary": "Send a batch of messages",
+            "summary": f"Send a batch of up to {MAX_BATCH:,} messages",
             "requestBody": _body({"$ref": "#/components/schemas/Batch"}),
-            "responses": {
-                "200": _json("BatchResult", "all acknowledged"),
-                "400": _ERROR,
-                "413": _ERROR,
-                "415": _ERROR,
-                "503": _ERROR,
-            },
+            "responses": _answers(
+                {"200": _json("BatchResult", "all acknowledged")}, *_BODY_ERRORS, 503
+            ),
         },
         "get": {
             "summary": "Newest messages first, with their deliveries",
@@ -61,7 +76,7 @@ _PATHS: dict[str, Any] = {
                     "schema": {"type": "integer", "minimum": 1, "maximum": 10000},
                 }
             ],
-            "responses": {"200": {"description": "messages"}, "400": _ERROR},
+            "responses": _answers({"200": _json("MessageList", "messages")}, 400),
         },
     },
     "/api/messages/{message_id}": {
@@ -70,17 +85,24 @@ _PATHS: dict[str, Any] = {
             "parameters": [
                 {"name": "message_id", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
-            "responses": {"200": _json("Message", "the message"), "404": _ERROR},
+            "responses": _answers({"200": _json("Message", "the message")}, 404),
         }
     },
     "/api/consumers": {
         "get": {
             "summary": "All consumers, live and gone",
-            "responses": {"200": {"description": "consumers"}},
+            "responses": _answers({"200": _json("ConsumerList", "consumers")}),
         },
         "post": {
-            "summary": "Add a consumer to the group",
-            "responses": {"201": _json("Consumer", "added"), "400": _ERROR, "415": _ERROR},
+            "summary": "Add a consumer to the group (optionally with its settings)",
+            "requestBody": _body(_CONSUMER_CHANGES, required=False),
+            "responses": _answers(
+                {
+                    "201": _json("AddedConsumer", "added; it joins the group"),
+                    "409": {**_ERROR, "description": "too many live consumers"},
+                },
+                *_BODY_ERRORS,
+            ),
         },
     },
     "/api/consumers/{id}": {
@@ -91,47 +113,94 @@ _PATHS: dict[str, Any] = {
                 {
                     "name": "mode",
                     "in": "query",
-                    "schema": {"type": "string", "enum": ["stop", "crash"]},
+                    "schema": {"type": "string", "enum": ["stop", "crash"], "default": "stop"},
                 },
             ],
-            "responses": {"200": _json("Consumer", "its state now"), "400": _ERROR, "404": _ERROR},
+            "responses": _answers({"200": _json("Consumer", "its state now")}, 400, 404),
         },
         "patch": {
-            "summary": "Change processing_ms / failure_rate at runtime",
+            "summary": "Change processing_ms / failure_rate at runtime ({} changes nothing)",
             "parameters": _CONSUMER_ID,
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "properties": {
-                        "processing_ms": {"type": "integer", "minimum": 0, "maximum": 600000},
-                        "failure_rate": {"type": "number", "minimum": 0, "maximum": 1},
-                    },
-                }
-            ),
-            "responses": {
-                "200": _json("Consumer", "updated"),
-                "400": _ERROR,
-                "404": _ERROR,
-                "415": _ERROR,
-            },
+            "requestBody": _body(_CONSUMER_CHANGES),
+            "responses": _answers({"200": _json("Consumer", "updated")}, *_BODY_ERRORS, 404),
         },
     },
     "/api/stats": {
         "get": {
             "summary": "Totals, lag per partition, per-consumer counts",
-            "responses": {"200": {"description": "stats"}},
+            "responses": _answers({"200": _json("Stats", "stats")}),
         }
     },
     "/health": {
         "get": {
-            "summary": "200 when the broker answers, else 503",
-            "responses": {"200": {"description": "ok"}, "503": _ERROR},
+            "summary": "200 when the broker answers, else 503 (no token needed)",
+            "security": [],
+            "responses": _answers(
+                {
+                    "200": _json("Health", "the broker answers"),
+                    "503": _json("Health", "the broker does not answer; error says why"),
+                },
+                public=True,
+            ),
         }
     },
     "/openapi.json": {
-        "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}
+        "get": {
+            "summary": "This document (no token needed)",
+            "security": [],
+            "responses": _answers(
+                {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                public=True,
+            ),
+        }
     },
 }
+
+_INT, _STR, _NUM = {"type": "integer"}, {"type": "string"}, {"type": "number"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _object(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+_CONSUMER = _object(
+    ["id", "name", "state", "partitions", "processed", "in_flight"],
+    id=_INT,
+    name=_STR,
+    state={**_STR, "description": "starting, active, idle, stopped or crashed"},
+    partitions={"type": "array", "items": _INT},
+    processed=_INT,
+    in_flight=_NULLABLE_STR,
+    processing_ms=_INT,
+    failure_rate=_NUM,
+    crashed_at={"type": ["number", "null"]},
+)
+_MESSAGE = _object(
+    ["message_id", "partition", "offset", "status", "deliveries"],
+    message_id=_STR,
+    partition=_INT,
+    offset=_INT,
+    key=_NULLABLE_STR,
+    value={},
+    sent_at=_NUM,
+    status=_STR,
+    deliveries={
+        "type": "array",
+        "items": _object(
+            ["consumer", "partition", "offset", "attempt", "redelivered", "status"],
+            consumer=_STR,
+            consumer_id=_INT,
+            partition=_INT,
+            offset=_INT,
+            attempt=_INT,
+            redelivered={"type": "boolean"},
+            status=_STR,
+            at=_NUM,
+            error=_NULLABLE_STR,
+        ),
+    },
+)
 
 # Exports: downloads of the session's history and traffic log (File > Export in the window).
 _PATHS.update(
@@ -172,83 +241,107 @@ _PATHS.update(
 )
 
 _SCHEMAS: dict[str, Any] = {
-    "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-    "Sent": {
-        "type": "object",
-        "required": ["mensaje", "data", "message_id", "partition", "offset"],
-        "properties": {
-            "mensaje": {"type": "string"},
-            "data": {"type": "object"},
-            "message_id": {"type": "string"},
-            "topic": {"type": "string"},
-            "partition": {"type": "integer"},
-            "offset": {"type": "integer"},
+    "Error": _object(["error"], error=_STR),
+    "Sent": _object(
+        ["mensaje", "data", "message_id", "topic", "partition", "offset"],
+        mensaje=_STR,
+        data={"type": "object"},
+        message_id=_STR,
+        topic=_STR,
+        partition=_INT,
+        offset=_INT,
+    ),
+    "Batch": _object(
+        ["messages"],
+        messages={
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_BATCH,
+            # key: null (or none) = no key, the producer picks the partition
+            "items": _object(["value"], value={}, key=_NULLABLE_STR),
         },
-    },
-    "Batch": {
-        "type": "object",
-        "required": ["messages"],
-        "properties": {
-            "messages": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": 10000,
-                "items": {
-                    "type": "object",
-                    "required": ["value"],
-                    "properties": {"value": {}, "key": {"type": "string"}},
-                },
-            }
+    ),
+    "BatchResult": _object(
+        ["count", "messages"],
+        count=_INT,
+        messages={
+            "type": "array",
+            "items": _object(
+                ["message_id", "partition", "offset"],
+                message_id=_STR,
+                key=_NULLABLE_STR,
+                partition=_INT,
+                offset=_INT,
+            ),
         },
+    ),
+    "Consumer": _CONSUMER,
+    "AddedConsumer": {
+        "allOf": [_CONSUMER, _object(["warning"], warning=_NULLABLE_STR)],
     },
-    "BatchResult": {
-        "type": "object",
-        "properties": {
-            "count": {"type": "integer"},
-            "messages": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "message_id": {"type": "string"},
-                        "partition": {"type": "integer"},
-                        "offset": {"type": "integer"},
-                    },
-                },
-            },
-        },
-    },
-    "Consumer": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "state": {
-                "type": "string",
-                "enum": ["starting", "active", "idle", "stopped", "crashed"],
-            },
-            "partitions": {"type": "array", "items": {"type": "integer"}},
-            "processed": {"type": "integer"},
-            "in_flight": {"type": ["string", "null"]},
-        },
-    },
-    "Message": {
-        "type": "object",
-        "properties": {
-            "message_id": {"type": "string"},
-            "partition": {"type": "integer"},
-            "offset": {"type": "integer"},
-            "status": {"type": "string"},
-            "deliveries": {"type": "array", "items": {"type": "object"}},
-        },
-    },
+    "ConsumerList": _object(
+        ["consumers", "warning"],
+        consumers={"type": "array", "items": _CONSUMER},
+        warning=_NULLABLE_STR,
+    ),
+    "Message": _MESSAGE,
+    "MessageList": _object(["messages"], messages={"type": "array", "items": _MESSAGE}),
+    "Stats": _object(
+        ["sent", "processed", "redelivered", "duplicates", "dead_lettered", "in_flight", "lag"],
+        sent=_INT,
+        processed=_INT,
+        redelivered=_INT,
+        duplicates=_INT,
+        dead_lettered=_INT,
+        failed_attempts=_INT,
+        in_flight=_INT,
+        lag={"type": "object", "additionalProperties": _INT},
+        consumers={"type": "object", "additionalProperties": {"type": "object"}},
+        group_state=_STR,
+        rebalances=_INT,
+    ),
+    "Health": _object(
+        ["broker", "status"],
+        broker=_STR,
+        embedded={"type": "boolean"},
+        topic=_STR,
+        group=_STR,
+        partitions=_INT,
+        status={"type": "string", "enum": ["ok", "unavailable"]},
+        group_state=_STR,
+        error=_STR,
+    ),
 }
 
+_DESCRIPTION = (
+    'Every answer is JSON; client mistakes get a 4xx with {"error": "..."}. Bodies: '
+    f"UTF-8 JSON, at most {MAX_BODY:,} bytes and {MAX_DEPTH} levels of nesting. When the app "
+    "runs with --api-token (or P2P_API_TOKEN), every operation but GET /health and "
+    "GET /openapi.json needs Authorization: Bearer <token>."
+)
 
-def spec() -> dict[str, Any]:
-    return {
+
+def spec(token_required: bool = False) -> dict[str, Any]:
+    """The document this server answers by: with the bearer requirement iff a token is set."""
+    doc: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": "Kafka point-to-point demo", "version": "1.0.0"},
+        "info": {
+            "title": "Kafka point-to-point demo",
+            "version": "1.1.0",
+            "description": _DESCRIPTION,
+        },
         "paths": _PATHS,
-        "components": {"schemas": _SCHEMAS},
+        "components": {
+            "schemas": _SCHEMAS,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "the token given with --api-token or P2P_API_TOKEN",
+                }
+            },
+        },
     }
+    if token_required:
+        doc["security"] = [{"bearerAuth": []}]
+    return doc

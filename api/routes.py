@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from api import security
 from api import validation as v
 from api.openapi import spec
 from messaging import export
@@ -20,15 +21,21 @@ from messaging.runtime import Runtime
 from messaging.sender import SendError
 
 
-def create_app(runtime: Runtime) -> Flask:
-    """Build the Flask app for one running :class:`Runtime`."""
+def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127.0.0.1") -> Flask:
+    """Build the Flask app for one running :class:`Runtime`.
+
+    ``token``: when set, every request but ``GET /health`` and ``GET /openapi.json``
+    needs ``Authorization: Bearer <token>``. ``bind_host``: a loopback address turns
+    on the Host check (see :mod:`api.security`).
+    """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = v.MAX_BODY
     app.json.sort_keys = False  # keep the documented field order
+    security.install(app, token, bind_host)
     _register_errors(app)
     _register_messages(app, runtime)
     _register_consumers(app, runtime)
-    _register_status(app, runtime)
+    _register_status(app, runtime, token_required=bool(token))
     _register_export(app, runtime)
     return app
 
@@ -66,8 +73,14 @@ def _register_errors(app: Flask) -> None:
     def http_error(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
         if status == 413:
-            return _error(f"body too large: at most {v.MAX_BODY} bytes", 413)
-        return _error(f"{exc.name}: {exc.description}", status)
+            response, _ = _error(f"body too large: at most {v.MAX_BODY} bytes", 413)
+        else:
+            response, _ = _error(f"{exc.name}: {exc.description}", status)
+        # Keep what the exception says beyond its HTML body: a 405's Allow (RFC 9110).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
 
 def _body() -> bytes:
@@ -133,7 +146,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         raw = _body()
         body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
         kind = v.consumer_kind(body.pop("kind", None))
-        changes = v.consumer_changes(body) if body else {}
+        changes = v.consumer_changes(body)
         snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0), kind)
         return jsonify({**snap.as_json(), "warning": runtime.check_idle()}), 201
 
@@ -151,7 +164,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         return jsonify(fleet.configure(wid, **changes).as_json()), 200
 
 
-def _register_status(app: Flask, runtime: Runtime) -> None:
+def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None:
     @app.get("/api/stats")
     def stats() -> Response:
         return jsonify(runtime.stats())
@@ -163,7 +176,7 @@ def _register_status(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/openapi.json")
     def openapi() -> Response:
-        return jsonify(spec())
+        return jsonify(spec(token_required))
 
 
 def _register_export(app: Flask, runtime: Runtime) -> None:

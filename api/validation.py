@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
+
+from messaging import limits
 
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_BATCH = 10_000
+# Deeper JSON would reach the interpreter's recursion limit in the parser or in any
+# later json.dumps (producer, answer, window), a 500; real payloads stay far below.
+MAX_DEPTH = 100
+# A \uD800-\uDFFF escape: the only way a lone surrogate (no UTF-8 form) gets in.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class BadRequest(Exception):
@@ -27,11 +36,57 @@ def json_body(content_type: str | None, raw: bytes) -> Any:
             f"Content-Type must be application/json (got {mime or 'none'})", status=415
         )
     try:
-        return json.loads(raw)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("body is not UTF-8 text") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise BadRequest(f"JSON nested too deeply: at most {MAX_DEPTH} levels") from None
     except ValueError as exc:
         raise BadRequest(f"invalid JSON: {exc}") from None
+    _check_depth(value, raw)
+    if _SURROGATE_ESCAPE.search(text):
+        _check_unicode(value)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    """Python's json takes NaN and Infinity; JSON has neither, and answers would break."""
+    raise BadRequest(f"invalid JSON: {name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """``1e400`` parses to infinity, which no JSON answer or record could carry."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadRequest(f"invalid JSON: number {text[:40]} is out of range")
+    return value
+
+
+def _check_depth(value: Any, raw: bytes) -> None:
+    """Refuse containers nested deeper than MAX_DEPTH, without recursion."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH or not isinstance(value, (dict, list)):
+        return  # cannot be that deep: skip the walk for ordinary bodies
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > MAX_DEPTH:
+                    raise BadRequest(f"JSON nested too deeply: at most {MAX_DEPTH} levels")
+                stack.append((child, depth + 1))
+
+
+def _check_unicode(value: Any) -> None:
+    """A lone surrogate escape (``"\\ud800"``) parses, but has no UTF-8 form to produce."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(
+            "invalid JSON: unpaired UTF-16 surrogate escape (\\ud800-\\udfff) in a string"
+        ) from None
 
 
 def json_object(content_type: str | None, raw: bytes) -> dict[str, Any]:
@@ -67,15 +122,19 @@ def batch(body: Any) -> list[tuple[Any, str | None]]:
 
 
 def consumer_changes(body: Any) -> dict[str, Any]:
-    """PATCH body for a consumer: ``processing_ms`` (0..600000), ``failure_rate`` (0..1)."""
-    if not isinstance(body, dict) or not body:
+    """PATCH body for a consumer: ``processing_ms`` (0..600000), ``failure_rate`` (0..1).
+
+    ``{}`` changes nothing and is valid, as the OpenAPI schema says.
+    """
+    if not isinstance(body, dict):
         raise BadRequest("body must be an object with processing_ms and/or failure_rate")
     unknown = set(body) - {"processing_ms", "failure_rate"}
     if unknown:
         raise BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
     changes: dict[str, Any] = {}
     if "processing_ms" in body:
-        changes["processing_ms"] = number(body["processing_ms"], "processing_ms", 0, 600_000, int)
+        low, high = limits.PROCESSING_MS
+        changes["processing_ms"] = number(body["processing_ms"], "processing_ms", low, high, int)
     if "failure_rate" in body:
         changes["failure_rate"] = number(body["failure_rate"], "failure_rate", 0.0, 1.0, float)
     return changes

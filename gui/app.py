@@ -139,11 +139,17 @@ def theme() -> str:
     return resources.files("gui").joinpath("theme.qss").read_text(encoding="utf-8")
 
 
-def run_window(runtime: object, api_url: str | None = None) -> int:
+def run_window(
+    runtime: object,
+    api_url: str | None = None,
+    api_failure: Callable[[], str | None] | None = None,
+) -> int:
     """Show the window for ``runtime`` until it is closed; returns an exit code.
 
-    Must run on the main thread. Stops the window's timers and send threads before
-    returning; does not stop ``runtime`` (the caller does, with the API).
+    ``api_failure`` is polled on the window's clock: once it returns a reason, the
+    status bar shows it in red for good. Must run on the main thread. Stops the
+    window's timers and send threads before returning; does not stop ``runtime``
+    (the caller does, with the API).
     """
     import qasync
     from PySide6.QtCore import QSettings
@@ -164,7 +170,7 @@ def run_window(runtime: object, api_url: str | None = None) -> int:
     # stays responsive during bursts.
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, GUI_SWITCH_INTERVAL_S))
-    window = MainWindow(runtime, api_url, QSettings())  # geometry and splitters, per user
+    window = MainWindow(runtime, api_url, QSettings(), api_failure)  # layout per user
     done: asyncio.Future[int] = loop.create_future()
     window.closed.connect(lambda: done.done() or done.set_result(0))
     restore = _close_on_sigint(window)

@@ -55,12 +55,17 @@ class MainWindow(QMainWindow):
     notice = Signal(str)  # an export's outcome, from the command thread
 
     def __init__(
-        self, runtime: Runtime, api_url: str | None = None, settings: QSettings | None = None
+        self,
+        runtime: Runtime,
+        api_url: str | None = None,
+        settings: QSettings | None = None,
+        api_failure: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.runtime = runtime
         self.settings = settings
         self.about_box: QMessageBox | None = None
+        self._api_failure = api_failure  # polled each tick: why the REST API died, if it did
         s = runtime.settings
         self.setWindowTitle(f"Kafka point-to-point — {s.topic} / {s.group}")
         self.model = MessageModel(capacity=s.ledger_size, parent=self)
@@ -307,6 +312,10 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         """The clock: owners, lag, group state, totals, countdowns, timeline."""
         rt, fleet = self.runtime, self.runtime.fleet
+        if self._api_failure is not None and self.status.api_failure is None:
+            failure = self._api_failure()
+            if failure:
+                self.status.show_api_failure(failure)
         if fleet is None or rt.monitor is None:
             return
         owners = {p: (s.name, s.id) for p, s in fleet.owners(rt.partitions).items()}

@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+FAILURE_RED = "#EF5D7F"  # the window's red (a crashed consumer)
+
 
 def curl_command(api_url: str) -> str:
     """The ready-to-paste request that sends the spec's body through the REST API."""
@@ -29,6 +31,7 @@ class StatusBar(QStatusBar):
     ) -> None:
         super().__init__(parent)
         self.api_url = api_url
+        self.api_failure: str | None = None
         kind = "embedded tansu" if embedded else "external Kafka"
         self._broker_text = f"<b>Broker</b> {kind} {broker}"
         self.broker = _label(self._broker_text)
@@ -60,6 +63,14 @@ class StatusBar(QStatusBar):
         color = "#F5A623" if up else "#EF5D7F"
         extra = f" <span style='color:{color}'>· {html.escape(note)}</span>" if note else ""
         self.broker.setText(self._broker_text + extra)
+
+    def show_api_failure(self, failure: str) -> None:
+        """Replace the API address with why the API died, in red, for good: the app
+        keeps running without it, and nothing may hide that."""
+        self.api.setText(f"<b>API down</b> {html.escape(failure)}")
+        self.api.setStyleSheet(f"color: {FAILURE_RED};")
+        self.api.setToolTip(failure)
+        self.api_failure = failure
 
     def set_totals(self, stats: dict[str, Any]) -> None:
         lag = sum(stats.get("lag", {}).values())

@@ -16,6 +16,7 @@ from typing import Any
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
+from messaging import names
 from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
@@ -35,15 +36,6 @@ MAX_GROUPS = 4  # each group has its own consumers and lag monitor
 
 class GroupExists(Exception):
     """The group is there already, or there are as many groups as allowed."""
-
-
-def group_problem(name: object) -> str | None:
-    """Why ``name`` cannot be a group here, or None. The app uses it in client ids."""
-    if not isinstance(name, str) or not name:
-        return "group must be a non-empty string"
-    if len(name) > 100 or not all(c.isascii() and (c.isalnum() or c in "._-") for c in name):
-        return f"group must be 1-100 characters of a-z, A-Z, 0-9, '.', '_', '-' (got {name!r})"
-    return None
 
 
 WATCH_S = 0.25  # how often members that died without a word are looked for
@@ -162,9 +154,9 @@ class Runtime:
     ) -> Fleet:
         """Another consumer group on the same topic: every message now reaches one
         consumer of each group. Raises ValueError for a bad or taken name."""
-        problem = group_problem(name)
+        problem = names.group_problem(name) if isinstance(name, str) else "must be a string"
         if problem:
-            raise ValueError(problem)
+            raise ValueError(f"group {problem}")
         if assignor is not None and assignor not in ASSIGNORS:
             raise ValueError(f"assignor must be one of {', '.join(ASSIGNORS)} (got {assignor!r})")
         with self._groups_lock:

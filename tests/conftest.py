@@ -96,3 +96,29 @@ def processes() -> Iterator[list[subprocess.Popen]]:
         if proc.poll() is None:
             proc.kill()
         proc.wait(10)
+
+
+def http(
+    url: str,
+    method: str = "GET",
+    raw: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> tuple[int, dict[str, str], object]:
+    """One real HTTP request: (status, headers, JSON body or None), whatever the status."""
+    import http.client
+    import json
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, target, body=raw, headers=headers or {})
+        resp = conn.getresponse()
+        data = resp.read()
+        got = {k.lower(): v for k, v in resp.getheaders()}
+    finally:
+        conn.close()
+    is_json = got.get("content-type", "").startswith("application/json")
+    return resp.status, got, json.loads(data) if is_json and data else None

@@ -44,9 +44,9 @@ def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tupl
     windows: list[MainWindow] = []
     apply_theme(qapp)
 
-    def make(**overrides: object) -> tuple[Runtime, MainWindow]:
+    def make(api_failure=None, **overrides: object) -> tuple[Runtime, MainWindow]:
         runtime = make_runtime(**overrides)
-        window = MainWindow(runtime, None)
+        window = MainWindow(runtime, None, api_failure=api_failure)
         qtbot.addWidget(window)
         windows.append(window)
         window.show()
@@ -218,3 +218,33 @@ def test_status_bar_tells_of_a_broker_outage_and_its_recovery(open_window, qtbot
 
     qtbot.waitUntil(lambda: "back at" in window.status.broker.text(), timeout=20_000)
     assert "after" in window.status.broker_note
+
+
+def test_dead_api_shows_in_red_in_the_status_bar_for_good(open_window, qtbot) -> None:
+    import socket
+
+    from api.server import ApiServer
+
+    servers: list[ApiServer] = []
+    runtime, window = open_window(
+        api_failure=lambda: servers[0].failure if servers else None, consumers=1
+    )
+    server = ApiServer(runtime, "127.0.0.1", 0)
+    servers.append(server)
+    server.start()
+    try:
+        qtbot.wait(600)  # a few ticks with a healthy API: nothing shown
+        assert window.status.api_failure is None and "API down" not in window.status.api.text()
+
+        server._server.socket.shutdown(socket.SHUT_RDWR)  # noqa: SLF001 - a real fault
+
+        qtbot.waitUntil(lambda: window.status.api_failure is not None, timeout=5_000)
+        assert window.status.api_failure == server.failure
+        assert "API down" in window.status.api.text()
+        assert "#EF5D7F" in window.status.api.styleSheet()
+        assert "listening socket was closed" in window.status.api.toolTip()
+        window.status.showMessage("a transient message", 100)
+        qtbot.wait(600)  # the clock keeps ticking; the failure stays
+        assert "API down" in window.status.api.text() and window.status.api.isVisible()
+    finally:
+        server.stop()

@@ -1,0 +1,108 @@
+"""Bad flags, as a user types them: exit code 2, one line naming the flag, nothing started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from messaging import names
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BAD_FLAGS = [
+    (["--api-port", "70000"], "--api-port", "between 0 and 65535"),
+    (["--api-port", "-1"], "--api-port", "between 0 and 65535"),
+    (["--api-port", "http"], "--api-port", "whole number"),
+    (["--session-timeout-ms", "10"], "--session-timeout-ms", "between 1000 and"),
+    (["--session-timeout-ms", "999"], "--session-timeout-ms", "between 1000 and"),
+    (["--session-timeout-ms", "300001"], "--session-timeout-ms", "between 1000 and 300000"),
+    (["--topic", "bad/topic"], "--topic", "may only contain"),
+    (["--topic", ""], "--topic", "must not be empty"),
+    (["--topic", "."], "--topic", "cannot be"),
+    (["--topic", ".."], "--topic", "cannot be"),
+    (["--topic", "t" * (names.MAX_TOPIC + 1)], "--topic", f"at most {names.MAX_TOPIC}"),
+    (["--topic", "tópico"], "--topic", "may only contain"),
+    (["--group", ""], "--group", "must not be empty"),
+    (["--group", "g" * 250], "--group", "at most 249"),
+    (["--group", "tab\tgroup"], "--group", "printable"),
+    (["--partitions", "0"], "--partitions", "between 1 and 1000"),
+    (["--partitions", "1001"], "--partitions", "between 1 and 1000"),
+    (["--consumers", "-1"], "--consumers", "between 0 and"),
+    (["--consumers", "33"], "--consumers", "between 0 and 32"),
+    (["--processing-ms", "-5"], "--processing-ms", "between 0 and 600000"),
+    (["--processing-ms", "600001"], "--processing-ms", "between 0 and 600000"),
+    (["--max-retries", "101"], "--max-retries", "between 0 and 100"),
+    (["--max-retries", "1.5"], "--max-retries", "whole number"),
+    (["--api-token", ""], "--api-token", "must not be empty"),
+    (["--api-token", "with space"], "--api-token", "printable ASCII"),
+    (["--log-format", "xml"], "--log-format", "invalid choice"),
+    (["--no-such-flag"], "--no-such-flag", "unrecognized"),
+]
+
+
+def run_main(tmp_path: Path, *flags: str, env: dict[str, str] | None = None):
+    log_file = tmp_path / "m.log"
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "main.py", "--headless", "--log-file", str(log_file), *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+    )
+    return result, time.monotonic() - started, log_file
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "says"), BAD_FLAGS, ids=[" ".join(b[0]) for b in BAD_FLAGS]
+)
+def test_bad_flag_is_one_line_and_exit_2_before_anything_starts(tmp_path, flags, flag, says):
+    result, took, log_file = run_main(tmp_path, *flags)
+
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and flag in lines[0] and says in lines[0], lines[0]
+    assert result.stdout == ""
+    assert not log_file.exists()  # the traffic log opens only once the broker runs
+    assert took < 10, f"took {took:.1f}s: something started"
+
+
+def test_bad_token_in_the_environment_names_the_variable_not_the_secret(tmp_path):
+    result, _, log_file = run_main(tmp_path, env={"P2P_API_TOKEN": "s3cret with space"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: P2P_API_TOKEN must be printable ASCII without spaces"
+    ]
+    assert not log_file.exists()
+
+
+def test_bad_token_flag_does_not_echo_the_secret(tmp_path):
+    result, _, _ = run_main(tmp_path, "--api-token", "s3cret with space")
+    assert result.returncode == 2 and "s3cret" not in result.stderr
+
+
+def test_help_still_prints_usage_and_ranges():
+    result = subprocess.run(
+        [sys.executable, "main.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("usage: main.py")
+    text = " ".join(result.stdout.split())  # argparse wraps lines
+    for expected in ("--api-token", "P2P_API_TOKEN", "1000..300000", "1..1000", "0..600000"):
+        assert expected in text
+
+
+def test_names_accept_what_kafka_accepts():
+    assert names.topic_problem("mi-topico") is None
+    assert names.topic_problem("a.b_c-D9") is None
+    assert names.topic_problem("t" * names.MAX_TOPIC) is None
+    assert len("t" * names.MAX_TOPIC + max(names.TOPIC_SUFFIXES, key=len)) == 249
+    assert names.group_problem("grupo consumidores") is None
+    assert names.group_problem("grupo-consumidores") is None

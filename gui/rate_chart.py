@@ -155,7 +155,8 @@ class RateChart(QWidget):
         self.lag.append((now, total_lag))
         while self.lag and self.lag[0][0] < now - self.span:
             self.lag.popleft()
-        self.refresh(now)
+        if self.isVisible():  # hidden (closed window, splitter): counting only
+            self.refresh(now)
 
     def set_active(self, on: bool) -> None:
         """Off: the chart is hidden and neither counts nor draws (to measure its cost)."""

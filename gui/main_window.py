@@ -33,6 +33,7 @@ from gui.menus import SHORTCUTS, add_menu
 from gui.message_model import MessageModel
 from gui.message_view import MessageView
 from gui.partition_map import PartitionMap
+from gui.rate_chart import RateChart
 from gui.send_panel import SendPanel
 from gui.status_bar import StatusBar
 from gui.timeline import Lane, Segment, Timeline
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.grid = ConsumerGrid(s.consumer_mode)
         self.partition_map = PartitionMap(runtime.partitions)
         self.timeline = Timeline()
+        self.rate_chart = RateChart()
         self.messages = MessageView(self.model, runtime.ledger, self._consumer_states)
         self.log_pane = LogPane()
         self.status = StatusBar(
@@ -101,7 +103,10 @@ class MainWindow(QMainWindow):
     def _layout(self) -> QWidget:
         middle = QSplitter(Qt.Orientation.Vertical)
         middle.addWidget(self.grid)
-        middle.addWidget(self.timeline)
+        over_time = QSplitter(Qt.Orientation.Horizontal)  # two views of the last minute
+        over_time.addWidget(self.timeline)
+        over_time.addWidget(self.rate_chart)
+        middle.addWidget(over_time)
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 0)
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -308,6 +313,7 @@ class MainWindow(QMainWindow):
         self.model.apply(batch.sent, batch.deliveries)
         self.timeline.apply(batch.changes)
         self.log_pane.apply(batch.sent, batch.deliveries)
+        self.rate_chart.apply(batch.deliveries)
 
     def tick(self) -> None:
         """The clock: owners, lag, group state, totals, countdowns, timeline."""
@@ -320,7 +326,9 @@ class MainWindow(QMainWindow):
             return
         owners = {p: (s.name, s.id) for p, s in fleet.owners(rt.partitions).items()}
         state = fleet.group_state()
-        self.partition_map.set_state(owners, dict(rt.monitor.lag), state, fleet.rebalances)
+        lag = dict(rt.monitor.lag)
+        self.partition_map.set_state(owners, lag, state, fleet.rebalances)
+        self.rate_chart.tick(sum(lag.values()))
         self.timeline.note_group_state(state)
         self.timeline.update()
         self.grid.tick(rt.check_idle())

@@ -194,6 +194,8 @@ class Timeline(QWidget):
             "shaded: group rebalancing   gap: partitions unowned"
         )
         box = QRectF(0, 2, self.width() - 10, TOP - 4)
+        if p.fontMetrics().horizontalAdvance(legend) > self.width() - 150:
+            legend = "▲ join  ✕ crash  ■ stop"  # narrow: keep clear of the title
         p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, legend)
 
 

@@ -46,6 +46,29 @@ _CONSUMER_CHANGES = {
     },
 }
 
+_KIND = {"type": "string", "enum": ["process", "thread"], "description": "where it runs"}
+_NEW_CONSUMER = {
+    **_CONSUMER_CHANGES,
+    "properties": {
+        **_CONSUMER_CHANGES["properties"],
+        "kind": _KIND,
+        "group": {"type": "string", "description": "an existing group; default: the app's"},
+    },
+}
+_NEW_GROUP = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["group"],
+    "properties": {
+        "group": {"type": "string", "minLength": 1, "maxLength": 249},
+        "assignor": {"type": "string", "enum": ["range", "roundrobin", "sticky"]},
+        "consumers": {"type": "integer", "minimum": 0, "maximum": 4},
+        "kind": _KIND,
+    },
+}
+_NOT_DRIVABLE = {**_ERROR, "description": "a member that reports nothing cannot be driven"}
+_NOT_CONFIRMED = {**_ERROR, "description": "the consumer did not confirm in time"}
+
 _PATHS: dict[str, Any] = {
     "/enviar": {
         "post": {
@@ -94,11 +117,12 @@ _PATHS: dict[str, Any] = {
             "responses": _answers({"200": _json("ConsumerList", "consumers")}),
         },
         "post": {
-            "summary": "Add a consumer to the group (optionally with its settings)",
-            "requestBody": _body(_CONSUMER_CHANGES, required=False),
+            "summary": "Add a consumer to a group (optionally its kind and settings)",
+            "requestBody": _body(_NEW_CONSUMER, required=False),
             "responses": _answers(
                 {
                     "201": _json("AddedConsumer", "added; it joins the group"),
+                    "404": {**_ERROR, "description": "no such group"},
                     "409": {**_ERROR, "description": "too many live consumers"},
                 },
                 *_BODY_ERRORS,
@@ -116,13 +140,42 @@ _PATHS: dict[str, Any] = {
                     "schema": {"type": "string", "enum": ["stop", "crash"], "default": "stop"},
                 },
             ],
-            "responses": _answers({"200": _json("Consumer", "its state now")}, 400, 404),
+            "responses": _answers(
+                {
+                    "200": _json("Consumer", "its state now"),
+                    "409": _NOT_DRIVABLE,
+                    "503": _NOT_CONFIRMED,
+                },
+                400,
+                404,
+            ),
         },
         "patch": {
             "summary": "Change processing_ms / failure_rate at runtime ({} changes nothing)",
             "parameters": _CONSUMER_ID,
             "requestBody": _body(_CONSUMER_CHANGES),
-            "responses": _answers({"200": _json("Consumer", "updated")}, *_BODY_ERRORS, 404),
+            "responses": _answers(
+                {"200": _json("Consumer", "updated"), "409": _NOT_DRIVABLE, "503": _NOT_CONFIRMED},
+                *_BODY_ERRORS,
+                404,
+            ),
+        },
+    },
+    "/api/groups": {
+        "get": {
+            "summary": "The consumer groups on the topic: one is point-to-point, more is pub-sub",
+            "responses": _answers({"200": _json("GroupList", "groups")}),
+        },
+        "post": {
+            "summary": "Add a consumer group on the same topic: each group gets every message",
+            "requestBody": _body(_NEW_GROUP),
+            "responses": _answers(
+                {
+                    "201": _json("Group", "added"),
+                    "409": {**_ERROR, "description": "the group exists, or too many groups"},
+                },
+                *_BODY_ERRORS,
+            ),
         },
     },
     "/api/stats": {
@@ -175,6 +228,20 @@ _CONSUMER = _object(
     processing_ms=_INT,
     failure_rate=_NUM,
     crashed_at={"type": ["number", "null"]},
+    kind={"type": "string", "enum": ["thread", "process", "remote", "outside"]},
+    host=_STR,
+    pid={"type": ["integer", "null"]},
+    note=_STR,
+    group=_STR,
+)
+_GROUP = _object(
+    ["group", "assignor", "group_state", "rebalances", "live", "lag"],
+    group=_STR,
+    assignor=_STR,
+    group_state=_STR,
+    rebalances=_INT,
+    live=_INT,
+    lag={"type": "object", "additionalProperties": _INT},
 )
 _MESSAGE = _object(
     ["message_id", "partition", "offset", "status", "deliveries"],
@@ -276,6 +343,8 @@ _SCHEMAS: dict[str, Any] = {
         },
     ),
     "Consumer": _CONSUMER,
+    "Group": _GROUP,
+    "GroupList": _object(["groups"], groups={"type": "array", "items": _GROUP}),
     "AddedConsumer": {
         "allOf": [_CONSUMER, _object(["warning"], warning=_NULLABLE_STR)],
     },

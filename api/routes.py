@@ -17,7 +17,7 @@ from api.openapi import spec
 from messaging import export
 from messaging.fleet import FleetFull, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
-from messaging.runtime import Runtime
+from messaging.runtime import GroupExists, Runtime
 from messaging.sender import SendError
 
 
@@ -133,12 +133,10 @@ def _register_messages(app: Flask, runtime: Runtime) -> None:
 
 
 def _register_consumers(app: Flask, runtime: Runtime) -> None:
-    fleet = runtime.fleet
-
     @app.get("/api/consumers")
     def consumers() -> Response:
         return jsonify(
-            consumers=[s.as_json() for s in fleet.snapshots()], warning=runtime.check_idle()
+            consumers=[s.as_json() for s in runtime.snapshots()], warning=runtime.check_idle()
         )
 
     @app.post("/api/consumers")
@@ -146,6 +144,10 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         raw = _body()
         body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
         kind = v.consumer_kind(body.pop("kind", None))
+        group = body.pop("group", runtime.settings.group)
+        fleet = runtime.fleets.get(group) if isinstance(group, str) else None
+        if fleet is None:
+            return _error(f"no group {group!r}: add it with POST /api/groups", 404)
         changes = v.consumer_changes(body)
         snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0), kind)
         return jsonify({**snap.as_json(), "warning": runtime.check_idle()}), 201
@@ -155,13 +157,38 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         mode = request.args.get("mode", "stop")
         if mode not in ("stop", "crash"):
             raise v.BadRequest(f"mode must be stop or crash (got {mode!r})")
+        fleet = runtime.fleet_of(wid)
         snap = fleet.crash(wid) if mode == "crash" else fleet.stop(wid, wait=5.0)
         return jsonify(snap.as_json()), 200
 
     @app.patch("/api/consumers/<int:wid>")
     def configure_consumer(wid: int) -> tuple[Response, int]:
         changes = v.consumer_changes(v.json_body(request.content_type, _body()))
-        return jsonify(fleet.configure(wid, **changes).as_json()), 200
+        return jsonify(runtime.fleet_of(wid).configure(wid, **changes).as_json()), 200
+
+    @app.get("/api/groups")
+    def groups() -> Response:
+        return jsonify(groups=[runtime.group_stats(f) for f in runtime.groups()])
+
+    @app.post("/api/groups")
+    def add_group() -> tuple[Response, int]:
+        body = v.json_object(request.content_type, _body())
+        unknown = set(body) - {"group", "assignor", "consumers", "kind"}
+        if unknown:
+            raise v.BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
+        count = v.number(body.get("consumers", 0), "consumers", 0, 4, int)
+        try:
+            fleet = runtime.add_group(
+                body.get("group"),
+                body.get("assignor"),
+                count,
+                v.consumer_kind(body.get("kind")),
+            )
+        except ValueError as exc:
+            raise v.BadRequest(str(exc)) from None
+        except GroupExists as exc:
+            return _error(str(exc), 409)
+        return jsonify(runtime.group_stats(fleet)), 201
 
 
 def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None:

@@ -17,11 +17,28 @@ _FATE = {"crashed": "crashed", "stopped": "stopped"}
 
 
 def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, str] = ()) -> str:
-    """Steps joined by arrows; ``states`` maps consumer name -> its current state."""
+    """Steps joined by arrows; ``states`` maps consumer name -> its current state.
+
+    With several groups (publish-subscribe) each group's steps are told on their own.
+    """
     states = dict(states)
-    steps = ["sent", f"p{record.partition}@{record.offset}"]
+    head = ["sent", f"p{record.partition}@{record.offset}"]
+    groups = list(dict.fromkeys(d.group for d in record.deliveries))
+    if len(groups) <= 1:
+        told = " → ".join(head + _steps(list(record.deliveries), first_consumer, states))
+    else:
+        parts = [
+            f"{group or 'group'}: "
+            + " → ".join(_steps([d for d in record.deliveries if d.group == group], "", states))
+            for group in groups
+        ]
+        told = " → ".join(head) + " → " + " · ".join(parts)
+    return f"{told}  ↯ {record.out_of_order}" if record.out_of_order else told
+
+
+def _steps(deliveries: list[Delivery], first_consumer: str, states: dict[str, str]) -> list[str]:
+    steps: list[str] = []
     previous = ""
-    deliveries = list(record.deliveries)
     folded = deliveries and deliveries[0].redelivered
     if folded and first_consumer not in ("", deliveries[0].consumer):
         previous = first_consumer  # its attempt was folded away by the redelivery
@@ -33,8 +50,7 @@ def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, 
             steps.append(d.consumer)
         steps.append(_outcome(d))
         previous = d.consumer
-    told = " → ".join(steps)
-    return f"{told}  ↯ {record.out_of_order}" if record.out_of_order else told
+    return steps
 
 
 def _lost_by(previous: str, states: dict[str, str]) -> str:

@@ -28,6 +28,7 @@ from gui import screen_layout
 from gui.about import show_about
 from gui.bridge import Batch, EventBridge
 from gui.consumer_grid import ConsumerGrid
+from gui.group_panel import GroupsArea, ask_group
 from gui.log_pane import LogPane
 from gui.menus import SHORTCUTS, add_menu
 from gui.message_model import MessageModel
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.model = MessageModel(capacity=s.ledger_size, parent=self)
         self.send_panel = SendPanel(runtime.sender)
         self.grid = ConsumerGrid(s.consumer_mode)
+        self.groups = GroupsArea(runtime, self.grid, self._command)
         self.partition_map = PartitionMap(runtime.partitions)
         self.timeline = Timeline()
         self.rate_chart = RateChart()
@@ -102,7 +104,7 @@ class MainWindow(QMainWindow):
 
     def _layout(self) -> QWidget:
         middle = QSplitter(Qt.Orientation.Vertical)
-        middle.addWidget(self.grid)
+        middle.addWidget(self.groups)
         over_time = QSplitter(Qt.Orientation.Horizontal)  # two views of the last minute
         over_time.addWidget(self.timeline)
         over_time.addWidget(self.rate_chart)
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
                 "-1": ("", None, lambda: None),
                 "stop_selected": ("Stop selected", k["stop_selected"], self.stop_selected),
                 "crash_selected": ("Crash selected", k["crash_selected"], self.crash_selected),
+                "-2": ("", None, lambda: None),
+                "add_group": ("Add consumer group…", k["add_group"], self.ask_add_group),
             },
         )
         actions |= add_menu(
@@ -192,6 +196,15 @@ class MainWindow(QMainWindow):
         return actions
 
     # ----- keyboard and menu commands -------------------------------------------------
+    def add_group(self, name: str, assignor: str, consumers: int = 2) -> None:
+        """Another group on the topic (publish-subscribe); its panel appears beside."""
+        self._command(self.runtime.add_group, name, assignor, consumers)
+
+    def ask_add_group(self) -> None:
+        answer = ask_group(self, len(self.runtime.fleets) + 1)
+        if answer:
+            self.add_group(*answer)
+
     def add(self, kind: str) -> None:
         self._command(self.runtime.fleet.add, None, 0.0, kind)
 
@@ -309,11 +322,12 @@ class MainWindow(QMainWindow):
     # ----- the two feeds --------------------------------------------------------------
     def on_batch(self, batch: Batch) -> None:
         """One drained batch of core events, applied to every widget at once."""
-        self.grid.apply(batch.snapshots, batch.deliveries)
+        self.groups.apply(batch.snapshots, batch.deliveries)
         self.model.apply(batch.sent, batch.deliveries)
         self.timeline.apply(batch.changes)
         self.log_pane.apply(batch.sent, batch.deliveries)
-        self.rate_chart.apply(batch.deliveries)
+        main = self.runtime.settings.group  # the chart shows how the app's group shares out
+        self.rate_chart.apply([d for d in batch.deliveries if (d.group or main) == main])
 
     def tick(self) -> None:
         """The clock: owners, lag, group state, totals, countdowns, timeline."""
@@ -332,6 +346,7 @@ class MainWindow(QMainWindow):
         self.timeline.note_group_state(state)
         self.timeline.update()
         self.grid.tick(rt.check_idle())
+        self.groups.tick()
         self.status.set_totals(rt.stats())
         if rt.broker_watch is not None:
             self.status.set_broker_note(rt.broker_note, rt.broker_watch.status.up)

@@ -18,6 +18,7 @@ SHORTCUTS = {
     "add_thread": "Ctrl+Shift+N",
     "stop_selected": "Ctrl+Shift+S",
     "crash_selected": "Ctrl+Shift+K",
+    "add_group": "Ctrl+G",
     "burst": "Ctrl+Shift+B",
     "export_history": "Ctrl+Shift+E",
     "quit": "Ctrl+Q",

@@ -43,6 +43,7 @@ class MessageRow:
         "status",
         "redelivered",
         "out_of_order",
+        "done_groups",
     )
 
     def __init__(self, seq: int, message_id: str, key: str | None, partition: int, offset: int):
@@ -56,6 +57,7 @@ class MessageRow:
         self.status = "sent"
         self.redelivered = False
         self.out_of_order: str | None = None
+        self.done_groups: set[str] = set()  # groups that processed it (publish-subscribe)
 
     def latency_ms(self) -> float | None:
         """Send acknowledgement to processed, as the ledger timestamps them."""
@@ -183,8 +185,8 @@ class MessageModel(QAbstractTableModel):
 def _merge(item: MessageRow, d: Delivery) -> None:
     if not item.first_consumer:
         item.first_consumer = d.consumer
-    if item.status == PROCESSED and d.status == PROCESSING:
-        item.redelivered = True  # a second consumer took it up again
+    if d.status == PROCESSING and d.group in item.done_groups:
+        item.redelivered = True  # a second consumer of the same group took it up again
     item.consumer, item.consumer_id = d.consumer, d.consumer_id
     item.status = d.status
     item.attempts = max(item.attempts, d.attempt)
@@ -192,6 +194,8 @@ def _merge(item: MessageRow, d: Delivery) -> None:
     item.out_of_order = d.out_of_order or item.out_of_order
     if d.status != PROCESSING:
         item.done_at = d.at
+    if d.status == PROCESSED:
+        item.done_groups.add(d.group)
 
 
 def _display(item: MessageRow, col: int) -> str:

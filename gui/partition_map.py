@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from gui import colors
 
 BADGE_W = 190
+NARROW_W = 96  # below this a partition box stacks its label, owner and lag
 
 
 class PartitionMap(QWidget):
@@ -26,6 +27,7 @@ class PartitionMap(QWidget):
         self.group_state = "Empty"
         self.rebalances = 0
         self.paints = 0  # paintEvents so far: tests see that a change was drawn
+        self.badge_w = BADGE_W
         self.setMinimumHeight(74)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -49,11 +51,11 @@ class PartitionMap(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), colors.BACKGROUND)
-        self._paint_badge(p, QRectF(0, 4, BADGE_W - 10, self.height() - 8))
+        self._paint_badge(p, QRectF(0, 4, self.badge_w - 10, self.height() - 8))
         count = max(self.partitions, 1)
-        width = (self.width() - BADGE_W) / count
+        width = (self.width() - self.badge_w) / count
         for part in range(self.partitions):
-            box = QRectF(BADGE_W + part * width + 3, 4, width - 6, self.height() - 8)
+            box = QRectF(self.badge_w + part * width + 3, 4, width - 6, self.height() - 8)
             self._paint_partition(p, part, box)
         p.end()
 
@@ -90,12 +92,18 @@ class PartitionMap(QWidget):
         p.setFont(_font(11, bold=True))
         top = QRectF(box.left() + 8, box.top() + 4, box.width() - 16, 22)
         p.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"P{part}")
-        p.setFont(_font(9, bold=True))
         who = owner[0] if owner else "unowned"
-        p.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, who)
-        p.setFont(_font(9))
+        narrow = box.width() < NARROW_W  # the owner goes under the number, small
+        p.setFont(_font(8 if narrow else 9, bold=True))
+        where = QRectF(top.left(), top.bottom() - 2, top.width(), 16) if narrow else top
+        align = Qt.AlignmentFlag.AlignLeft if narrow else Qt.AlignmentFlag.AlignRight
+        p.drawText(where, align | Qt.AlignmentFlag.AlignVCenter, who)
+        p.setFont(_font(8 if narrow else 9))
         low = QRectF(box.left() + 8, top.bottom(), box.width() - 16, box.height() - 34)
-        p.drawText(low, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"lag {lag:,}")
+        if narrow:
+            low = QRectF(where.left(), where.bottom(), where.width(), box.bottom() - where.bottom())
+        text = f"{lag:,}" if narrow else f"lag {lag:,}"
+        p.drawText(low, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
 def _font(points: int, bold: bool = False) -> QFont:

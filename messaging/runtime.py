@@ -345,7 +345,7 @@ class Runtime:
             "group_state": self.fleet.group_state() if self.fleet else "Empty",
             "rebalances": self.fleet.rebalances if self.fleet else 0,
             "order": self.ledger.order(),
-            "groups": {f.group: self._group_stats(f) for f in self.groups()},
+            "groups": {f.group: self.group_stats(f) for f in self.groups()},
             "assignor": self.settings.assignor,
             "moves": [
                 {"rebalance": m.rebalance, "moved": list(m.partitions), "at": m.at}
@@ -353,9 +353,11 @@ class Runtime:
             ][-10:],
         }
 
-    def _group_stats(self, fleet: Fleet) -> dict[str, Any]:
+    def group_stats(self, fleet: Fleet) -> dict[str, Any]:
+        """One group as the API and the window show it."""
         monitor = self.monitors.get(fleet.group)
         return {
+            "group": fleet.group,
             "assignor": fleet.settings.assignor,
             "group_state": fleet.group_state(),
             "rebalances": fleet.rebalances,

@@ -1,6 +1,7 @@
 """Regenerate resources/screenshot.png: the real window under Xvfb, mid-demo.
 
     python scripts/screenshot.py            # starts itself under xvfb-run when needed
+    python scripts/screenshot.py --size 1366x768 --scenario groups --out /tmp/groups.png
 
 Scenario: 4 consumers with different processing delays, a steady stream of keyed
 messages, then one consumer crashed; the shot is taken after its partitions moved
@@ -19,9 +20,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "resources" / "screenshot.png"
-SIZE = (1400, 900)
 sys.path.insert(0, str(ROOT))
+
+
+def _option(name: str, default: str) -> str:
+    args = sys.argv[1:]
+    return args[args.index(name) + 1] if name in args[:-1] else default
+
+
+OUT = Path(_option("--out", str(ROOT / "resources" / "screenshot.png")))
+SIZE = tuple(int(n) for n in _option("--size", "1400x900").split("x"))
+SCENARIO = _option("--scenario", "crash")  # crash: one group; groups: two, one crash
 
 
 def under_xvfb() -> int:
@@ -33,6 +42,7 @@ def under_xvfb() -> int:
         f"-screen 0 {SIZE[0]}x{SIZE[1]}x24",
         sys.executable,
         __file__,
+        *sys.argv[1:],
         "--inside",
     ]
     return subprocess.run(command, timeout=180, check=False).returncode
@@ -55,6 +65,10 @@ async def scenario(runtime) -> None:  # noqa: ANN001
     try:
         window.setGeometry(0, 0, *SIZE)
         await until(lambda: all_assigned(runtime), 20, "the group to form")
+        if SCENARIO == "groups":
+            window.add_group("analytics", "sticky", 2)
+            await until(lambda: "analytics" in window.groups.panels, 10, "the second group")
+            await until(lambda: _settled(runtime, "analytics"), 30, "the second group to form")
         for cid, delay in zip(sorted(window.grid.cards), (90, 140, 60, 110), strict=False):
             window.grid.cards[cid].delay.setValue(delay)
         panel = window.send_panel
@@ -63,13 +77,25 @@ async def scenario(runtime) -> None:  # noqa: ANN001
         panel.burst_button.click()
         await asyncio.sleep(6)
         window.grid.cards[sorted(window.grid.cards)[1]].crash_button.click()
-        await until(lambda: all_assigned(runtime), 30, "the survivors to take over")
-        await asyncio.sleep(4)
+        if SCENARIO == "groups":
+            await asyncio.sleep(3.5)  # mid-crash: its partitions wait, the other group goes on
+        else:
+            await until(lambda: all_assigned(runtime), 30, "the survivors to take over")
+            await asyncio.sleep(4)
         _select_redelivered(window)
         await asyncio.sleep(0.6)
         await asyncio.get_running_loop().run_in_executor(None, capture)
     finally:
         window.close()
+
+
+def _settled(runtime, group: str) -> bool:  # noqa: ANN001
+    fleet = runtime.fleets.get(group)
+    return (
+        bool(fleet)
+        and len(fleet.owners()) == runtime.partitions
+        and not any(m.joining for m in fleet.live())
+    )
 
 
 def _window():  # noqa: ANN202
@@ -118,7 +144,14 @@ def inside() -> int:
         print(problem, file=sys.stderr)
         return 2
     log_dir = tempfile.mkdtemp(prefix="p2p-shot-")
-    settings = Settings(consumers=4, log_file=f"{log_dir}/messages.log", log_to_stderr=False)
+    from PySide6.QtCore import QSettings
+
+    # A fresh layout for the picture: never the user's remembered one.
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, log_dir)
+    consumers = 3 if SCENARIO == "groups" else 4
+    settings = Settings(
+        consumers=consumers, log_file=f"{log_dir}/messages.log", log_to_stderr=False
+    )
     runtime = Runtime(settings).start()
     server = ApiServer(runtime, "127.0.0.1", 0)
     outcome: list[asyncio.Task] = []

@@ -81,3 +81,28 @@ def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runt
     wait_for(lambda: settled(runtime, fleet), 25, "the remote to own the new group's partitions")
     [member] = fleet.snapshots()
     assert member.kind == REMOTE and member.pid == proc.pid
+
+
+def test_groups_over_rest(make_runtime):
+    from tests.conftest import running_api
+    from tests.test_api import call
+
+    runtime = make_runtime(consumer_mode=THREAD, consumers=1)
+    with running_api(runtime) as url:
+        body = {"group": "auditoria", "assignor": "roundrobin", "consumers": 1, "kind": "thread"}
+        status, added = call(f"{url}/api/groups", "POST", body)
+        assert status == 201 and added["group"] == "auditoria" and added["assignor"] == "roundrobin"
+        assert call(f"{url}/api/groups", "POST", body)[0] == 409
+        status, error = call(f"{url}/api/groups", "POST", {"group": "x", "assignor": "fastest"})
+        assert status == 400 and "assignor" in error["error"]
+
+        status, consumer = call(f"{url}/api/consumers", "POST", {"group": "auditoria"})
+        assert status == 201 and consumer["group"] == "auditoria"
+        assert call(f"{url}/api/consumers", "POST", {"group": "nadie"})[0] == 404
+
+        status, listing = call(f"{url}/api/groups")
+        assert {g["group"] for g in listing["groups"]} == {runtime.settings.group, "auditoria"}
+        groups = {c["group"] for c in call(f"{url}/api/consumers")[1]["consumers"]}
+        assert groups == {runtime.settings.group, "auditoria"}
+        status, stopped = call(f"{url}/api/consumers/{consumer['id']}?mode=stop", "DELETE")
+        assert status == 200 and stopped["state"] == "stopped"

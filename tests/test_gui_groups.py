@@ -1,0 +1,36 @@
+"""Two groups side by side in the window: each gets every message (publish-subscribe)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gui.history import story
+from tests.test_gui_window import JOIN_S, open_window, qloop  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_second_group_gets_a_panel_of_its_own_and_every_message(open_window, qtbot) -> None:  # noqa: F811
+    runtime, window = open_window(consumers=2, consumer_mode="thread")
+    window.add_group("analytics", "sticky", 2)
+
+    qtbot.waitUntil(lambda: "analytics" in window.groups.panels, timeout=5_000)
+    panel = window.groups.panels["analytics"]
+    qtbot.waitUntil(lambda: len(panel.grid.cards) == 2, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: len(panel.partition_map.owners) == runtime.partitions, timeout=JOIN_S * 2000
+    )
+    assert "sticky" in panel.title.text()
+    ours = {s.id for s in runtime.fleet.snapshots()}
+    assert set(window.grid.cards) == ours, "each group's cards stay in its own grid"
+    assert not set(panel.grid.cards) & ours
+
+    sent = runtime.sender.send({"id": 1, "contenido": "Hola desde Kafka"})
+
+    def told_by_both() -> bool:
+        record = runtime.ledger.get(sent.message_id)
+        return bool(record) and len(record.processed_by) == 2
+
+    qtbot.waitUntil(told_by_both, timeout=10_000)
+    told = story(runtime.ledger.get(sent.message_id))
+    assert f"{runtime.settings.group}: C" in told and "analytics: C" in told

@@ -46,6 +46,21 @@ _CONSUMER_CHANGES = {
     },
 }
 
+_NEW_CONSUMER = {
+    **_CONSUMER_CHANGES,
+    "properties": {
+        **_CONSUMER_CHANGES["properties"],
+        "kind": {
+            "type": "string",
+            "enum": ["process", "thread"],
+            "description": "where it runs (default: the app's --consumer-mode)",
+        },
+    },
+}
+# A consumer the app did not start cannot be driven (409); a remote one that did not
+# confirm a command in time (503).
+_MEMBER_ERRORS = (404, 409, 503)
+
 _PATHS: dict[str, Any] = {
     "/enviar": {
         "post": {
@@ -95,7 +110,7 @@ _PATHS: dict[str, Any] = {
         },
         "post": {
             "summary": "Add a consumer to the group (optionally with its settings)",
-            "requestBody": _body(_CONSUMER_CHANGES, required=False),
+            "requestBody": _body(_NEW_CONSUMER, required=False),
             "responses": _answers(
                 {
                     "201": _json("AddedConsumer", "added; it joins the group"),
@@ -116,13 +131,17 @@ _PATHS: dict[str, Any] = {
                     "schema": {"type": "string", "enum": ["stop", "crash"], "default": "stop"},
                 },
             ],
-            "responses": _answers({"200": _json("Consumer", "its state now")}, 400, 404),
+            "responses": _answers(
+                {"200": _json("Consumer", "its state now")}, 400, *_MEMBER_ERRORS
+            ),
         },
         "patch": {
             "summary": "Change processing_ms / failure_rate at runtime ({} changes nothing)",
             "parameters": _CONSUMER_ID,
             "requestBody": _body(_CONSUMER_CHANGES),
-            "responses": _answers({"200": _json("Consumer", "updated")}, *_BODY_ERRORS, 404),
+            "responses": _answers(
+                {"200": _json("Consumer", "updated")}, *_BODY_ERRORS, *_MEMBER_ERRORS
+            ),
         },
     },
     "/api/stats": {
@@ -202,43 +221,55 @@ _MESSAGE = _object(
     },
 )
 
-# Exports: downloads of the session's history and traffic log (File > Export in the window).
-_PATHS.update(
-    {
+
+def _export_paths(history: int) -> dict[str, Any]:
+    """Downloads of the session's history and traffic log (File > Export in the window).
+
+    ``history``: how many messages the ledger holds, the most ``limit`` can ask for.
+    """
+    return {
         "/api/export/messages": {
             "get": {
                 "summary": "Download the message history with deliveries, as JSON lines",
                 "description": "One Message per line, oldest first; the newest `limit` "
-                "(default: all the ledger holds, at most 100,000).",
+                f"(default: all the ledger holds, at most {history:,}).",
                 "parameters": [
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": history},
+                    }
                 ],
-                "responses": {
-                    "200": {
-                        "description": "JSON lines, sent as an attachment",
-                        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                "responses": _answers(
+                    {
+                        "200": {
+                            "description": "JSON lines, sent as an attachment",
+                            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                        }
                     },
-                    "400": _ERROR,
-                },
+                    400,
+                ),
             }
         },
         "/api/export/traffic": {
             "get": {
                 "summary": "Download the traffic log file (text or JSON lines, as configured)",
-                "responses": {
-                    "200": {
-                        "description": "the log file's contents, sent as an attachment",
-                        "content": {
-                            "text/plain": {"schema": {"type": "string"}},
-                            "application/x-ndjson": {"schema": {"type": "string"}},
-                        },
+                "responses": _answers(
+                    {
+                        "200": {
+                            "description": "the log file's contents, sent as an attachment",
+                            "content": {
+                                "text/plain": {"schema": {"type": "string"}},
+                                "application/x-ndjson": {"schema": {"type": "string"}},
+                            },
+                        }
                     },
-                    "404": _ERROR,
-                },
+                    404,
+                ),
             }
         },
     }
-)
+
 
 _SCHEMAS: dict[str, Any] = {
     "Error": _object(["error"], error=_STR),
@@ -321,8 +352,9 @@ _DESCRIPTION = (
 )
 
 
-def spec(token_required: bool = False) -> dict[str, Any]:
-    """The document this server answers by: with the bearer requirement iff a token is set."""
+def spec(token_required: bool = False, history: int = 100_000) -> dict[str, Any]:
+    """The document this server answers by: with the bearer requirement iff a token is
+    set, and the export limit of its ledger (``history`` messages)."""
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -330,7 +362,7 @@ def spec(token_required: bool = False) -> dict[str, Any]:
             "version": "1.1.0",
             "description": _DESCRIPTION,
         },
-        "paths": _PATHS,
+        "paths": {**_PATHS, **_export_paths(history)},
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {

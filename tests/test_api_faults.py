@@ -59,7 +59,7 @@ def api(tmp_path_factory):
 def test_unparsable_body_is_a_400_naming_the_problem(api, method, path, case, raw, says):
     runtime, url = api
     sent, consumers = runtime.ledger.totals()["sent"], len(runtime.fleet.snapshots())
-    before = runtime.fleet.worker(1).snapshot
+    before = runtime.fleet.member(1).snapshot
 
     status, headers, body = http(url + path, method, raw, JSON)
 
@@ -68,7 +68,7 @@ def test_unparsable_body_is_a_400_naming_the_problem(api, method, path, case, ra
     assert says in body["error"], body
     assert runtime.ledger.totals()["sent"] == sent
     assert len(runtime.fleet.snapshots()) == consumers
-    assert runtime.fleet.worker(1).snapshot.processing_ms == before.processing_ms
+    assert runtime.fleet.member(1).snapshot.processing_ms == before.processing_ms
 
 
 def test_deepest_allowed_body_goes_through_and_comes_back(api):
@@ -106,7 +106,7 @@ def test_405_keeps_json_body_and_names_the_allowed_methods(api):
 
 def test_patch_with_empty_object_changes_nothing(api):
     runtime, url = api
-    before = runtime.fleet.worker(1).snapshot
+    before = runtime.fleet.member(1).snapshot
     status, _, body = http(f"{url}/api/consumers/1", "PATCH", b"{}", JSON)
     assert status == 200, body
     assert body["id"] == 1 and body["name"] == "C1"

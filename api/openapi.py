@@ -269,43 +269,55 @@ _MESSAGE = _object(
     },
 )
 
-# Exports: downloads of the session's history and traffic log (File > Export in the window).
-_PATHS.update(
-    {
+
+def _export_paths(history: int) -> dict[str, Any]:
+    """Downloads of the session's history and traffic log (File > Export in the window).
+
+    ``history``: how many messages the ledger holds, the most ``limit`` can ask for.
+    """
+    return {
         "/api/export/messages": {
             "get": {
                 "summary": "Download the message history with deliveries, as JSON lines",
                 "description": "One Message per line, oldest first; the newest `limit` "
-                "(default: all the ledger holds, at most 100,000).",
+                f"(default: all the ledger holds, at most {history:,}).",
                 "parameters": [
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": history},
+                    }
                 ],
-                "responses": {
-                    "200": {
-                        "description": "JSON lines, sent as an attachment",
-                        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                "responses": _answers(
+                    {
+                        "200": {
+                            "description": "JSON lines, sent as an attachment",
+                            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                        }
                     },
-                    "400": _ERROR,
-                },
+                    400,
+                ),
             }
         },
         "/api/export/traffic": {
             "get": {
                 "summary": "Download the traffic log file (text or JSON lines, as configured)",
-                "responses": {
-                    "200": {
-                        "description": "the log file's contents, sent as an attachment",
-                        "content": {
-                            "text/plain": {"schema": {"type": "string"}},
-                            "application/x-ndjson": {"schema": {"type": "string"}},
-                        },
+                "responses": _answers(
+                    {
+                        "200": {
+                            "description": "the log file's contents, sent as an attachment",
+                            "content": {
+                                "text/plain": {"schema": {"type": "string"}},
+                                "application/x-ndjson": {"schema": {"type": "string"}},
+                            },
+                        }
                     },
-                    "404": _ERROR,
-                },
+                    404,
+                ),
             }
         },
     }
-)
+
 
 _SCHEMAS: dict[str, Any] = {
     "Error": _object(["error"], error=_STR),
@@ -390,8 +402,9 @@ _DESCRIPTION = (
 )
 
 
-def spec(token_required: bool = False) -> dict[str, Any]:
-    """The document this server answers by: with the bearer requirement iff a token is set."""
+def spec(token_required: bool = False, history: int = 100_000) -> dict[str, Any]:
+    """The document this server answers by: with the bearer requirement iff a token is
+    set, and the export limit of its ledger (``history`` messages)."""
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -399,7 +412,7 @@ def spec(token_required: bool = False) -> dict[str, Any]:
             "version": "1.1.0",
             "description": _DESCRIPTION,
         },
-        "paths": _PATHS,
+        "paths": {**_PATHS, **_export_paths(history)},
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {

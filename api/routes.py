@@ -203,7 +203,7 @@ def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None
 
     @app.get("/openapi.json")
     def openapi() -> Response:
-        return jsonify(spec(token_required))
+        return jsonify(spec(token_required, runtime.ledger.capacity))
 
 
 def _register_export(app: Flask, runtime: Runtime) -> None:

@@ -6,7 +6,8 @@ content types as documented, bodies matching their schemas, 405 with Allow for
 undocumented methods, valid data accepted and invalid data refused, auth enforced.
 
 Bounded: deterministic generation (same cases every run), a fixed number of examples
-per operation, and few for POST /api/consumers, since every 201 starts a consumer.
+per operation, and few for POST /api/consumers (every 201 starts a consumer) and the
+history export (every answer streams all messages sent so far).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 
+from api.openapi import spec
 from api.server import ApiServer
 from messaging.runtime import Runtime
 from tests.conftest import all_assigned, settings_for, wait_for
@@ -24,6 +26,7 @@ from tests.conftest import all_assigned, settings_for, wait_for
 TOKEN = "fuzz-token-0123456789"
 EXAMPLES = 25  # per operation, fuzzing phase
 CONSUMER_EXAMPLES = 3  # POST /api/consumers: each 201 is one more consumer
+EXPORT_EXAMPLES = 5  # GET /api/export/messages: each answer is the whole history
 
 CONFIG = {
     # Through the schema's own bearerAuth scheme, so cases that test a missing or
@@ -48,11 +51,16 @@ CONFIG = {
             "include-name": "POST /api/consumers",
             "generation": {"max-examples": CONSUMER_EXAMPLES},
             "phases": {"coverage": {"enabled": False}, "examples": {"enabled": False}},
-        }
+        },
+        {
+            # Each answer streams the whole history the fuzz has sent so far.
+            "include-name": "GET /api/export/messages",
+            "generation": {"max-examples": EXPORT_EXAMPLES},
+        },
     ],
 }
 
-pytestmark = pytest.mark.timeout(120)  # the fuzz takes ~30 s here; a hang fails fast
+pytestmark = pytest.mark.timeout(120)  # the fuzz takes ~35 s here; a hang fails fast
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
@@ -71,8 +79,8 @@ def fuzzed_api(tmp_path_factory) -> Iterator[str]:
             server.stop()
     finally:
         # The fuzz may have given a consumer 600 s per message; a crash ends that at once.
-        for worker in runtime.fleet.live():
-            runtime.fleet.crash(worker.wid)
+        for member in runtime.fleet.live():
+            runtime.fleet.crash(member.id)
         runtime.stop()
 
 
@@ -104,7 +112,13 @@ def test_the_fuzz_reached_every_operation_and_answer():
     per_operation: Counter[str] = Counter()
     for (operation, _, _), n in SEEN.items():
         per_operation[operation] += n
-    assert len(per_operation) == 10, per_operation
+    expected = {
+        f"{method.upper()} {path}"
+        for path, operations in spec().get("paths", {}).items()
+        for method in operations
+        if path != "/openapi.json"
+    }
+    assert set(per_operation) == expected, per_operation
     assert all(n >= 3 for n in per_operation.values()), per_operation
     statuses = {status for (_, _, status) in SEEN}
     assert statuses >= {200, 201, 400, 404, 405, 415}, statuses

@@ -60,7 +60,7 @@ _NEW_GROUP = {
     "additionalProperties": False,
     "required": ["group"],
     "properties": {
-        "group": {"type": "string", "minLength": 1, "maxLength": 249},
+        "group": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,249}$"},
         "assignor": {"type": "string", "enum": ["range", "roundrobin", "sticky"]},
         "consumers": {"type": "integer", "minimum": 0, "maximum": 4},
         "kind": _KIND,

@@ -6,6 +6,7 @@ broker did not acknowledge is a 503, never a 2xx.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -19,6 +20,8 @@ from messaging.fleet import FleetFull, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
 from messaging.runtime import GroupExists, Runtime
 from messaging.sender import SendError
+
+GROUP_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")  # groups added over REST: plain names
 
 
 def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127.0.0.1") -> Flask:
@@ -143,9 +146,10 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
     def add_consumer() -> tuple[Response, int]:
         raw = _body()
         body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
-        kind = v.consumer_kind(body.pop("kind", None))
-        group = body.pop("group", runtime.settings.group)
-        fleet = runtime.fleets.get(group) if isinstance(group, str) else None
+        kind = v.consumer_kind(body)
+        group = v.optional_string(body, "group") or runtime.settings.group
+        body.pop("group", None)
+        fleet = runtime.fleets.get(group)
         if fleet is None:
             return _error(f"no group {group!r}: add it with POST /api/groups", 404)
         changes = v.consumer_changes(body)
@@ -177,13 +181,12 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         if unknown:
             raise v.BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
         count = v.number(body.get("consumers", 0), "consumers", 0, 4, int)
+        name = v.optional_string(body, "group")
+        if name is None or not GROUP_NAME.fullmatch(name):
+            raise v.BadRequest("group is required: 1-249 characters of A-Z a-z 0-9 . _ -")
+        assignor = v.optional_string(body, "assignor")
         try:
-            fleet = runtime.add_group(
-                body.get("group"),
-                body.get("assignor"),
-                count,
-                v.consumer_kind(body.get("kind")),
-            )
+            fleet = runtime.add_group(name, assignor, count, v.consumer_kind(body))
         except ValueError as exc:
             raise v.BadRequest(str(exc)) from None
         except GroupExists as exc:

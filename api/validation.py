@@ -140,11 +140,24 @@ def consumer_changes(body: Any) -> dict[str, Any]:
     return changes
 
 
-def consumer_kind(kind: Any) -> str | None:
-    """Where a new consumer runs: ``process`` or ``thread``; None = the app's mode."""
-    if kind is None or kind in ("process", "thread"):
+def consumer_kind(body: dict[str, Any]) -> str | None:
+    """Where a new consumer runs: ``process`` or ``thread``; absent = the app's mode."""
+    if "kind" not in body:
+        return None
+    kind = body.pop("kind")
+    if kind in ("process", "thread"):
         return kind
     raise BadRequest(f"kind must be process or thread (got {kind!r})")
+
+
+def optional_string(body: dict[str, Any], name: str) -> str | None:
+    """A string field that may be left out, but not sent as null or another type."""
+    if name not in body:
+        return None
+    value = body[name]
+    if not isinstance(value, str):
+        raise BadRequest(f"{name} must be a string")
+    return value
 
 
 def number(value: Any, name: str, low: float, high: float, kind: type) -> Any:

@@ -276,6 +276,11 @@ class MainWindow(QMainWindow):
         self.resize(w, h)
         for name, sizes in screen_layout.splitter_sizes(w, h).items():
             self.splitters[name].setSizes(sizes)
+        # The timeline has a fixed height; the chart beside it needs no more: the cards
+        # get the rest.
+        middle = self.splitters["middle"]
+        total = sum(middle.sizes())
+        middle.setSizes([max(total - self.timeline.height(), 0), self.timeline.height()])
 
     def restore_layout(self) -> None:
         if self.settings is None:

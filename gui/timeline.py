@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from gui import colors
 from messaging.events import GroupChange
 
-LANE_H, LABEL_W, TOP, AXIS_H = 22, 46, 22, 18
+LANE_H, LABEL_W, TOP, AXIS_H = 20, 46, 20, 18
 MARKS = {"join": ("▲", "#4CD08A"), "crash": ("✕", "#EF5D7F"), "stop": ("■", "#B8BECC")}
 
 

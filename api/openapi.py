@@ -161,6 +161,27 @@ _PATHS: dict[str, Any] = {
             ),
         },
     },
+    "/api/topic": {
+        "get": {
+            "summary": "The topic the app sends to and its partition count",
+            "responses": _answers({"200": _json("Topic", "the current topic")}),
+        },
+        "post": {
+            "summary": "Switch to a new topic with N partitions (e.g. from the spec's 1 to 6)",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["partitions"],
+                    "properties": {
+                        "partitions": {"type": "integer", "minimum": 1, "maximum": 1000},
+                        "topic": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,240}$"},
+                    },
+                }
+            ),
+            "responses": _answers({"200": _json("Switched", "every group follows")}, *_BODY_ERRORS),
+        },
+    },
     "/api/groups": {
         "get": {
             "summary": "The consumer groups on the topic: one is point-to-point, more is pub-sub",
@@ -356,6 +377,14 @@ _SCHEMAS: dict[str, Any] = {
     ),
     "Consumer": _CONSUMER,
     "Group": _GROUP,
+    "Topic": _object(["topic", "partitions"], topic=_STR, partitions=_INT),
+    "Switched": _object(
+        ["topic", "partitions", "previous", "not_moved"],
+        topic=_STR,
+        partitions=_INT,
+        previous=_STR,
+        not_moved={"type": "array", "items": _STR},
+    ),
     "GroupList": _object(["groups"], groups={"type": "array", "items": _GROUP}),
     "AddedConsumer": {
         "allOf": [_CONSUMER, _object(["warning"], warning=_NULLABLE_STR)],

@@ -40,6 +40,7 @@ def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127
     _register_consumers(app, runtime)
     _register_status(app, runtime, token_required=bool(token))
     _register_export(app, runtime)
+    _register_topic(app, runtime)
     return app
 
 
@@ -192,6 +193,24 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         except GroupExists as exc:
             return _error(str(exc), 409)
         return jsonify(runtime.group_stats(fleet)), 201
+
+
+def _register_topic(app: Flask, runtime: Runtime) -> None:
+    @app.get("/api/topic")
+    def topic() -> Response:
+        return jsonify(topic=runtime.settings.topic, partitions=runtime.partitions)
+
+    @app.post("/api/topic")
+    def switch_topic() -> Response:
+        body = v.json_object(request.content_type, _body())
+        unknown = set(body) - {"partitions", "topic"}
+        if unknown:
+            raise v.BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
+        partitions = v.number(body.get("partitions"), "partitions", 1, 1000, int)
+        try:
+            return jsonify(runtime.switch_topic(partitions, v.optional_string(body, "topic")))
+        except ValueError as exc:
+            raise v.BadRequest(str(exc)) from None
 
 
 def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None:

@@ -57,6 +57,7 @@ class GroupPanel(QWidget):
         if fleet is None or monitor is None:
             return
         partitions = self.runtime.partitions
+        self.partition_map.partitions = partitions
         owners = {p: (s.name, s.id) for p, s in fleet.owners(partitions).items()}
         state = fleet.group_state()
         self.partition_map.set_state(owners, dict(monitor.lag), state, fleet.rebalances)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -190,6 +191,8 @@ class MainWindow(QMainWindow):
             {
                 "send": ("Send the form's message\tCtrl+Enter", None, panel.send_button.click),
                 "burst": ("Burst / stop the burst", k["burst"], panel.burst_button.click),
+                "-1": ("", None, lambda: None),
+                "switch_topic": ("Switch to a new topic…", None, self.ask_switch_topic),
             },
         )
         actions |= add_menu(self, "&Help", {"about": ("About", k["about"], self.show_about)})
@@ -199,6 +202,24 @@ class MainWindow(QMainWindow):
     def add_group(self, name: str, assignor: str, consumers: int = 2) -> None:
         """Another group on the topic (publish-subscribe); its panel appears beside."""
         self._command(self.runtime.add_group, name, assignor, consumers)
+
+    def switch_topic(self, partitions: int) -> None:
+        """A new topic with ``partitions`` (tansu cannot add partitions to one)."""
+        self._command(self.runtime.switch_topic, partitions)
+
+    def ask_switch_topic(self) -> None:
+        current = self.runtime.partitions
+        partitions, ok = QInputDialog.getInt(
+            self,
+            "Switch to a new topic",
+            f"The topic has {current} partition(s); a topic cannot gain partitions, so the\n"
+            "app creates a new one and every group moves to it. Partitions:",
+            6 if current == 1 else current,
+            1,
+            1000,
+        )
+        if ok:
+            self.switch_topic(partitions)
 
     def ask_add_group(self) -> None:
         answer = ask_group(self, len(self.runtime.fleets) + 1)
@@ -343,6 +364,9 @@ class MainWindow(QMainWindow):
                 self.status.show_api_failure(failure)
         if fleet is None or rt.monitor is None:
             return
+        if self.partition_map.partitions != rt.partitions:  # the app switched topics
+            self.partition_map.partitions = rt.partitions
+            self.setWindowTitle(f"Kafka point-to-point — {rt.settings.topic} / {rt.settings.group}")
         owners = {p: (s.name, s.id) for p, s in fleet.owners(rt.partitions).items()}
         state = fleet.group_state()
         lag = dict(rt.monitor.lag)

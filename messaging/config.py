@@ -61,6 +61,7 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 5000
     assignor: str = "range"
+    channel_topic: str | None = None  # names <x>.activity / <x>.control; None = topic
     consumer_mode: str = "process"
     max_consumers: int = 16
     broker_host: str = "127.0.0.1"
@@ -71,6 +72,12 @@ class Settings:
     def heartbeat_ms(self) -> int:
         """Heartbeat interval actually used: a sixth of the session unless set."""
         return self.heartbeat_interval_ms or max(self.session_timeout_ms // 6, 100)
+
+    @property
+    def channel(self) -> str:
+        """What the activity and control topics are named after: the topic the app
+        started with, even after it switched to a new topic."""
+        return self.channel_topic or self.topic
 
     @property
     def dead_letter_topic(self) -> str:

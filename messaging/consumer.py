@@ -26,7 +26,7 @@ from typing import Any
 from messaging.activity import ActivityPublisher, activity_topic, control_topic
 from messaging.broker import BrokerError, wait_reachable
 from messaging.config import Settings
-from messaging.control import CONFIGURE, CRASH, STOP, ControlListener
+from messaging.control import CONFIGURE, CRASH, STOP, SUBSCRIBE, ControlListener
 from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
 from messaging.sender import RawPublisher, make_producer
 from messaging.traffic_log import TrafficLog
@@ -63,6 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--name", default=None, help=argparse.SUPPRESS)
     p.add_argument("--uid", default=None, help=argparse.SUPPRESS)
     p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--channel", default=None, help=argparse.SUPPRESS)  # <x>.activity/.control
     args = p.parse_args(argv)
     if not 0 <= args.processing_ms <= 600_000:
         p.error("--processing-ms must be between 0 and 600000")
@@ -103,11 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         session_timeout_ms=args.session_timeout_ms,
         max_retries=args.max_retries,
         assignor=args.assignor,
+        channel_topic=args.channel,
     )
     me = identity(args)
     try:
         wait_reachable(args.bootstrap_servers, timeout=10.0)
-        _ensure_channels(args.bootstrap_servers, args.topic)
+        _ensure_channels(args.bootstrap_servers, settings.channel)
     except (BrokerError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_START
@@ -145,14 +147,14 @@ def _run(settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace) -> 
         enable_idempotence=False,
         max_in_flight_requests_per_connection=1,
     )
-    publisher = ActivityPublisher(producer, settings.topic, me.uid)
+    publisher = ActivityPublisher(producer, settings.channel, me.uid)
     # The app logs what its own children receive; a consumer started by hand says so itself.
     quiet = args.quiet or me.kind == PROCESS
     traffic = None if quiet else TrafficLog(None, "text", to_stderr=True)
     worker = ConsumerWorker(
         me, Setup(settings, bootstrap, publisher, RawPublisher(producer), traffic)
     )
-    control = ControlListener(bootstrap, settings.topic, me.uid, _commands(worker))
+    control = ControlListener(bootstrap, settings.channel, me.uid, _commands(worker))
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: worker.stop())
     if args.parent_pid:
@@ -182,6 +184,8 @@ def _commands(worker: ConsumerWorker) -> Any:
             os.kill(os.getpid(), signal.SIGKILL)
         elif op == CONFIGURE:
             worker.configure(args.get("processing_ms"), args.get("failure_rate"))
+        elif op == SUBSCRIBE and isinstance(args.get("topic"), str):
+            worker.resubscribe(args["topic"])
 
     return handle
 

@@ -19,7 +19,7 @@ from kafka import KafkaConsumer, TopicPartition
 from messaging.activity import control_topic
 
 log = logging.getLogger(__name__)
-STOP, CRASH, CONFIGURE = "stop", "crash", "configure"
+STOP, CRASH, CONFIGURE, SUBSCRIBE = "stop", "crash", "configure", "subscribe"
 Publish = Callable[[str, bytes | None, bytes | None, list[tuple[str, bytes]]], None]
 Handler = Callable[[str, dict[str, Any]], None]
 

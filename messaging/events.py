@@ -56,6 +56,7 @@ class Delivery:
     value: Any = None
     out_of_order: str | None = None  # set by the ledger: why it was processed out of key order
     group: str = ""  # the consumer group of the consumer
+    topic: str = ""
 
 
 @dataclass(frozen=True)

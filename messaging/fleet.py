@@ -31,7 +31,16 @@ from messaging.events import (
     Delivery,
     GroupChange,
 )
-from messaging.members import Member, OutsideMember, ProcessMember, RemoteMember, ThreadMember
+from messaging.members import (
+    Member,
+    NotApplied,
+    NotControllable,
+    OutsideMember,
+    ProcessMember,
+    RemoteMember,
+    ThreadMember,
+)
+from messaging.sender import SendError
 from messaging.supervisor import exit_reason, spawn
 from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
@@ -193,6 +202,19 @@ class Fleet:
         member.configure(processing_ms, failure_rate)
         self._announce(member.snapshot)
         return member.snapshot
+
+    def resubscribe(self, topic: str) -> list[str]:
+        """Every live member onto ``topic``; returns the names of those that cannot
+        follow (outside members, or a consumer that did not answer)."""
+        self.settings = replace(self.settings, topic=topic, channel_topic=self.settings.channel)
+        self._settled_owners = {}  # a new topic: nothing "moved" in its first assignment
+        stuck = []
+        for member in self.live():
+            try:
+                member.resubscribe(topic)
+            except (NotControllable, NotApplied, SendError):
+                stuck.append(member.snapshot.name)
+        return stuck
 
     def _mark(self, member: Member, state: str, note: str) -> None:
         snapshot, change = member.mark(state, note)

@@ -35,6 +35,7 @@ class MessageRecord:
     value: Any = None
     sent_at: float | None = None
     deliveries: list[Delivery] = field(default_factory=list)
+    topic: str = ""
     processed_times: int = 0  # by every group
     processed_by: Counter[str] = field(default_factory=Counter)  # group -> times
     out_of_order: str | None = None
@@ -80,7 +81,7 @@ class Ledger:
         self.capacity = capacity
         self._lock = threading.Lock()
         self._messages: OrderedDict[str, MessageRecord] = OrderedDict()
-        self._by_position: dict[tuple[int, int], str] = {}
+        self._by_position: dict[tuple[str, int, int], str] = {}  # (topic, partition, offset)
         self._totals: Counter[str] = Counter()
         self._per_consumer: Counter[str] = Counter()
         self._order = OrderWatch()
@@ -88,7 +89,7 @@ class Ledger:
     def record_sent(self, sent: SentMessage) -> None:
         with self._lock:
             self._totals["sent"] += 1
-            record = self._record(sent.message_id, sent.partition, sent.offset)
+            record = self._record(sent.message_id, sent.topic, sent.partition, sent.offset)
             record.key, record.value, record.sent_at = sent.key, sent.value, sent.at
 
     def record_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
@@ -100,7 +101,9 @@ class Ledger:
         (retries) inherit the flag of the attempt they retry.
         """
         with self._lock:
-            record = self._record(delivery.message_id, delivery.partition, delivery.offset)
+            record = self._record(
+                delivery.message_id, delivery.topic, delivery.partition, delivery.offset
+            )
             if record.key is None:
                 record.key = delivery.key
             if record.value is None:
@@ -139,20 +142,21 @@ class Ledger:
         elif delivery.status == DEAD_LETTERED:
             self._totals["dead_lettered"] += 1
 
-    def _record(self, message_id: str, partition: int, offset: int) -> MessageRecord:
-        known = self._by_position.get((partition, offset))
+    def _record(self, message_id: str, topic: str, partition: int, offset: int) -> MessageRecord:
+        known = self._by_position.get((topic, partition, offset))
         record = self._messages.get(known or message_id)
         if record is None:
             record = MessageRecord(message_id, partition, offset)
             self._messages[message_id] = record
-            self._by_position[(partition, offset)] = message_id
+            self._by_position[(topic, partition, offset)] = message_id
+            record.topic = topic
             self._trim()
         return record
 
     def _trim(self) -> None:
         while len(self._messages) > self.capacity:
             _, old = self._messages.popitem(last=False)
-            self._by_position.pop((old.partition, old.offset), None)
+            self._by_position.pop((old.topic, old.partition, old.offset), None)
 
     def get(self, message_id: str) -> MessageRecord | None:
         with self._lock:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from messaging.control import CONFIGURE, CRASH, STOP, ControlChannel
+from messaging.control import CONFIGURE, CRASH, STOP, SUBSCRIBE, ControlChannel
 from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
 from messaging.supervisor import Child
 from messaging.worker import ConsumerWorker
@@ -99,6 +99,10 @@ class Member:
     def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
         raise NotControllable(self.snapshot.name)
 
+    def resubscribe(self, topic: str) -> None:
+        """Consume another topic (the app switched to a new one)."""
+        raise NotControllable(self.snapshot.name)
+
     def join(self, timeout: float) -> None:
         """Wait until it has left (bounded); only the app's own members can be waited on."""
 
@@ -132,6 +136,9 @@ class ThreadMember(Member):
     def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
         self.worker.configure(processing_ms, failure_rate)
 
+    def resubscribe(self, topic: str) -> None:
+        self.worker.resubscribe(topic)
+
     def join(self, timeout: float) -> None:
         self.worker.join(timeout)
 
@@ -156,6 +163,9 @@ class RemoteMember(Member):
     def crash(self) -> None:
         """The remote kills itself with SIGKILL when it reads this."""
         self._send(CRASH)
+
+    def resubscribe(self, topic: str) -> None:
+        self._send(SUBSCRIBE, topic=topic)
 
     def configure(self, processing_ms: int | None, failure_rate: float | None) -> None:
         changes = {

@@ -16,7 +16,7 @@ from typing import Any
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from messaging import names
+from messaging import limits, names
 from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
@@ -114,11 +114,10 @@ class Runtime:
             )
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
-        control = ControlChannel(self.sender.publish_raw, s.topic)
+        control = ControlChannel(self.sender.publish_raw, s.channel)
         self._homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
         self.fleet = self._new_group(s.group, s.assignor, admin)
-        self.monitor = self.monitors[s.group]
-        self.reader = ActivityReader(self.bootstrap_servers, s.topic, self.ingest_reported)
+        self.reader = ActivityReader(self.bootstrap_servers, s.channel, self.ingest_reported)
         self.reader.start()
         self.broker_watch = BrokerWatch(
             self.bootstrap_servers, self.broker, self._recover, self._broker_status
@@ -137,13 +136,60 @@ class Runtime:
     def _new_group(self, name: str, assignor: str, admin: KafkaAdminClient | None = None) -> Fleet:
         settings = replace(self.settings, group=name, assignor=assignor)
         fleet = Fleet(settings, self.bootstrap_servers, self._homes, self._ids)
-        monitor = LagMonitor(admin or self._admin(), self.settings.topic, name, self.partitions)
-        monitor.on_members = fleet.observe_group
         with self._groups_lock:
             self.fleets[name] = fleet
-            self.monitors[name] = monitor
-        monitor.start()
+        self._watch_lag(fleet, admin)
         return fleet
+
+    def _watch_lag(self, fleet: Fleet, admin: KafkaAdminClient | None = None) -> None:
+        """A lag monitor for ``fleet`` on the current topic (replacing its old one)."""
+        monitor = LagMonitor(
+            admin or self._admin(), self.settings.topic, fleet.group, self.partitions
+        )
+        monitor.on_members = fleet.observe_group
+        with self._groups_lock:
+            old = self.monitors.get(fleet.group)
+            self.monitors[fleet.group] = monitor
+        if fleet.group == self.settings.group:
+            self.monitor = monitor
+        monitor.start()
+        if old is not None:
+            old.stop()
+            _close_quietly(old.use(None))
+
+    def switch_topic(self, partitions: int, topic: str | None = None) -> dict[str, Any]:
+        """Move the app onto a new topic, e.g. from the spec's single partition to six.
+
+        A topic cannot gain partitions here (tansu cannot add them; on Kafka it would
+        reshuffle keys), so this creates a new topic. The producer sends there, and every
+        consumer of every group resubscribes to it (the groups rebalance). The message
+        history goes on; the activity and control topics keep their names.
+        """
+        name = topic or f"{self.settings.channel}-{partitions}p"
+        problem = names.topic_problem(name)
+        low, high = limits.PARTITIONS
+        if problem or not low <= partitions <= high:
+            raise ValueError(f"topic {problem}" if problem else f"partitions must be {low}-{high}")
+        previous = self.settings.topic
+        if name == previous:
+            raise ValueError(f"already on topic {name}")
+        admin = self._admin()
+        try:
+            count = ensure_topic(admin, name, partitions)
+            ensure_topic(admin, f"{name}.DLT", 1)
+        finally:
+            admin.close()
+        s = self.settings
+        self.settings = replace(s, topic=name, partitions=partitions, channel_topic=s.channel)
+        self.partitions = count
+        assert self.sender is not None
+        self.sender.topic = name
+        stuck = [n for fleet in self.groups() for n in fleet.resubscribe(name)]
+        for fleet in self.groups():
+            self._watch_lag(fleet)
+        self.warnings = [w for w in self.warnings if previous not in w]
+        log.info("switched from topic %s to %s (%d partitions)", previous, name, count)
+        return {"topic": name, "partitions": count, "previous": previous, "not_moved": stuck}
 
     def add_group(
         self,
@@ -240,7 +286,7 @@ class Runtime:
     def _connect(self) -> tuple[KafkaAdminClient, bool]:
         """An admin client, and the topics the app needs; True when some were missing."""
         s = self.settings
-        names = (s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic))
+        names = (s.dead_letter_topic, activity_topic(s.channel), control_topic(s.channel))
         try:
             admin = self._admin()
             missing = {s.topic, *names} - set(admin.list_topics())
@@ -274,7 +320,7 @@ class Runtime:
         if self.reader:
             self.reader.stop()
         self.reader = ActivityReader(
-            self.bootstrap_servers, self.settings.topic, self.ingest_reported, recreated
+            self.bootstrap_servers, self.settings.channel, self.ingest_reported, recreated
         )
         self.reader.start()
 

@@ -96,6 +96,8 @@ def spawn(settings: Settings, bootstrap: str, me: ConsumerSnapshot) -> Child:
         str(settings.max_retries),
         "--assignor",
         settings.assignor,
+        "--channel",
+        settings.channel,
         "--id",
         str(me.id),
         "--name",

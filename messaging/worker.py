@@ -153,6 +153,7 @@ class Incoming:
             error=error,
             value=self.value if len(r.value or b"") <= MAX_REPORTED_VALUE else None,
             group=group,
+            topic=r.topic,
         )
 
 
@@ -210,6 +211,7 @@ class ConsumerWorker:
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
         self._fetch_wait = FetchWait()
+        self._new_topic: str | None = None  # asked for by resubscribe(), taken by the loop
         self._thread: threading.Thread | None = None
         self.error: str | None = None
 
@@ -253,6 +255,10 @@ class ConsumerWorker:
             changes["failure_rate"] = float(failure_rate)
         if changes:
             self._update(**changes)
+
+    def resubscribe(self, topic: str) -> None:
+        """Consume ``topic`` instead (any thread): the group rebalances onto it."""
+        self._new_topic = topic
 
     @property
     def alive(self) -> bool:
@@ -303,6 +309,8 @@ class ConsumerWorker:
     def _poll_once(self) -> None:
         consumer = self._consumer
         assert consumer is not None
+        if self._new_topic is not None:
+            self._switch(consumer)
         delay = self._snapshot.processing_ms
         max_records = 500 if delay <= 0 else max(1, 100 // delay)
         if self.joining:
@@ -326,6 +334,17 @@ class ConsumerWorker:
                 self._pending[tp] = record.offset + 1
                 self._commit_if_due()
         self._commit_if_due()
+
+    def _switch(self, consumer: KafkaConsumer) -> None:
+        """Leave the old topic's partitions (committing what was done) for the new one."""
+        topic, self._new_topic = self._new_topic, None
+        if topic is None or topic == self.setup.settings.topic:
+            return
+        self._commit()
+        self.setup.settings = replace(self.setup.settings, topic=topic)
+        consumer.subscribe([topic], listener=_Listener(self))
+        self._update(joining=True)
+        log.info("%s: now consuming %s", self.name, topic)
 
     def _commit_if_due(self) -> None:
         """Commit every COMMIT_EVERY_S, not after every poll: a commit round trip per

@@ -34,3 +34,15 @@ def test_a_second_group_gets_a_panel_of_its_own_and_every_message(open_window, q
     qtbot.waitUntil(told_by_both, timeout=10_000)
     told = story(runtime.ledger.get(sent.message_id))
     assert f"{runtime.settings.group}: C" in told and "analytics: C" in told
+
+
+def test_switching_to_a_six_partition_topic_redraws_the_map(open_window, qtbot) -> None:  # noqa: F811
+    runtime, window = open_window(consumers=2, consumer_mode="thread", partitions=1)
+    assert window.partition_map.partitions == 1
+
+    window.switch_topic(6)
+
+    qtbot.waitUntil(lambda: window.partition_map.partitions == 6, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.partition_map.owners) == 6, timeout=JOIN_S * 2000)
+    assert "mi-topico-6p" in window.windowTitle()
+    assert {cid for _, cid in window.partition_map.owners.values()} == set(window.grid.cards)

@@ -91,6 +91,9 @@ class Ledger:
             self._totals["sent"] += 1
             record = self._record(sent.message_id, sent.topic, sent.partition, sent.offset)
             record.key, record.value, record.sent_at = sent.key, sent.value, sent.at
+            # Newest-first means in send order, even when a fast consumer reported the
+            # message before the producer's acknowledgement was recorded.
+            self._messages.move_to_end(record.message_id)
 
     def record_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
         """Record one attempt; returns it as recorded, and whether it starts an attempt.

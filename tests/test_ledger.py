@@ -61,3 +61,11 @@ def test_consumer_seen_before_producer_ack_is_one_message():
     ledger.record_sent(SentMessage("x", "k", {"id": 1}, "t", 0, 5))
     record = ledger.get("x")
     assert record.key == "k" and record.status == PROCESSED and len(ledger.newest()) == 1
+
+
+def test_newest_first_follows_send_order_even_when_a_consumer_reported_first():
+    ledger = Ledger()
+    ledger.record_delivery(delivery("b", "C1", PROCESSED, offset=1))  # b was fast
+    ledger.record_sent(SentMessage("a", None, {}, "t", 0, 0))
+    ledger.record_sent(SentMessage("b", None, {}, "t", 0, 1))
+    assert [r.message_id for r in ledger.newest(2)] == ["b", "a"]

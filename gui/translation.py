@@ -18,7 +18,6 @@ LANGUAGES = ("es", "en")
 CATALOGUE = "kafka_p2p_{lang}.qm"
 # Every string of the window goes through this: lupdate finds the calls by this name.
 translate = QCoreApplication.translate
-__all__ = ["QT_TRANSLATE_NOOP", "translate", "state_word", "install_translator"]
 
 # Consumer states, delivery statuses and group states, as the core names them.
 _WORDS = {
@@ -46,9 +45,10 @@ def state_word(value: str) -> str:
     return translate("State", source) if source else value.replace("_", " ")
 
 
-def system_language() -> str:
-    """Spanish for any es_* system locale, else English."""
-    return "es" if QLocale.system().language() == QLocale.Language.Spanish else "en"
+def system_language(locale: QLocale | None = None) -> str:
+    """Spanish for any es_* locale (the system's by default), else English."""
+    locale = QLocale.system() if locale is None else locale
+    return "es" if locale.language() == QLocale.Language.Spanish else "en"
 
 
 def catalogue(lang: str) -> str:

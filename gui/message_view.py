@@ -23,7 +23,7 @@ from gui.message_model import COL_ID, MessageModel
 from gui.translation import translate
 from messaging.ledger import Ledger
 
-_WIDTHS = (110, 70, 48, 64, 90, 88, 78, 100)
+_WIDTHS = (110, 70, 48, 64, 104, 80, 78, 100)  # Spanish headers fit too
 
 
 class MessageView(QWidget):

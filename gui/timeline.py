@@ -182,8 +182,13 @@ class Timeline(QWidget):
             p.setPen(QPen(colors.GRID_LINE, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
             p.setPen(colors.TEXT_DIM)
-            text = translate("Timeline", "now") if ago == 0 else f"-{ago}s"
-            p.drawText(QRectF(x - 22, y, 44, AXIS_H - 4), Qt.AlignmentFlag.AlignCenter, text)
+            if ago == 0:  # at the right edge: the label ends there instead of centring on it
+                label, align = translate("Timeline", "now"), Qt.AlignmentFlag.AlignRight
+                box = QRectF(x - 60, y, 64, AXIS_H - 4)
+            else:
+                label, align = f"-{ago}s", Qt.AlignmentFlag.AlignHCenter
+                box = QRectF(x - 22, y, 44, AXIS_H - 4)
+            p.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, label)
 
     def _paint_legend(self, p: QPainter) -> None:
         p.setFont(_font(9, bold=True))

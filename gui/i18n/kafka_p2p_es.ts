@@ -368,7 +368,7 @@ Nombre del grupo:</translation>
         <name>MessageModel</name>
         <message>
             <source>Message id</source>
-            <translation>Id de mensaje</translation>
+            <translation>Mensaje</translation>
         </message>
         <message>
             <source>Key</source>
@@ -504,7 +504,7 @@ Nombre del grupo:</translation>
         </message>
         <message>
             <source>Stop burst</source>
-            <translation>Detener ráfaga</translation>
+            <translation>Parar ráfaga</translation>
         </message>
         <message>
             <source>Burst stopped after {n}: {error}</source>

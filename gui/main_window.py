@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         middle.addWidget(over_time)
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 0)
+        middle.setCollapsible(0, False)  # a short screen squeezes the cards, never hides them
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(_scrolling(self.send_panel))
         top.addWidget(middle)

@@ -108,7 +108,7 @@
         </message>
         <message>
             <source>session expired {ago} s ago · partitions moved on</source>
-            <translation>sesión expirada hace {ago} s · sus particiones ya se reasignaron</translation>
+            <translation>sesión expirada hace {ago} s · particiones reasignadas</translation>
         </message>
         <message>
             <source>redelivered</source>

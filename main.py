@@ -170,6 +170,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="address other machines reach the embedded broker at (default: this host's name)",
     )
+    p.add_argument(
+        "--lang",
+        choices=("es", "en"),
+        default=None,
+        help="language of the window (default: Spanish for a Spanish system locale, else English)",
+    )
     args = p.parse_args(argv)
     if args.api_token is None and os.environ.get("P2P_API_TOKEN"):
         args.api_token = os.environ["P2P_API_TOKEN"]
@@ -264,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from gui.app import run_window
 
-        return run_window(runtime, url, api_failure=lambda: api.failure)
+        return run_window(runtime, url, api_failure=lambda: api.failure, lang=args.lang)
     finally:
         log.info("shutting down")
         api.stop()

@@ -10,21 +10,23 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import messaging
+from gui.translation import translate
 from messaging.broker import broker_version
 
 
 def versions(embedded: bool, bootstrap_servers: str) -> dict[str, str]:
     """Name -> version; the broker's is asked of the tansu binary once per process."""
-    broker = (
-        f"embedded {broker_version()} at {bootstrap_servers}"
-        if embedded
-        else f"external Kafka at {bootstrap_servers}"
-    )
+    if embedded:
+        broker = translate("About", "embedded {version} at {address}").format(
+            version=broker_version(), address=bootstrap_servers
+        )
+    else:
+        broker = translate("About", "external Kafka at {address}").format(address=bootstrap_servers)
     return {
-        "App": f"kafka-p2p-demo {messaging.__version__}",
+        translate("About", "App"): f"kafka-p2p-demo {messaging.__version__}",
         "Qt": f"PySide6 {PySide6.__version__}, Qt {qVersion()}",
         "kafka-python": kafka.__version__,
-        "Broker": broker,
+        translate("About", "Broker"): broker,
     }
 
 
@@ -36,10 +38,12 @@ def show_about(parent: QWidget, embedded: bool, bootstrap_servers: str) -> QMess
     )
     box = QMessageBox(parent)
     box.setObjectName("aboutBox")
-    box.setWindowTitle("About the Kafka point-to-point demo")
+    box.setWindowTitle(translate("About", "About the Kafka point-to-point demo"))
     box.setText(
-        "<b>Kafka point-to-point demo</b><br>One message, one consumer of the group."
-        f"<table style='margin-top:8px'>{rows}</table>"
+        translate(
+            "About", "<b>Kafka point-to-point demo</b><br>One message, one consumer of the group."
+        )
+        + f"<table style='margin-top:8px'>{rows}</table>"
     )
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.open()

@@ -143,8 +143,11 @@ def run_window(
     runtime: object,
     api_url: str | None = None,
     api_failure: Callable[[], str | None] | None = None,
+    lang: str | None = None,
 ) -> int:
     """Show the window for ``runtime`` until it is closed; returns an exit code.
+
+    ``lang`` is ``es`` or ``en``; ``None`` follows the system locale.
 
     ``api_failure`` is polled on the window's clock: once it returns a reason, the
     status bar shows it in red for good. Must run on the main thread. Stops the
@@ -156,11 +159,13 @@ def run_window(
     from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
+    from gui.translation import install_translator, remove_translator
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "p2p-demo"])
     app.setOrganizationName("kafka-p2p-demo")
     app.setApplicationName("Kafka point-to-point demo")
     apply_theme(app)
+    install_translator(app, lang)  # before the window: widgets read their texts once
     quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)  # the window's own future ends the loop
     loop = qasync.QEventLoop(app)
@@ -187,6 +192,7 @@ def run_window(
         window.deleteLater()
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
+        remove_translator(app)
 
 
 def _run_until_closed(loop: asyncio.AbstractEventLoop, done: asyncio.Future, window: object) -> int:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import colors
+from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
 from messaging.events import (
     CRASHED,
     IDLE,
@@ -67,7 +68,7 @@ class ConsumerCard(QFrame):
         box.setSpacing(4)
         box.addLayout(self._header())
         self.where = _label("where", where_text(self.snapshot))
-        self.where.setToolTip(WHERE_TIPS.get(self.snapshot.kind, ""))
+        self.where.setToolTip(_where_tip(self.snapshot.kind))
         box.addWidget(self.where)
         self.note = _label("note")
         self.note.setWordWrap(True)
@@ -110,7 +111,7 @@ class ConsumerCard(QFrame):
         self.state.setObjectName("stateBadge")
         self.dismiss = QPushButton("✕")
         self.dismiss.setObjectName("dismiss")
-        self.dismiss.setToolTip("Remove this card")
+        self.dismiss.setToolTip(translate("ConsumerCard", "Remove this card"))
         self.dismiss.setFixedWidth(26)
         self.dismiss.clicked.connect(lambda: self.dismiss_requested.emit(self.consumer_id))
         for widget in (swatch, self.title, self.state):
@@ -121,19 +122,23 @@ class ConsumerCard(QFrame):
 
     def _controls(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Graceful: finish, commit, leave the group")
+        self.stop_button = QPushButton(translate("ConsumerCard", "Stop"))
+        self.stop_button.setToolTip(
+            translate("ConsumerCard", "Graceful: finish, commit, leave the group")
+        )
         self.stop_button.clicked.connect(lambda: self.stop_requested.emit(self.consumer_id))
-        self.crash_button = QPushButton("Crash")
+        self.crash_button = QPushButton(translate("ConsumerCard", "Crash"))
         self.crash_button.setObjectName("danger")
-        self.crash_button.setToolTip("Vanish: no commit, no LeaveGroup; the broker waits")
+        self.crash_button.setToolTip(
+            translate("ConsumerCard", "Vanish: no commit, no LeaveGroup; the broker waits")
+        )
         self.crash_button.clicked.connect(lambda: self.crash_requested.emit(self.consumer_id))
         self.delay = QSpinBox()
         self.delay.setRange(0, 10_000)
         self.delay.setSingleStep(50)
-        self.delay.setPrefix("delay ")
+        self.delay.setPrefix(translate("ConsumerCard", "delay "))
         self.delay.setSuffix(" ms")
-        self.delay.setToolTip("Simulated processing time per message")
+        self.delay.setToolTip(translate("ConsumerCard", "Simulated processing time per message"))
         self.delay.setKeyboardTracking(False)
         self.delay.valueChanged.connect(lambda ms: self.delay_changed.emit(self.consumer_id, ms))
         row.setSpacing(4)
@@ -147,7 +152,7 @@ class ConsumerCard(QFrame):
         """Show the consumer's newest state; cheap when nothing visible changed."""
         old, self.snapshot = self.snapshot, snap
         self.processed = snap.processed
-        self.state.setText(snap.state)
+        self.state.setText(state_word(snap.state))
         self.state.setStyleSheet(f"background: {colors.STATE_COLORS.get(snap.state, '#888')};")
         dead = snap.state in (STOPPED, CRASHED)
         drivable = not dead and snap.kind != OUTSIDE
@@ -184,10 +189,14 @@ class ConsumerCard(QFrame):
                 else f"background: {hex_color}; color: {ink};"
             )
             if held:
-                chip.setToolTip("Held by the crashed member until its session expires")
+                chip.setToolTip(
+                    translate(
+                        "ConsumerCard", "Held by the crashed member until its session expires"
+                    )
+                )
             self.chips.addWidget(chip)
         if not partitions:
-            self.chips.addWidget(_label("noChips", "no partitions"))
+            self.chips.addWidget(_label("noChips", translate("ConsumerCard", "no partitions")))
         self.chips.addStretch(1)
 
     def add_deliveries(self, deliveries: list[Delivery]) -> None:
@@ -213,7 +222,11 @@ class ConsumerCard(QFrame):
             self._rates.popleft()
         t0, n0 = self._rates[0]
         rate = (snap.processed - n0) / (now - t0) if now - t0 > 0.2 else 0.0
-        self.stats.setText(f"processed <b>{snap.processed:,}</b> · {rate:,.1f} msg/s")
+        self.stats.setText(
+            translate("ConsumerCard", "processed <b>{n}</b> · {rate} msg/s").format(
+                n=f"{snap.processed:,}", rate=f"{rate:,.1f}"
+            )
+        )
         self.countdown.setText(_countdown(snap, now))
         self.countdown.setVisible(snap.state == CRASHED)
         self._show_work(snap, now)
@@ -224,28 +237,46 @@ class ConsumerCard(QFrame):
         self.progress.setVisible(busy and snap.processing_ms > 0)
         if not busy:
             return
-        self.working.setText(f"▸ working on <b>{html.escape(str(snap.in_flight))}</b>")
+        self.working.setText(
+            translate("ConsumerCard", "▸ working on <b>{id}</b>").format(
+                id=html.escape(str(snap.in_flight))
+            )
+        )
         if self._started and self._started[0] == snap.in_flight and snap.processing_ms > 0:
             done = (now - self._started[1]) * 1000 / snap.processing_ms
             self.progress.setValue(int(min(max(done, 0.0), 1.0) * 1000))
 
 
 WHERE_TIPS = {
-    PROCESS: "An OS process the app started: Crash sends it SIGKILL",
-    REMOTE: "Started by hand (python -m messaging.consumer), here or on another machine",
-    OUTSIDE: "A group member that reports nothing (like the spec's consumer.py)",
+    PROCESS: QT_TRANSLATE_NOOP(
+        "ConsumerCard", "An OS process the app started: Crash sends it SIGKILL"
+    ),
+    REMOTE: QT_TRANSLATE_NOOP(
+        "ConsumerCard",
+        "Started by hand (python -m messaging.consumer), here or on another machine",
+    ),
+    OUTSIDE: QT_TRANSLATE_NOOP(
+        "ConsumerCard", "A group member that reports nothing (like the spec's consumer.py)"
+    ),
 }
+
+
+def _where_tip(kind: str) -> str:
+    tip = WHERE_TIPS.get(kind)
+    return translate("ConsumerCard", tip) if tip else ""
 
 
 def where_text(snap: ConsumerSnapshot) -> str:
     """Where the consumer runs, in a few words: "process · pid 4242"."""
     if snap.kind == PROCESS:
-        return f"process · pid {snap.pid}"
+        return translate("ConsumerCard", "process · pid {pid}").format(pid=snap.pid)
     if snap.kind == REMOTE:
-        return f"remote · {snap.host} · pid {snap.pid}"
+        return translate("ConsumerCard", "remote · {host} · pid {pid}").format(
+            host=snap.host, pid=snap.pid
+        )
     if snap.kind == OUTSIDE:
-        return "outside member · reports nothing"
-    return "thread of the app"
+        return translate("ConsumerCard", "outside member · reports nothing")
+    return translate("ConsumerCard", "thread of the app")
 
 
 def _label(name: str, text: str = "") -> QLabel:
@@ -259,8 +290,12 @@ def _countdown(snap: ConsumerSnapshot, now: float) -> str:
         return ""
     left = snap.session_timeout_ms / 1000 - (now - snap.crashed_at)
     if left > 0:
-        return f"broker notices in {left:4.1f} s (session timeout)"
-    return f"session expired {-left:,.0f} s ago · partitions moved on"
+        return translate("ConsumerCard", "broker notices in {left} s (session timeout)").format(
+            left=f"{left:4.1f}"
+        )
+    return translate("ConsumerCard", "session expired {ago} s ago · partitions moved on").format(
+        ago=f"{-left:,.0f}"
+    )
 
 
 def _recent_html(recent: deque[Delivery]) -> str:
@@ -268,12 +303,16 @@ def _recent_html(recent: deque[Delivery]) -> str:
     for d in reversed(recent):
         marks = ""
         if d.redelivered:
-            marks += " <span style='color:#F5A623'>↻ redelivered</span>"
+            marks += " <span style='color:#F5A623'>↻ {}</span>".format(
+                translate("ConsumerCard", "redelivered")
+            )
         if d.attempt > 1:
-            marks += f" <span style='color:#F5A623'>try {d.attempt}</span>"
+            try_n = translate("ConsumerCard", "try {n}").format(n=d.attempt)
+            marks += f" <span style='color:#F5A623'>{try_n}</span>"
         if d.status != "processed":
             color = colors.STATUS_COLORS.get(d.status, "#E6E8EE")
-            marks += f" <span style='color:{color}'>{d.status.replace('_', ' ')}</span>"
+            marks += f" <span style='color:{color}'>{state_word(d.status)}</span>"
         key = f" k={html.escape(d.key)}" if d.key else ""
         lines.append(f"{html.escape(d.message_id)}{key} · p{d.partition}@{d.offset}{marks}")
-    return "<br>".join(lines) or "<span style='color:#8C93A5'>nothing processed yet</span>"
+    nothing = translate("ConsumerCard", "nothing processed yet")
+    return "<br>".join(lines) or f"<span style='color:#8C93A5'>{nothing}</span>"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.consumer_card import ConsumerCard
+from gui.translation import translate
 from messaging.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
 
 CARD_W = 240  # narrowest a card reads well at, plus spacing
@@ -43,7 +44,7 @@ class ConsumerGrid(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("dim")
         header = QHBoxLayout()
-        self.title = QLabel("Consumer group")
+        self.title = QLabel(translate("ConsumerGrid", "Consumer group"))
         self.title.setObjectName("sectionTitle")
         header.addWidget(self.title)
         header.addWidget(self.summary)
@@ -66,13 +67,18 @@ class ConsumerGrid(QWidget):
         """Click adds the app's default kind; the arrow offers both kinds."""
         button = QToolButton()
         button.setObjectName("addButton")
-        button.setText(f"＋ Add consumer ({self.default_kind})")
+        kind_word = (
+            translate("ConsumerGrid", "process")
+            if self.default_kind == PROCESS
+            else translate("ConsumerGrid", "thread")
+        )
+        button.setText(translate("ConsumerGrid", "＋ Add consumer ({kind})").format(kind=kind_word))
         button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         button.clicked.connect(lambda: self.add_requested.emit(self.default_kind))
         menu = QMenu(button)
         for kind, text in (
-            (PROCESS, "Process — its own OS process; Crash = SIGKILL"),
-            (THREAD, "Thread — inside the app; Crash is simulated"),
+            (PROCESS, translate("ConsumerGrid", "Process — its own OS process; Crash = SIGKILL")),
+            (THREAD, translate("ConsumerGrid", "Thread — inside the app; Crash is simulated")),
         ):
             action = QAction(text, menu)
             action.triggered.connect(lambda _=False, k=kind: self.add_requested.emit(k))
@@ -158,9 +164,15 @@ class ConsumerGrid(QWidget):
     def tick(self, idle_reason: str | None) -> None:
         """Clocks of every card; idle cards learn why they are idle."""
         live = sum(1 for c in self.cards.values() if c.snapshot.state not in (STOPPED, CRASHED))
-        self.summary.setText(f"{live} live · {len(self.cards)} shown")
+        self.summary.setText(
+            translate("ConsumerGrid", "{live} live · {shown} shown").format(
+                live=live, shown=len(self.cards)
+            )
+        )
         for card in self.cards.values():
-            card.set_idle_reason(idle_reason or "idle: no partition is left for it")
+            card.set_idle_reason(
+                idle_reason or translate("ConsumerGrid", "idle: no partition is left for it")
+            )
             card.tick()
 
     def processed_total(self) -> int:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QSplitter, QVBoxLayout, QWid
 
 from gui.consumer_grid import ConsumerGrid
 from gui.partition_map import PartitionMap
+from gui.translation import translate
 from messaging.events import ConsumerSnapshot, Delivery
 from messaging.runtime import Runtime
 from messaging.worker import ASSIGNORS
@@ -35,7 +36,7 @@ class GroupPanel(QWidget):
         self.partition_map = PartitionMap(runtime.partitions)
         self.partition_map.badge_w = 120  # half a window: the partitions need the room
         self.grid = ConsumerGrid(runtime.settings.consumer_mode)
-        self.grid.title.setText("Its consumers")
+        self.grid.title.setText(translate("GroupPanel", "Its consumers"))
         self.grid.add_requested.connect(lambda kind: command(fleet.add, None, 0.0, kind))
         self.grid.stop_requested.connect(lambda cid: command(fleet.stop, cid, None))
         self.grid.crash_requested.connect(lambda cid: command(fleet.crash, cid))
@@ -62,8 +63,11 @@ class GroupPanel(QWidget):
         state = fleet.group_state()
         self.partition_map.set_state(owners, dict(monitor.lag), state, fleet.rebalances)
         self.title.setText(
-            f"Group <b>{self.group}</b> · {fleet.settings.assignor} · "
-            f"<span style='color:#8C93A5'>gets every message too</span>"
+            translate(
+                "GroupPanel",
+                "Group <b>{group}</b> · {assignor} · "
+                "<span style='color:#8C93A5'>gets every message too</span>",
+            ).format(group=self.group, assignor=fleet.settings.assignor)
         )
         self.grid.tick(None)
 
@@ -113,13 +117,22 @@ def ask_group(parent: QWidget, number: int) -> tuple[str, str] | None:
     """Name and assignor of a new group, asked in two small dialogs; None if cancelled."""
     name, ok = QInputDialog.getText(
         parent,
-        "Add consumer group",
-        "Another group on the same topic gets every message too (publish-subscribe).\nGroup name:",
+        translate("GroupPanel", "Add consumer group"),
+        translate(
+            "GroupPanel",
+            "Another group on the same topic gets every message too (publish-subscribe).\n"
+            "Group name:",
+        ),
         text=f"grupo-{number}",
     )
     if not ok or not name.strip():
         return None
     assignor, ok = QInputDialog.getItem(
-        parent, "Add consumer group", "Assignment strategy:", list(ASSIGNORS), 0, False
+        parent,
+        translate("GroupPanel", "Add consumer group"),
+        translate("GroupPanel", "Assignment strategy:"),
+        list(ASSIGNORS),
+        0,
+        False,
     )
     return (name.strip(), assignor) if ok else None

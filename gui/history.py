@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
 from messaging.events import DEAD_LETTERED, FAILED, PROCESSED, PROCESSING, Delivery
 from messaging.ledger import MessageRecord
 
-_FATE = {"crashed": "crashed", "stopped": "stopped"}
+_FATE = {
+    "crashed": QT_TRANSLATE_NOOP("History", "{consumer} crashed before commit"),
+    "stopped": QT_TRANSLATE_NOOP("History", "{consumer} stopped before commit"),
+}
 
 
 def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, str] = ()) -> str:
@@ -22,13 +26,13 @@ def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, 
     With several groups (publish-subscribe) each group's steps are told on their own.
     """
     states = dict(states)
-    head = ["sent", f"p{record.partition}@{record.offset}"]
+    head = [translate("History", "sent"), f"p{record.partition}@{record.offset}"]
     groups = list(dict.fromkeys(d.group for d in record.deliveries))
     if len(groups) <= 1:
         told = " → ".join(head + _steps(list(record.deliveries), first_consumer, states))
     else:
         parts = [
-            f"{group or 'group'}: "
+            f"{group or translate('History', 'group')}: "
             + " → ".join(_steps([d for d in record.deliveries if d.group == group], "", states))
             for group in groups
         ]
@@ -45,7 +49,9 @@ def _steps(deliveries: list[Delivery], first_consumer: str, states: dict[str, st
     for d in deliveries:
         if d.redelivered and d.attempt == 1 and d.consumer != previous:
             steps.append(_lost_by(previous, states))
-            steps.append(f"redelivered to {d.consumer}")
+            steps.append(
+                translate("History", "redelivered to {consumer}").format(consumer=d.consumer)
+            )
         elif not previous or d.consumer != previous:
             steps.append(d.consumer)
         steps.append(_outcome(d))
@@ -55,18 +61,28 @@ def _steps(deliveries: list[Delivery], first_consumer: str, states: dict[str, st
 
 def _lost_by(previous: str, states: dict[str, str]) -> str:
     if not previous:
-        return "an earlier consumer did not commit"
-    fate = _FATE.get(states.get(previous, ""), "lost its partition")
-    return f"{previous} {fate} before commit"
+        return translate("History", "an earlier consumer did not commit")
+    fate = _FATE.get(states.get(previous, ""))
+    text = (
+        translate("History", fate)
+        if fate
+        else translate("History", "{consumer} lost its partition before commit")
+    )
+    return text.format(consumer=previous)
 
 
 def _outcome(d: Delivery) -> str:
     if d.status == PROCESSING:
-        return f"processing (attempt {d.attempt})" if d.attempt > 1 else "processing"
+        if d.attempt > 1:
+            return translate("History", "processing (attempt {n})").format(n=d.attempt)
+        return translate("History", "processing")
     if d.status == PROCESSED:
-        return "processed" if d.attempt == 1 else f"processed on attempt {d.attempt}"
+        if d.attempt == 1:
+            return translate("History", "processed")
+        return translate("History", "processed on attempt {n}").format(n=d.attempt)
     if d.status == FAILED:
-        return f"failed ({d.error or 'error'})"
+        error = d.error or translate("History", "error")
+        return translate("History", "failed ({error})").format(error=error)
     if d.status == DEAD_LETTERED:
-        return "dead-lettered"
-    return d.status
+        return translate("History", "dead-lettered")
+    return state_word(d.status)

@@ -7,6 +7,7 @@ import time
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from gui.translation import state_word, translate
 from messaging.events import PROCESSING, Delivery, SentMessage
 
 MAX_LINES = 2000
@@ -34,7 +35,10 @@ class LogPane(QPlainTextEdit):
         self.lines_seen += total
         skipped = total - PER_BATCH if total > PER_BATCH else 0
         events = events[-PER_BATCH:]
-        lines = [f"… {skipped:,} lines not shown (full log: --log-file)"] if skipped else []
+        lines = []
+        if skipped:
+            text = translate("LogPane", "… {n} lines not shown (full log: --log-file)")
+            lines.append(text.format(n=f"{skipped:,}"))
         lines += [_line(e) for e in events]
         if lines:
             self.appendPlainText("\n".join(lines))
@@ -46,9 +50,14 @@ def _line(event: SentMessage | Delivery) -> str:
     where = f"p{event.partition}@{event.offset}"
     key = f" key={event.key}" if event.key else ""
     if isinstance(event, SentMessage):
-        return f"{stamp}  sent      {event.message_id:<12} {event.topic} {where}{key}"
-    verb = "received" if event.status == PROCESSING else event.status
-    extra = f" attempt {event.attempt}" if event.attempt > 1 else ""
-    extra += " redelivered" if event.redelivered else ""
+        sent = translate("LogPane", "sent")
+        return f"{stamp}  {sent:<9} {event.message_id:<12} {event.topic} {where}{key}"
+    verb = (
+        translate("LogPane", "received") if event.status == PROCESSING else state_word(event.status)
+    )
+    extra = (
+        translate("LogPane", " attempt {n}").format(n=event.attempt) if event.attempt > 1 else ""
+    )
+    extra += translate("LogPane", " redelivered") if event.redelivered else ""
     extra += f" ({event.error})" if event.error else ""
     return f"{stamp}  {verb:<9} {event.message_id:<12} {where} {event.consumer}{key}{extra}"

@@ -39,6 +39,7 @@ from gui.rate_chart import RateChart
 from gui.send_panel import SendPanel
 from gui.status_bar import StatusBar
 from gui.timeline import Lane, Segment, Timeline
+from gui.translation import translate
 from messaging import export
 from messaging.events import PROCESS, THREAD
 from messaging.runtime import Runtime
@@ -70,7 +71,11 @@ class MainWindow(QMainWindow):
         self.about_box: QMessageBox | None = None
         self._api_failure = api_failure  # polled each tick: why the REST API died, if it did
         s = runtime.settings
-        self.setWindowTitle(f"Kafka point-to-point — {s.topic} / {s.group}")
+        self.setWindowTitle(
+            translate("MainWindow", "Kafka point-to-point — {topic} / {group}").format(
+                topic=s.topic, group=s.group
+            )
+        )
         self.model = MessageModel(capacity=s.ledger_size, parent=self)
         self.send_panel = SendPanel(runtime.sender)
         self.grid = ConsumerGrid(s.consumer_mode)
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         middle.addWidget(over_time)
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 0)
+        middle.setCollapsible(0, False)  # a short screen squeezes the cards, never hides them
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(_scrolling(self.send_panel))
         top.addWidget(middle)
@@ -119,7 +125,7 @@ class MainWindow(QMainWindow):
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
-        log_title = QLabel("Log — sent / received")
+        log_title = QLabel(translate("MainWindow", "Log — sent / received"))
         log_title.setObjectName("sectionTitle")
         log_layout.addWidget(log_title)
         log_layout.addWidget(self.log_pane)
@@ -159,43 +165,83 @@ class MainWindow(QMainWindow):
         assert fleet is not None
         actions = add_menu(
             self,
-            "&File",
+            translate("MainWindow", "&File"),
             {
-                "export_history": ("Export history…", k["export_history"], self.ask_export_history),
-                "export_traffic": ("Export traffic log…", None, self.ask_export_traffic),
+                "export_history": (
+                    translate("MainWindow", "Export history…"),
+                    k["export_history"],
+                    self.ask_export_history,
+                ),
+                "export_traffic": (
+                    translate("MainWindow", "Export traffic log…"),
+                    None,
+                    self.ask_export_traffic,
+                ),
                 "-1": ("", None, lambda: None),
-                "quit": ("Quit", k["quit"], self.close),
+                "quit": (translate("MainWindow", "Quit"), k["quit"], self.close),
             },
         )
         actions["export_traffic"].setEnabled(bool(self.runtime.settings.log_file))
         actions |= add_menu(
             self,
-            "&Consumers",
+            translate("MainWindow", "&Consumers"),
             {
                 "add_process": (
-                    "Add consumer (process)",
+                    translate("MainWindow", "Add consumer (process)"),
                     k["add_process"],
                     lambda: self.add(PROCESS),
                 ),
-                "add_thread": ("Add thread consumer", k["add_thread"], lambda: self.add(THREAD)),
+                "add_thread": (
+                    translate("MainWindow", "Add thread consumer"),
+                    k["add_thread"],
+                    lambda: self.add(THREAD),
+                ),
                 "-1": ("", None, lambda: None),
-                "stop_selected": ("Stop selected", k["stop_selected"], self.stop_selected),
-                "crash_selected": ("Crash selected", k["crash_selected"], self.crash_selected),
+                "stop_selected": (
+                    translate("MainWindow", "Stop selected"),
+                    k["stop_selected"],
+                    self.stop_selected,
+                ),
+                "crash_selected": (
+                    translate("MainWindow", "Crash selected"),
+                    k["crash_selected"],
+                    self.crash_selected,
+                ),
                 "-2": ("", None, lambda: None),
-                "add_group": ("Add consumer group…", k["add_group"], self.ask_add_group),
+                "add_group": (
+                    translate("MainWindow", "Add consumer group…"),
+                    k["add_group"],
+                    self.ask_add_group,
+                ),
             },
         )
         actions |= add_menu(
             self,
-            "&Messages",
+            translate("MainWindow", "&Messages"),
             {
-                "send": ("Send the form's message\tCtrl+Enter", None, panel.send_button.click),
-                "burst": ("Burst / stop the burst", k["burst"], panel.burst_button.click),
+                "send": (
+                    translate("MainWindow", "Send the form's message") + "\tCtrl+Enter",
+                    None,
+                    panel.send_button.click,
+                ),
+                "burst": (
+                    translate("MainWindow", "Burst / stop the burst"),
+                    k["burst"],
+                    panel.burst_button.click,
+                ),
                 "-1": ("", None, lambda: None),
-                "switch_topic": ("Switch to a new topic…", None, self.ask_switch_topic),
+                "switch_topic": (
+                    translate("MainWindow", "Switch to a new topic…"),
+                    None,
+                    self.ask_switch_topic,
+                ),
             },
         )
-        actions |= add_menu(self, "&Help", {"about": ("About", k["about"], self.show_about)})
+        actions |= add_menu(
+            self,
+            translate("MainWindow", "&Help"),
+            {"about": (translate("MainWindow", "About"), k["about"], self.show_about)},
+        )
         return actions
 
     # ----- keyboard and menu commands -------------------------------------------------
@@ -211,9 +257,12 @@ class MainWindow(QMainWindow):
         current = self.runtime.partitions
         partitions, ok = QInputDialog.getInt(
             self,
-            "Switch to a new topic",
-            f"The topic has {current} partition(s); a topic cannot gain partitions, so the\n"
-            "app creates a new one and every group moves to it. Partitions:",
+            translate("MainWindow", "Switch to a new topic"),
+            translate(
+                "MainWindow",
+                "The topic has {n} partition(s); a topic cannot gain partitions, so the\n"
+                "app creates a new one and every group moves to it. Partitions:",
+            ).format(n=current),
             6 if current == 1 else current,
             1,
             1000,
@@ -238,7 +287,9 @@ class MainWindow(QMainWindow):
     def _on_selected(self, act: Callable[[int], None]) -> None:
         cid = self.grid.selected
         if cid is None:
-            self.status.showMessage("Select a consumer first: click its card", 5000)
+            self.status.showMessage(
+                translate("MainWindow", "Select a consumer first: click its card"), 5000
+            )
         else:
             act(cid)
 
@@ -249,23 +300,32 @@ class MainWindow(QMainWindow):
     def export_history(self, path: str) -> str:
         """Write the message history to ``path`` (CSV for .csv, else JSON lines)."""
         count = export.write_history(self.runtime.ledger, path)
-        unit = "deliveries" if path.lower().endswith(".csv") else "messages"
-        return f"Exported {count:,} {unit} to {path}"
+        if path.lower().endswith(".csv"):
+            text = translate("MainWindow", "Exported {count} deliveries to {path}")
+        else:
+            text = translate("MainWindow", "Exported {count} messages to {path}")
+        return text.format(count=f"{count:,}", path=path)
 
     def export_traffic(self, path: str) -> str:
         """Copy the traffic log file to ``path``."""
         size = export.write_traffic(self.runtime.settings.log_file, path)
-        return f"Exported the traffic log ({size:,} bytes) to {path}"
+        text = translate("MainWindow", "Exported the traffic log ({size} bytes) to {path}")
+        return text.format(size=f"{size:,}", path=path)
 
     def ask_export_history(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export history", "messages.jsonl", "JSON lines (*.jsonl);;CSV (*.csv)"
+            self,
+            translate("MainWindow", "Export history"),
+            "messages.jsonl",
+            translate("MainWindow", "JSON lines (*.jsonl);;CSV (*.csv)"),
         )
         if path:
             self._export(self.export_history, path)
 
     def ask_export_traffic(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export traffic log", "messages.log")
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "Export traffic log"), "messages.log"
+        )
         if path:
             self._export(self.export_traffic, path)
 
@@ -276,7 +336,9 @@ class MainWindow(QMainWindow):
             try:
                 self.notice.emit(write(path))
             except (OSError, export.NoTrafficLog) as exc:
-                self.notice.emit(f"Export failed: {exc}")
+                self.notice.emit(
+                    translate("MainWindow", "Export failed: {error}").format(error=exc)
+                )
 
         self._commands.submit(run)
 

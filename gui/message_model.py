@@ -15,9 +15,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from gui import colors
+from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
 from messaging.events import PROCESSED, PROCESSING, Delivery, SentMessage
 
-COLUMNS = ("Message id", "Key", "Part.", "Offset", "Consumer", "Latency", "Attempts", "Status")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("MessageModel", "Message id"),
+    QT_TRANSLATE_NOOP("MessageModel", "Key"),
+    QT_TRANSLATE_NOOP("MessageModel", "Part."),
+    QT_TRANSLATE_NOOP("MessageModel", "Offset"),
+    QT_TRANSLATE_NOOP("MessageModel", "Consumer"),
+    QT_TRANSLATE_NOOP("MessageModel", "Latency"),
+    QT_TRANSLATE_NOOP("MessageModel", "Attempts"),
+    QT_TRANSLATE_NOOP("MessageModel", "Status"),
+)
 COL_ID, COL_KEY, COL_PART, COL_OFFSET, COL_CONSUMER, COL_LATENCY, COL_ATTEMPTS, COL_STATUS = range(
     len(COLUMNS)
 )
@@ -86,7 +96,7 @@ class MessageModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return translate("MessageModel", COLUMNS[section])
         return None
 
     def row_at(self, row: int) -> MessageRow:
@@ -215,8 +225,10 @@ def _display(item: MessageRow, col: int) -> str:
     if col == COL_ATTEMPTS:
         mark = " ↻" if item.redelivered else ""
         return f"{item.attempts}{mark}" if item.attempts else ""
-    status = item.status.replace("_", " ")
-    return f"{status} · ↯ out of key order" if item.out_of_order else status
+    status = state_word(item.status)
+    if item.out_of_order:
+        return translate("MessageModel", "{status} · ↯ out of key order").format(status=status)
+    return status
 
 
 def _foreground(item: MessageRow, col: int) -> QColor | None:

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 
 from gui.history import story
 from gui.message_model import COL_ID, MessageModel
+from gui.translation import translate
 from messaging.ledger import Ledger
 
-_WIDTHS = (110, 70, 48, 64, 90, 88, 78, 100)
+_WIDTHS = (110, 70, 48, 64, 104, 80, 78, 100)  # Spanish headers fit too
 
 
 class MessageView(QWidget):
@@ -38,7 +39,7 @@ class MessageView(QWidget):
         super().__init__(parent)
         self.model, self._ledger, self._states = model, ledger, consumer_states
         self.table = self._make_table(model)
-        self.history = QLabel("Select a message to see where it went.")
+        self.history = QLabel(translate("MessageView", "Select a message to see where it went."))
         self.history.setObjectName("history")
         self.history.setWordWrap(True)
         self.history.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -59,7 +60,7 @@ class MessageView(QWidget):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("Messages — newest first")
+        title = QLabel(translate("MessageView", "Messages — newest first"))
         title.setObjectName("sectionTitle")
         layout.addWidget(title)
         layout.addWidget(split)
@@ -100,7 +101,9 @@ class MessageView(QWidget):
         self._selected = message_id
         record = self._ledger.get(message_id)
         if record is None:
-            self.history.setText(f"{message_id}: no longer in the ledger")
+            self.history.setText(
+                translate("MessageView", "{id}: no longer in the ledger").format(id=message_id)
+            )
             self.json.setPlainText("")
             return
         first = (self.model.consumers_of(message_id) or ("", ""))[0]

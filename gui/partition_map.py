@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui import colors
+from gui.translation import state_word, translate
 
 BADGE_W = 190
 NARROW_W = 96  # below this a partition box stacks its label, owner and lag
@@ -69,11 +70,12 @@ class PartitionMap(QWidget):
         p.drawRoundedRect(pill, 12, 12)
         p.setPen(colors.ink_on(state_color))
         p.setFont(_font(10, bold=True))
-        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, self.group_state)
+        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, state_word(self.group_state))
         p.setPen(colors.TEXT_DIM)
         p.setFont(_font(9))
         text_box = QRectF(box.left(), pill.bottom() + 4, box.width(), box.bottom() - pill.bottom())
-        p.drawText(text_box, Qt.AlignmentFlag.AlignHCenter, f"rebalances: {self.rebalances}")
+        rebalances = translate("PartitionMap", "rebalances: {n}").format(n=self.rebalances)
+        p.drawText(text_box, Qt.AlignmentFlag.AlignHCenter, rebalances)
 
     def _paint_partition(self, p: QPainter, part: int, box: QRectF) -> None:
         owner = self.owners.get(part)
@@ -92,7 +94,7 @@ class PartitionMap(QWidget):
         p.setFont(_font(11, bold=True))
         top = QRectF(box.left() + 8, box.top() + 4, box.width() - 16, 22)
         p.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"P{part}")
-        who = owner[0] if owner else "unowned"
+        who = owner[0] if owner else translate("PartitionMap", "unowned")
         narrow = box.width() < NARROW_W  # the owner goes under the number, small
         p.setFont(_font(8 if narrow else 9, bold=True))
         where = QRectF(top.left(), top.bottom() - 2, top.width(), 16) if narrow else top
@@ -102,7 +104,7 @@ class PartitionMap(QWidget):
         low = QRectF(box.left() + 8, top.bottom(), box.width() - 16, box.height() - 34)
         if narrow:
             low = QRectF(where.left(), where.bottom(), where.width(), box.bottom() - where.bottom())
-        text = f"{lag:,}" if narrow else f"lag {lag:,}"
+        text = f"{lag:,}" if narrow else translate("PartitionMap", "lag {n}").format(n=f"{lag:,}")
         p.drawText(low, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 

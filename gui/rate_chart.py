@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gui import colors
+from gui.translation import translate
 from messaging.events import Delivery
 
 LAG_COLOR = "#E6E8EE"
@@ -88,7 +89,9 @@ class RateChart(QWidget):
         self.lag_view = self._lag_axis(self.rates_plot)
         self._lag_curve = pg.PlotDataItem(pen=pg.mkPen(LAG_COLOR, width=2))
         self.lag_view.addItem(self._lag_curve)
-        title = QLabel("Processed msg/s per consumer (stacked) · line: total lag")
+        title = QLabel(
+            translate("RateChart", "Processed msg/s per consumer (stacked) · line: total lag")
+        )
         title.setObjectName("sectionTitle")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -115,8 +118,8 @@ class RateChart(QWidget):
             axis.setTextPen(pg.mkPen(colors.TEXT_DIM))
             if name != "bottom":
                 axis.setWidth(44)
-        plot.setLabel("left", "msg/s", color=colors.TEXT_DIM.name())
-        plot.setLabel("right", "lag", color=LAG_COLOR)
+        plot.setLabel("left", translate("RateChart", "msg/s"), color=colors.TEXT_DIM.name())
+        plot.setLabel("right", translate("RateChart", "lag"), color=LAG_COLOR)
         return plot
 
     @staticmethod

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from gui.translation import translate
 from messaging.events import SentMessage
 from messaging.sender import Sender, SendError
 
@@ -38,9 +39,12 @@ def parse_body(text: str) -> tuple[dict[str, Any] | None, str]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        text = translate("SendPanel", "Invalid JSON: {error} (line {line}, column {column})")
+        return None, text.format(error=exc.msg, line=exc.lineno, column=exc.colno)
     if not isinstance(value, dict):
-        return None, 'The body must be a JSON object, like the spec\'s {"id": 1, ...}'
+        return None, translate(
+            "SendPanel", 'The body must be a JSON object, like the spec\'s {"id": 1, ...}'
+        )
     return value, ""
 
 
@@ -65,7 +69,7 @@ class SendPanel(QWidget):
             shortcut.activated.connect(self.send_button.click)
 
     def _build(self) -> None:
-        title = QLabel("Send a message")
+        title = QLabel(translate("SendPanel", "Send a message"))
         title.setObjectName("sectionTitle")
         self.editor = QPlainTextEdit(json.dumps(DEFAULT_BODY, ensure_ascii=False))
         self.editor.setObjectName("jsonEditor")
@@ -77,16 +81,16 @@ class SendPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
         self.key = QLineEdit()
-        self.key.setPlaceholderText("optional: same key → same partition")
-        self.send_button = QPushButton("Send  (Ctrl+Enter)")
+        self.key.setPlaceholderText(translate("SendPanel", "optional: same key → same partition"))
+        self.send_button = QPushButton(translate("SendPanel", "Send  (Ctrl+Enter)"))
         self.send_button.setObjectName("primary")
         self.send_button.clicked.connect(self.on_send)
-        self.result = QLabel("Nothing sent yet.")
+        self.result = QLabel(translate("SendPanel", "Nothing sent yet."))
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
-        form.addRow("Key", self.key)
+        form.addRow(translate("SendPanel", "Key"), self.key)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         for widget in (title, self.editor, self.error):
@@ -96,10 +100,13 @@ class SendPanel(QWidget):
         box.addLayout(self._burst_row())
         box.addWidget(self.result)
         hint = QLabel(
-            "Point-to-point: every message is processed by exactly one consumer of the "
-            "group. Kafka hands each partition to one member; messages with the same key "
-            "land on the same partition, so the same consumer. Crash a consumer and its "
-            "partitions wait for the session timeout before a survivor takes them over."
+            translate(
+                "SendPanel",
+                "Point-to-point: every message is processed by exactly one consumer of the "
+                "group. Kafka hands each partition to one member; messages with the same key "
+                "land on the same partition, so the same consumer. Crash a consumer and its "
+                "partitions wait for the session timeout before a survivor takes them over.",
+            )
         )
         hint.setObjectName("hint")
         hint.setWordWrap(True)
@@ -110,13 +117,13 @@ class SendPanel(QWidget):
         self.burst_count = QSpinBox()
         self.burst_count.setRange(1, 1_000_000)
         self.burst_count.setValue(1000)
-        self.burst_count.setPrefix("send ")
+        self.burst_count.setPrefix(translate("SendPanel", "send "))
         self.burst_rate = QSpinBox()
         self.burst_rate.setRange(0, 100_000)
         self.burst_rate.setValue(200)
         self.burst_rate.setSuffix(" /s")
-        self.burst_rate.setSpecialValueText("max rate")
-        self.burst_button = QPushButton("Burst")
+        self.burst_rate.setSpecialValueText(translate("SendPanel", "max rate"))
+        self.burst_button = QPushButton(translate("SendPanel", "Burst"))
         self.burst_button.clicked.connect(self.on_burst)
         row = QHBoxLayout()
         for widget in (self.burst_count, self.burst_rate, self.burst_button):
@@ -165,15 +172,19 @@ class SendPanel(QWidget):
         try:
             sent = await loop.run_in_executor(self._executor, self._sender.send, value, key)
         except SendError as exc:
-            self._show_result(f"Not sent: {exc}", error=True)
+            self._show_result(
+                translate("SendPanel", "Not sent: {error}").format(error=exc), error=True
+            )
             return
         finally:
             self.send_button.setEnabled(True)
         self.last_sent = sent
         self._advance_id(value, 1)
         self._show_result(
-            f"Sent <b>{sent.message_id}</b> → partition <b>{sent.partition}</b>, "
-            f"offset <b>{sent.offset}</b>"
+            translate(
+                "SendPanel",
+                "Sent <b>{id}</b> → partition <b>{partition}</b>, offset <b>{offset}</b>",
+            ).format(id=sent.message_id, partition=sent.partition, offset=sent.offset)
         )
         self.sent.emit(sent)
 
@@ -188,7 +199,7 @@ class SendPanel(QWidget):
         count, key = self.burst_count.value(), self._key()
         items = [(_nth(value, i), key) for i in range(count)]
         self.bursting, self.burst_sent = True, 0
-        self.burst_button.setText("Stop burst")
+        self.burst_button.setText(translate("SendPanel", "Stop burst"))
         self._burst(value, items, self.burst_rate.value())
 
     @asyncSlot()
@@ -197,26 +208,29 @@ class SendPanel(QWidget):
         try:
             await self._pace(items, rate)
         except SendError as exc:
-            self._show_result(f"Burst stopped after {self.burst_sent:,}: {exc}", error=True)
+            text = translate("SendPanel", "Burst stopped after {n}: {error}")
+            self._show_result(text.format(n=f"{self.burst_sent:,}", error=exc), error=True)
         finally:
             self.bursting = False
-            self.burst_button.setText("Burst")
+            self.burst_button.setText(translate("SendPanel", "Burst"))
         self._advance_id(value, self.burst_sent)
         if self.result.property("error") is not True:
-            self._show_result(f"Burst: {self.burst_sent:,} of {count:,} sent")
+            text = translate("SendPanel", "Burst: {n} of {total} sent")
+            self._show_result(text.format(n=f"{self.burst_sent:,}", total=f"{count:,}"))
 
     async def _pace(self, items: list[tuple[Any, str | None]], rate: int) -> None:
         loop = asyncio.get_running_loop()
         chunk = CHUNK if rate <= 0 else max(1, min(CHUNK, rate // 10))
         start = loop.time()
-        self._show_result(f"Burst: 0 of {len(items):,}")
+        progress = translate("SendPanel", "Burst: {n} of {total}")
+        self._show_result(progress.format(n=0, total=f"{len(items):,}"))
         for i in range(0, len(items), chunk):
             if not self.bursting or self._closed:
                 return
             part = items[i : i + chunk]
             await loop.run_in_executor(self._executor, self._sender.send_many, part)
             self.burst_sent += len(part)
-            self._show_result(f"Burst: {self.burst_sent:,} of {len(items):,}")
+            self._show_result(progress.format(n=f"{self.burst_sent:,}", total=f"{len(items):,}"))
             if rate > 0:
                 await asyncio.sleep(max(start + self.burst_sent / rate - loop.time(), 0))
 

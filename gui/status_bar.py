@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from gui.translation import translate
+
 FAILURE_RED = "#EF5D7F"  # the window's red (a crashed consumer)
 
 
@@ -32,17 +34,28 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.api_url = api_url
         self.api_failure: str | None = None
-        kind = "embedded tansu" if embedded else "external Kafka"
-        self._broker_text = f"<b>Broker</b> {kind} {broker}"
+        if embedded:
+            kind = translate("StatusBar", "embedded tansu")
+        else:
+            kind = translate("StatusBar", "external Kafka")
+        self._broker_text = translate("StatusBar", "<b>Broker</b> {kind} {address}").format(
+            kind=kind, address=broker
+        )
         self.broker = _label(self._broker_text)
         self.broker_note: str | None = None
         if api_url:
             self.api = _label(f"<b>API</b> <a href='copy' style='color:#5B9BF8'>{api_url}</a>")
-            self.api.setToolTip("Click to copy a curl command that sends a message")
+            self.api.setToolTip(
+                translate("StatusBar", "Click to copy a curl command that sends a message")
+            )
             self.api.linkActivated.connect(self.copy_curl)
         else:
-            self.api = _label("<b>API</b> off")
-        self.topic = _label(f"<b>Topic</b> {topic}  <b>Group</b> {group}")
+            self.api = _label(translate("StatusBar", "<b>API</b> off"))
+        self.topic = _label(
+            translate("StatusBar", "<b>Topic</b> {topic}  <b>Group</b> {group}").format(
+                topic=topic, group=group
+            )
+        )
         self.totals = _label("")
         for widget in (self.broker, self.api, self.topic):
             self.addWidget(widget)
@@ -52,7 +65,7 @@ class StatusBar(QStatusBar):
         """Put the curl command on the clipboard and say so."""
         command = curl_command(self.api_url or "")
         QGuiApplication.clipboard().setText(command)
-        self.showMessage("curl command copied to the clipboard", 4000)
+        self.showMessage(translate("StatusBar", "curl command copied to the clipboard"), 4000)
         return command
 
     def set_broker_note(self, note: str | None, up: bool) -> None:
@@ -67,7 +80,9 @@ class StatusBar(QStatusBar):
     def show_api_failure(self, failure: str) -> None:
         """Replace the API address with why the API died, in red, for good: the app
         keeps running without it, and nothing may hide that."""
-        self.api.setText(f"<b>API down</b> {html.escape(failure)}")
+        self.api.setText(
+            translate("StatusBar", "<b>API down</b> {reason}").format(reason=html.escape(failure))
+        )
         self.api.setStyleSheet(f"color: {FAILURE_RED};")
         self.api.setToolTip(failure)
         self.api_failure = failure
@@ -75,9 +90,17 @@ class StatusBar(QStatusBar):
     def set_totals(self, stats: dict[str, Any]) -> None:
         lag = sum(stats.get("lag", {}).values())
         self.totals.setText(
-            f"sent <b>{stats['sent']:,}</b> · processed <b>{stats['processed']:,}</b> · "
-            f"redelivered <b>{stats['redelivered']:,}</b> · "
-            f"dead-lettered <b>{stats['dead_lettered']:,}</b> · lag <b>{lag:,}</b>"
+            translate(
+                "StatusBar",
+                "sent <b>{sent}</b> · processed <b>{processed}</b> · "
+                "redelivered <b>{redelivered}</b> · dead-lettered <b>{dead}</b> · lag <b>{lag}</b>",
+            ).format(
+                sent=f"{stats['sent']:,}",
+                processed=f"{stats['processed']:,}",
+                redelivered=f"{stats['redelivered']:,}",
+                dead=f"{stats['dead_lettered']:,}",
+                lag=f"{lag:,}",
+            )
         )
 
 

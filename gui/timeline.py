@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui import colors
+from gui.translation import translate
 from messaging.events import GroupChange
 
 LANE_H, LABEL_W, TOP, AXIS_H = 20, 46, 20, 18
@@ -117,11 +118,12 @@ class Timeline(QWidget):
         """How many partitions changed owner, where each rebalance ended."""
         p.setFont(_font(8, bold=True))
         p.setPen(QColor("#F5A623"))
+        moved_text = translate("Timeline", "⇄ {n} moved")
         for at, moved in self.moves:
             x = self._x(plot, at, now)
             if x >= plot.left():
                 box = QRectF(x - 30, plot.top() - TOP + 4, 60, TOP - 6)
-                p.drawText(box, Qt.AlignmentFlag.AlignCenter, f"⇄ {moved} moved")
+                p.drawText(box, Qt.AlignmentFlag.AlignCenter, moved_text.format(n=moved))
 
     def _x(self, plot: QRectF, t: float, now: float) -> float:
         return plot.left() + (t - (now - self.span)) / self.span * plot.width()
@@ -180,22 +182,31 @@ class Timeline(QWidget):
             p.setPen(QPen(colors.GRID_LINE, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
             p.setPen(colors.TEXT_DIM)
-            text = "now" if ago == 0 else f"-{ago}s"
-            p.drawText(QRectF(x - 22, y, 44, AXIS_H - 4), Qt.AlignmentFlag.AlignCenter, text)
+            if ago == 0:  # at the right edge: the label ends there instead of centring on it
+                label, align = translate("Timeline", "now"), Qt.AlignmentFlag.AlignRight
+                box = QRectF(x - 60, y, 64, AXIS_H - 4)
+            else:
+                label, align = f"-{ago}s", Qt.AlignmentFlag.AlignHCenter
+                box = QRectF(x - 22, y, 44, AXIS_H - 4)
+            p.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, label)
 
     def _paint_legend(self, p: QPainter) -> None:
         p.setFont(_font(9, bold=True))
         p.setPen(colors.TEXT)
-        p.drawText(QRectF(6, 2, 300, TOP - 4), Qt.AlignmentFlag.AlignVCenter, "Rebalance timeline")
+        title = translate("Timeline", "Rebalance timeline")
+        p.drawText(QRectF(6, 2, 300, TOP - 4), Qt.AlignmentFlag.AlignVCenter, title)
         p.setFont(_font(8))
         p.setPen(colors.TEXT_DIM)
-        legend = (
+        legend = translate(
+            "Timeline",
             "▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   "
-            "shaded: group rebalancing   gap: partitions unowned"
+            "shaded: group rebalancing   gap: partitions unowned",
         )
         box = QRectF(0, 2, self.width() - 10, TOP - 4)
         if p.fontMetrics().horizontalAdvance(legend) > self.width() - 150:
-            legend = "▲ join  ✕ crash  ■ stop"  # narrow: keep clear of the title
+            legend = translate(
+                "Timeline", "▲ join  ✕ crash  ■ stop"
+            )  # narrow: keep clear of the title
         p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, legend)
 
 

@@ -2,6 +2,7 @@
 
     python scripts/screenshot.py            # starts itself under xvfb-run when needed
     python scripts/screenshot.py --size 1366x768 --scenario groups --out /tmp/groups.png
+    python scripts/screenshot.py --lang es --out /tmp/es.png   # the window in Spanish
 
 Scenario: 4 consumers with different processing delays, a steady stream of keyed
 messages, then one consumer crashed; the shot is taken after its partitions moved
@@ -31,6 +32,7 @@ def _option(name: str, default: str) -> str:
 OUT = Path(_option("--out", str(ROOT / "resources" / "screenshot.png")))
 SIZE = tuple(int(n) for n in _option("--size", "1400x900").split("x"))
 SCENARIO = _option("--scenario", "crash")  # crash: one group; groups: two, one crash
+LANGUAGE = _option("--lang", "en")  # the window's language: en (the README's picture) or es
 
 
 def under_xvfb() -> int:
@@ -158,7 +160,7 @@ def inside() -> int:
     try:
         app = QApplication.instance() or QApplication(["screenshot"])
         QTimer.singleShot(0, lambda: outcome.append(asyncio.ensure_future(scenario(runtime))))
-        code = run_window(runtime, server.start())
+        code = run_window(runtime, server.start(), lang=LANGUAGE)
         del app
     finally:
         server.stop()

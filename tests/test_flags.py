@@ -41,6 +41,8 @@ BAD_FLAGS = [
     (["--api-token", ""], "--api-token", "must not be empty"),
     (["--api-token", "with space"], "--api-token", "printable ASCII"),
     (["--log-format", "xml"], "--log-format", "invalid choice"),
+    (["--lang", "fr"], "--lang", "invalid choice"),
+    (["--lang", "ES"], "--lang", "invalid choice"),
     (["--no-such-flag"], "--no-such-flag", "unrecognized"),
 ]
 

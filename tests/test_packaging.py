@@ -14,6 +14,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from gui.app import theme
+from gui.translation import LANGUAGES, catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("pyproject.toml", "README.md", "main.py", "messaging", "api", "gui")
@@ -65,6 +66,13 @@ def test_wheel_carries_the_code_and_the_theme_but_not_the_tests(wheel):
     assert needed <= names
     assert not any(n.startswith(("tests/", "benchmarks/", "scripts/")) for n in names)
     assert wheel.read("gui/theme.qss").decode() == theme()
+
+
+def test_wheel_carries_the_compiled_translations(wheel):
+    for lang in LANGUAGES:
+        shipped = wheel.read(f"gui/i18n/kafka_p2p_{lang}.qm")
+        assert shipped == Path(catalogue(lang)).read_bytes() and len(shipped) > 1000
+    assert not any(n.endswith(".ts") for n in wheel.namelist())  # sources stay in the repo
 
 
 def test_wheel_has_the_console_script(wheel):

@@ -1,0 +1,653 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+    <context>
+        <name>About</name>
+        <message>
+            <source>embedded {version} at {address}</source>
+            <translation>embedded {version} at {address}</translation>
+        </message>
+        <message>
+            <source>external Kafka at {address}</source>
+            <translation>external Kafka at {address}</translation>
+        </message>
+        <message>
+            <source>App</source>
+            <translation>App</translation>
+        </message>
+        <message>
+            <source>Broker</source>
+            <translation>Broker</translation>
+        </message>
+        <message>
+            <source>About the Kafka point-to-point demo</source>
+            <translation>About the Kafka point-to-point demo</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Kafka point-to-point demo&lt;/b&gt;&lt;br&gt;One message, one consumer of the group.</source>
+            <translation>&lt;b&gt;Kafka point-to-point demo&lt;/b&gt;&lt;br&gt;One message, one consumer of the group.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsumerCard</name>
+        <message>
+            <source>Remove this card</source>
+            <translation>Remove this card</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>Stop</translation>
+        </message>
+        <message>
+            <source>Graceful: finish, commit, leave the group</source>
+            <translation>Graceful: finish, commit, leave the group</translation>
+        </message>
+        <message>
+            <source>Crash</source>
+            <translation>Crash</translation>
+        </message>
+        <message>
+            <source>Vanish: no commit, no LeaveGroup; the broker waits</source>
+            <translation>Vanish: no commit, no LeaveGroup; the broker waits</translation>
+        </message>
+        <message>
+            <source>delay </source>
+            <translation>delay </translation>
+        </message>
+        <message>
+            <source>Simulated processing time per message</source>
+            <translation>Simulated processing time per message</translation>
+        </message>
+        <message>
+            <source>Held by the crashed member until its session expires</source>
+            <translation>Held by the crashed member until its session expires</translation>
+        </message>
+        <message>
+            <source>no partitions</source>
+            <translation>no partitions</translation>
+        </message>
+        <message>
+            <source>processed &lt;b&gt;{n}&lt;/b&gt; · {rate} msg/s</source>
+            <translation>processed &lt;b&gt;{n}&lt;/b&gt; · {rate} msg/s</translation>
+        </message>
+        <message>
+            <source>▸ working on &lt;b&gt;{id}&lt;/b&gt;</source>
+            <translation>▸ working on &lt;b&gt;{id}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>An OS process the app started: Crash sends it SIGKILL</source>
+            <translation>An OS process the app started: Crash sends it SIGKILL</translation>
+        </message>
+        <message>
+            <source>Started by hand (python -m messaging.consumer), here or on another machine</source>
+            <translation>Started by hand (python -m messaging.consumer), here or on another machine</translation>
+        </message>
+        <message>
+            <source>A group member that reports nothing (like the spec's consumer.py)</source>
+            <translation>A group member that reports nothing (like the spec's consumer.py)</translation>
+        </message>
+        <message>
+            <source>process · pid {pid}</source>
+            <translation>process · pid {pid}</translation>
+        </message>
+        <message>
+            <source>remote · {host} · pid {pid}</source>
+            <translation>remote · {host} · pid {pid}</translation>
+        </message>
+        <message>
+            <source>outside member · reports nothing</source>
+            <translation>outside member · reports nothing</translation>
+        </message>
+        <message>
+            <source>thread of the app</source>
+            <translation>thread of the app</translation>
+        </message>
+        <message>
+            <source>broker notices in {left} s (session timeout)</source>
+            <translation>broker notices in {left} s (session timeout)</translation>
+        </message>
+        <message>
+            <source>session expired {ago} s ago · partitions moved on</source>
+            <translation>session expired {ago} s ago · partitions moved on</translation>
+        </message>
+        <message>
+            <source>redelivered</source>
+            <translation>redelivered</translation>
+        </message>
+        <message>
+            <source>try {n}</source>
+            <translation>try {n}</translation>
+        </message>
+        <message>
+            <source>nothing processed yet</source>
+            <translation>nothing processed yet</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsumerGrid</name>
+        <message>
+            <source>Consumer group</source>
+            <translation>Consumer group</translation>
+        </message>
+        <message>
+            <source>process</source>
+            <translation>process</translation>
+        </message>
+        <message>
+            <source>thread</source>
+            <translation>thread</translation>
+        </message>
+        <message>
+            <source>＋ Add consumer ({kind})</source>
+            <translation>＋ Add consumer ({kind})</translation>
+        </message>
+        <message>
+            <source>Process — its own OS process; Crash = SIGKILL</source>
+            <translation>Process — its own OS process; Crash = SIGKILL</translation>
+        </message>
+        <message>
+            <source>Thread — inside the app; Crash is simulated</source>
+            <translation>Thread — inside the app; Crash is simulated</translation>
+        </message>
+        <message>
+            <source>{live} live · {shown} shown</source>
+            <translation>{live} live · {shown} shown</translation>
+        </message>
+        <message>
+            <source>idle: no partition is left for it</source>
+            <translation>idle: no partition is left for it</translation>
+        </message>
+    </context>
+    <context>
+        <name>GroupPanel</name>
+        <message>
+            <source>Its consumers</source>
+            <translation>Its consumers</translation>
+        </message>
+        <message>
+            <source>Group &lt;b&gt;{group}&lt;/b&gt; · {assignor} · &lt;span style='color:#8C93A5'&gt;gets every message too&lt;/span&gt;</source>
+            <translation>Group &lt;b&gt;{group}&lt;/b&gt; · {assignor} · &lt;span style='color:#8C93A5'&gt;gets every message too&lt;/span&gt;</translation>
+        </message>
+        <message>
+            <source>Add consumer group</source>
+            <translation>Add consumer group</translation>
+        </message>
+        <message>
+            <source>Another group on the same topic gets every message too (publish-subscribe).
+Group name:</source>
+            <translation>Another group on the same topic gets every message too (publish-subscribe).
+Group name:</translation>
+        </message>
+        <message>
+            <source>Assignment strategy:</source>
+            <translation>Assignment strategy:</translation>
+        </message>
+    </context>
+    <context>
+        <name>History</name>
+        <message>
+            <source>{consumer} crashed before commit</source>
+            <translation>{consumer} crashed before commit</translation>
+        </message>
+        <message>
+            <source>{consumer} stopped before commit</source>
+            <translation>{consumer} stopped before commit</translation>
+        </message>
+        <message>
+            <source>sent</source>
+            <translation>sent</translation>
+        </message>
+        <message>
+            <source>redelivered to {consumer}</source>
+            <translation>redelivered to {consumer}</translation>
+        </message>
+        <message>
+            <source>an earlier consumer did not commit</source>
+            <translation>an earlier consumer did not commit</translation>
+        </message>
+        <message>
+            <source>{consumer} lost its partition before commit</source>
+            <translation>{consumer} lost its partition before commit</translation>
+        </message>
+        <message>
+            <source>processing (attempt {n})</source>
+            <translation>processing (attempt {n})</translation>
+        </message>
+        <message>
+            <source>processing</source>
+            <translation>processing</translation>
+        </message>
+        <message>
+            <source>processed</source>
+            <translation>processed</translation>
+        </message>
+        <message>
+            <source>processed on attempt {n}</source>
+            <translation>processed on attempt {n}</translation>
+        </message>
+        <message>
+            <source>error</source>
+            <translation>error</translation>
+        </message>
+        <message>
+            <source>failed ({error})</source>
+            <translation>failed ({error})</translation>
+        </message>
+        <message>
+            <source>dead-lettered</source>
+            <translation>dead-lettered</translation>
+        </message>
+    </context>
+    <context>
+        <name>LogPane</name>
+        <message>
+            <source>… {n} lines not shown (full log: --log-file)</source>
+            <translation>… {n} lines not shown (full log: --log-file)</translation>
+        </message>
+        <message>
+            <source>sent</source>
+            <translation>sent</translation>
+        </message>
+        <message>
+            <source>received</source>
+            <translation>received</translation>
+        </message>
+        <message>
+            <source> attempt {n}</source>
+            <translation> attempt {n}</translation>
+        </message>
+        <message>
+            <source> redelivered</source>
+            <translation> redelivered</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Kafka point-to-point — {topic} / {group}</source>
+            <translation>Kafka point-to-point — {topic} / {group}</translation>
+        </message>
+        <message>
+            <source>Log — sent / received</source>
+            <translation>Log — sent / received</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>&amp;File</translation>
+        </message>
+        <message>
+            <source>Export history…</source>
+            <translation>Export history…</translation>
+        </message>
+        <message>
+            <source>Export traffic log…</source>
+            <translation>Export traffic log…</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>Quit</translation>
+        </message>
+        <message>
+            <source>&amp;Consumers</source>
+            <translation>&amp;Consumers</translation>
+        </message>
+        <message>
+            <source>Add consumer (process)</source>
+            <translation>Add consumer (process)</translation>
+        </message>
+        <message>
+            <source>Add thread consumer</source>
+            <translation>Add thread consumer</translation>
+        </message>
+        <message>
+            <source>Stop selected</source>
+            <translation>Stop selected</translation>
+        </message>
+        <message>
+            <source>Crash selected</source>
+            <translation>Crash selected</translation>
+        </message>
+        <message>
+            <source>Add consumer group…</source>
+            <translation>Add consumer group…</translation>
+        </message>
+        <message>
+            <source>&amp;Messages</source>
+            <translation>&amp;Messages</translation>
+        </message>
+        <message>
+            <source>Send the form's message</source>
+            <translation>Send the form's message</translation>
+        </message>
+        <message>
+            <source>Burst / stop the burst</source>
+            <translation>Burst / stop the burst</translation>
+        </message>
+        <message>
+            <source>Switch to a new topic…</source>
+            <translation>Switch to a new topic…</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Help</translation>
+        </message>
+        <message>
+            <source>About</source>
+            <translation>About</translation>
+        </message>
+        <message>
+            <source>Switch to a new topic</source>
+            <translation>Switch to a new topic</translation>
+        </message>
+        <message>
+            <source>The topic has {n} partition(s); a topic cannot gain partitions, so the
+app creates a new one and every group moves to it. Partitions:</source>
+            <translation>The topic has {n} partition(s); a topic cannot gain partitions, so the
+app creates a new one and every group moves to it. Partitions:</translation>
+        </message>
+        <message>
+            <source>Select a consumer first: click its card</source>
+            <translation>Select a consumer first: click its card</translation>
+        </message>
+        <message>
+            <source>Exported {count} deliveries to {path}</source>
+            <translation>Exported {count} deliveries to {path}</translation>
+        </message>
+        <message>
+            <source>Exported {count} messages to {path}</source>
+            <translation>Exported {count} messages to {path}</translation>
+        </message>
+        <message>
+            <source>Exported the traffic log ({size} bytes) to {path}</source>
+            <translation>Exported the traffic log ({size} bytes) to {path}</translation>
+        </message>
+        <message>
+            <source>Export history</source>
+            <translation>Export history</translation>
+        </message>
+        <message>
+            <source>JSON lines (*.jsonl);;CSV (*.csv)</source>
+            <translation>JSON lines (*.jsonl);;CSV (*.csv)</translation>
+        </message>
+        <message>
+            <source>Export traffic log</source>
+            <translation>Export traffic log</translation>
+        </message>
+        <message>
+            <source>Export failed: {error}</source>
+            <translation>Export failed: {error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageModel</name>
+        <message>
+            <source>Message id</source>
+            <translation>Message id</translation>
+        </message>
+        <message>
+            <source>Key</source>
+            <translation>Key</translation>
+        </message>
+        <message>
+            <source>Part.</source>
+            <translation>Part.</translation>
+        </message>
+        <message>
+            <source>Offset</source>
+            <translation>Offset</translation>
+        </message>
+        <message>
+            <source>Consumer</source>
+            <translation>Consumer</translation>
+        </message>
+        <message>
+            <source>Latency</source>
+            <translation>Latency</translation>
+        </message>
+        <message>
+            <source>Attempts</source>
+            <translation>Attempts</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>{status} · ↯ out of key order</source>
+            <translation>{status} · ↯ out of key order</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageView</name>
+        <message>
+            <source>Select a message to see where it went.</source>
+            <translation>Select a message to see where it went.</translation>
+        </message>
+        <message>
+            <source>Messages — newest first</source>
+            <translation>Messages — newest first</translation>
+        </message>
+        <message>
+            <source>{id}: no longer in the ledger</source>
+            <translation>{id}: no longer in the ledger</translation>
+        </message>
+    </context>
+    <context>
+        <name>PartitionMap</name>
+        <message>
+            <source>rebalances: {n}</source>
+            <translation>rebalances: {n}</translation>
+        </message>
+        <message>
+            <source>unowned</source>
+            <translation>unowned</translation>
+        </message>
+        <message>
+            <source>lag {n}</source>
+            <translation>lag {n}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RateChart</name>
+        <message>
+            <source>Processed msg/s per consumer (stacked) · line: total lag</source>
+            <translation>Processed msg/s per consumer (stacked) · line: total lag</translation>
+        </message>
+        <message>
+            <source>msg/s</source>
+            <translation>msg/s</translation>
+        </message>
+        <message>
+            <source>lag</source>
+            <translation>lag</translation>
+        </message>
+    </context>
+    <context>
+        <name>SendPanel</name>
+        <message>
+            <source>Invalid JSON: {error} (line {line}, column {column})</source>
+            <translation>Invalid JSON: {error} (line {line}, column {column})</translation>
+        </message>
+        <message>
+            <source>The body must be a JSON object, like the spec's {"id": 1, ...}</source>
+            <translation>The body must be a JSON object, like the spec's {"id": 1, ...}</translation>
+        </message>
+        <message>
+            <source>Send a message</source>
+            <translation>Send a message</translation>
+        </message>
+        <message>
+            <source>optional: same key → same partition</source>
+            <translation>optional: same key → same partition</translation>
+        </message>
+        <message>
+            <source>Send  (Ctrl+Enter)</source>
+            <translation>Send  (Ctrl+Enter)</translation>
+        </message>
+        <message>
+            <source>Nothing sent yet.</source>
+            <translation>Nothing sent yet.</translation>
+        </message>
+        <message>
+            <source>Key</source>
+            <translation>Key</translation>
+        </message>
+        <message>
+            <source>Point-to-point: every message is processed by exactly one consumer of the group. Kafka hands each partition to one member; messages with the same key land on the same partition, so the same consumer. Crash a consumer and its partitions wait for the session timeout before a survivor takes them over.</source>
+            <translation>Point-to-point: every message is processed by exactly one consumer of the group. Kafka hands each partition to one member; messages with the same key land on the same partition, so the same consumer. Crash a consumer and its partitions wait for the session timeout before a survivor takes them over.</translation>
+        </message>
+        <message>
+            <source>send </source>
+            <translation>send </translation>
+        </message>
+        <message>
+            <source>max rate</source>
+            <translation>max rate</translation>
+        </message>
+        <message>
+            <source>Burst</source>
+            <translation>Burst</translation>
+        </message>
+        <message>
+            <source>Not sent: {error}</source>
+            <translation>Not sent: {error}</translation>
+        </message>
+        <message>
+            <source>Sent &lt;b&gt;{id}&lt;/b&gt; → partition &lt;b&gt;{partition}&lt;/b&gt;, offset &lt;b&gt;{offset}&lt;/b&gt;</source>
+            <translation>Sent &lt;b&gt;{id}&lt;/b&gt; → partition &lt;b&gt;{partition}&lt;/b&gt;, offset &lt;b&gt;{offset}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Stop burst</source>
+            <translation>Stop burst</translation>
+        </message>
+        <message>
+            <source>Burst stopped after {n}: {error}</source>
+            <translation>Burst stopped after {n}: {error}</translation>
+        </message>
+        <message>
+            <source>Burst: {n} of {total} sent</source>
+            <translation>Burst: {n} of {total} sent</translation>
+        </message>
+        <message>
+            <source>Burst: {n} of {total}</source>
+            <translation>Burst: {n} of {total}</translation>
+        </message>
+    </context>
+    <context>
+        <name>State</name>
+        <message>
+            <source>starting</source>
+            <translation>starting</translation>
+        </message>
+        <message>
+            <source>active</source>
+            <translation>active</translation>
+        </message>
+        <message>
+            <source>idle</source>
+            <translation>idle</translation>
+        </message>
+        <message>
+            <source>stopped</source>
+            <translation>stopped</translation>
+        </message>
+        <message>
+            <source>crashed</source>
+            <translation>crashed</translation>
+        </message>
+        <message>
+            <source>sent</source>
+            <translation>sent</translation>
+        </message>
+        <message>
+            <source>processing</source>
+            <translation>processing</translation>
+        </message>
+        <message>
+            <source>processed</source>
+            <translation>processed</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>failed</translation>
+        </message>
+        <message>
+            <source>dead-lettered</source>
+            <translation>dead-lettered</translation>
+        </message>
+        <message>
+            <source>Stable</source>
+            <translation>Stable</translation>
+        </message>
+        <message>
+            <source>Rebalancing</source>
+            <translation>Rebalancing</translation>
+        </message>
+        <message>
+            <source>Empty</source>
+            <translation>Empty</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatusBar</name>
+        <message>
+            <source>embedded tansu</source>
+            <translation>embedded tansu</translation>
+        </message>
+        <message>
+            <source>external Kafka</source>
+            <translation>external Kafka</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Broker&lt;/b&gt; {kind} {address}</source>
+            <translation>&lt;b&gt;Broker&lt;/b&gt; {kind} {address}</translation>
+        </message>
+        <message>
+            <source>Click to copy a curl command that sends a message</source>
+            <translation>Click to copy a curl command that sends a message</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;API&lt;/b&gt; off</source>
+            <translation>&lt;b&gt;API&lt;/b&gt; off</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Topic&lt;/b&gt; {topic}  &lt;b&gt;Group&lt;/b&gt; {group}</source>
+            <translation>&lt;b&gt;Topic&lt;/b&gt; {topic}  &lt;b&gt;Group&lt;/b&gt; {group}</translation>
+        </message>
+        <message>
+            <source>curl command copied to the clipboard</source>
+            <translation>curl command copied to the clipboard</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;API down&lt;/b&gt; {reason}</source>
+            <translation>&lt;b&gt;API down&lt;/b&gt; {reason}</translation>
+        </message>
+        <message>
+            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
+            <translation>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+        </message>
+    </context>
+    <context>
+        <name>Timeline</name>
+        <message>
+            <source>⇄ {n} moved</source>
+            <translation>⇄ {n} moved</translation>
+        </message>
+        <message>
+            <source>now</source>
+            <translation>now</translation>
+        </message>
+        <message>
+            <source>Rebalance timeline</source>
+            <translation>Rebalance timeline</translation>
+        </message>
+        <message>
+            <source>▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   shaded: group rebalancing   gap: partitions unowned</source>
+            <translation>▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   shaded: group rebalancing   gap: partitions unowned</translation>
+        </message>
+        <message>
+            <source>▲ join  ✕ crash  ■ stop</source>
+            <translation>▲ join  ✕ crash  ■ stop</translation>
+        </message>
+    </context>
+</TS>

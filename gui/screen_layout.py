@@ -35,7 +35,7 @@ def splitter_sizes(width: int, height: int) -> dict[str, list[int]]:
     """
     body = max(height - CHROME_H, 300)
     bottom = max(round(body * 0.5), min(MIN_LIST_H, body - 200))
-    side = min(max(round(width * 0.25), 300), 380)
+    side = min(max(round(width * 0.25), 360), 380)  # the burst row needs ~360 px
     inner = bottom - LIST_TITLE_H
     details = min(max(round(inner * 0.25), 76), 220)
     left = round(width * 0.58)

@@ -117,13 +117,20 @@ class Timeline(QWidget):
     def _paint_moves(self, p: QPainter, plot: QRectF, now: float) -> None:
         """How many partitions changed owner, where each rebalance ended."""
         p.setFont(_font(8, bold=True))
-        p.setPen(QColor("#F5A623"))
         moved_text = translate("Timeline", "⇄ {n} moved")
         for at, moved in self.moves:
             x = self._x(plot, at, now)
-            if x >= plot.left():
-                box = QRectF(x - 30, plot.top() - TOP + 4, 60, TOP - 6)
-                p.drawText(box, Qt.AlignmentFlag.AlignCenter, moved_text.format(n=moved))
+            if x < plot.left():
+                continue
+            # A small badge on the plot's bottom edge: the title row holds the legend.
+            text = moved_text.format(n=moved)
+            width = p.fontMetrics().horizontalAdvance(text) + 8
+            box = QRectF(min(x + 2, plot.right() - width), plot.bottom() - 13, width, 13)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(27, 30, 37, 220))
+            p.drawRoundedRect(box, 3, 3)
+            p.setPen(QColor("#F5A623"))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _x(self, plot: QRectF, t: float, now: float) -> float:
         return plot.left() + (t - (now - self.span)) / self.span * plot.width()

@@ -23,6 +23,21 @@ from messaging.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+
+class _OneLine(logging.Filter):
+    """waitress logs a socket error (e.g. EMFILE on accept) with its traceback; the app
+    says what happened to its API in one line of its own, so keep waitress to one too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+logging.getLogger("waitress").addFilter(_OneLine())
+
 # Ports macOS's AirPlay Receiver listens on by default (System Settings > AirDrop & Handoff).
 AIRPLAY_PORTS = (5000, 7000)
 _IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}

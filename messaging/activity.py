@@ -153,6 +153,7 @@ class ActivityReader:
         self._halt = threading.Event()
         self._ready = threading.Event()
         self.records = 0
+        self.failures = 0
         self._thread = threading.Thread(target=self._run, name="activity-reader", daemon=True)
 
     def start(self, timeout: float = 10.0) -> None:
@@ -201,7 +202,11 @@ class ActivityReader:
         except ValueError as exc:
             log.warning("skipped a malformed activity record: %s", exc)
             return
-        self._ingest(uid, events)
+        try:
+            self._ingest(uid, events)
+        except Exception:  # noqa: BLE001 - one bad report must not end every report
+            self.failures += 1
+            log.exception("could not take the reports of %s", uid)
 
     @property
     def alive(self) -> bool:

@@ -324,6 +324,18 @@ class Runtime:
         )
         self.reader.start()
 
+    def _revive_reader(self) -> None:
+        """An activity reader that died (it logged why) is replaced: without it the app
+        would go blind to every consumer outside its process."""
+        reader = self.reader
+        if reader is None or reader.alive or self._halt.is_set() or not self.broker_watch.status.up:
+            return
+        log.error("the activity reader stopped; starting a new one")
+        self.reader = ActivityReader(
+            self.bootstrap_servers, self.settings.channel, self.ingest_reported
+        )
+        self.reader.start()
+
     def _watch_loop(self) -> None:
         """Members that died without a word, every WATCH_S; the broker, every second."""
         while not self._halt.wait(WATCH_S):
@@ -331,6 +343,7 @@ class Runtime:
                 fleet.reap()
             if self.broker_watch is not None and self.broker_watch.due():
                 self.broker_watch.check()
+                self._revive_reader()
 
     def check_idle(self) -> str | None:
         """The idle-consumer explanation for the current fleet size, if any applies."""

@@ -12,8 +12,9 @@ def test_every_acknowledged_message_survives_random_crashes_stops_and_adds(make_
 
     report = run(runtime, Chaos(messages=3000, rate=600, seed=11))
 
+    state = (report, runtime.fleet.snapshots(), runtime.monitor.lag, runtime.reader.alive)
     assert report["sent"] == 3000
-    assert report["actions"] >= 3, report  # chaos really happened while messages flowed
-    assert report["lost"] == 0, report
-    assert report["unflagged_extra"] == 0, report
+    assert report["actions"] >= 3, state  # chaos really happened while messages flowed
+    assert report["lost"] == 0, state
+    assert report["unflagged_extra"] == 0, state
     assert report["extra_deliveries"] >= report["duplicates"]

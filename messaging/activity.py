@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from messaging.events import ConsumerSnapshot, from_wire, to_wire
+from messaging.tail import TopicTail
 
 log = logging.getLogger(__name__)
 LINGER_S = 0.005  # how long events wait to share a record
@@ -147,53 +148,23 @@ class ActivityReader:
     def __init__(
         self, bootstrap_servers: str, topic: str, ingest: IngestFn, from_start: bool = False
     ) -> None:
-        self.topic, self._ingest = activity_topic(topic), ingest
-        self._from_start = from_start
-        self._bootstrap = bootstrap_servers
-        self._halt = threading.Event()
-        self._ready = threading.Event()
+        self._ingest = ingest
+        self._tail = TopicTail(
+            bootstrap_servers, activity_topic(topic), self._one, "activity-reader", from_start
+        )
         self.records = 0
         self.failures = 0
-        self._thread = threading.Thread(target=self._run, name="activity-reader", daemon=True)
 
     def start(self, timeout: float = 10.0) -> None:
         """Start reading; returns once positioned at the end (events after this are seen)."""
-        self._thread.start()
-        self._ready.wait(timeout)
+        self._tail.start(timeout)
 
-    def _run(self) -> None:
-        from messaging.worker import FetchWait
+    @property
+    def alive(self) -> bool:
+        return self._tail.alive
 
-        consumer = KafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            # A topic recreated after a broker restart starts again at 0: read it all.
-            auto_offset_reset="earliest",
-            client_id="p2p-demo-activity",
-        )
-        try:
-            tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]
-            consumer.assign(tps)
-            if self._from_start:
-                consumer.seek_to_beginning(*tps)
-            else:
-                consumer.seek_to_end(*tps)
-            for tp in tps:
-                consumer.position(tp)
-            self._ready.set()
-            wait = FetchWait()
-            while not self._halt.is_set():
-                batches = consumer.poll(timeout_ms=100, max_records=2000)
-                wait.adapt(consumer, bool(batches))
-                for records in batches.values():
-                    for record in records:
-                        self._one(record.value)
-        except Exception:  # noqa: BLE001 - logged; the runtime notices the dead thread
-            log.exception("activity reader failed")
-        finally:
-            self._ready.set()
-            consumer.close(autocommit=False, timeout_ms=1000)
+    def stop(self, timeout: float = 3.0) -> None:
+        self._tail.stop(timeout)
 
     def _one(self, raw: bytes | None) -> None:
         self.records += 1
@@ -207,23 +178,3 @@ class ActivityReader:
         except Exception:  # noqa: BLE001 - one bad report must not end every report
             self.failures += 1
             log.exception("could not take the reports of %s", uid)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        self._halt.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-
-def _partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while True:
-        parts = consumer.partitions_for_topic(topic)
-        if parts:
-            return sorted(parts)
-        if time.monotonic() >= deadline:
-            raise RuntimeError(f"topic {topic} has no partitions")
-        time.sleep(0.1)

@@ -1,0 +1,102 @@
+"""Reading a topic from its end, not as a group member, on a thread of its own.
+
+The app reads what consumers report (``<topic>.activity``) and every consumer outside
+the app reads what the app asks (``<topic>.control``). Both must see every record,
+so neither joins a group: they ``assign()`` every partition and start at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from kafka import KafkaConsumer, TopicPartition
+
+from messaging.worker import FetchWait
+
+log = logging.getLogger(__name__)
+
+
+class TopicTail:
+    """Calls ``handle(value)`` for each new record of ``topic``, on its own thread.
+
+    ``from_start`` reads a topic from its beginning instead (one recreated after a
+    broker restart holds only what came since). A failure ends the thread, logged;
+    ``alive`` tells.
+    """
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        handle: Callable[[bytes | None], None],
+        name: str,
+        from_start: bool = False,
+    ) -> None:
+        self.topic, self._handle, self.name = topic, handle, name
+        self._bootstrap, self._from_start = bootstrap_servers, from_start
+        self._halt = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start reading; returns once positioned (records after this are seen)."""
+        self._thread.start()
+        self._ready.wait(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._halt.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        consumer = KafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            # A topic recreated after a broker restart starts again at 0: read it all.
+            auto_offset_reset="earliest",
+            client_id=f"p2p-demo-{self.name}",
+        )
+        try:
+            self._position(consumer)
+            self._ready.set()
+            wait = FetchWait()
+            while not self._halt.is_set():
+                batches = consumer.poll(timeout_ms=100, max_records=2000)
+                wait.adapt(consumer, bool(batches))
+                for records in batches.values():
+                    for record in records:
+                        self._handle(record.value)
+        except Exception:  # noqa: BLE001 - logged; the owner sees ``alive`` go False
+            log.exception("%s stopped reading %s", self.name, self.topic)
+        finally:
+            self._ready.set()
+            consumer.close(autocommit=False, timeout_ms=1000)
+
+    def _position(self, consumer: KafkaConsumer) -> None:
+        tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]
+        consumer.assign(tps)
+        if self._from_start:
+            consumer.seek_to_beginning(*tps)
+        else:
+            consumer.seek_to_end(*tps)
+        for tp in tps:
+            consumer.position(tp)
+
+
+def _partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        parts = consumer.partitions_for_topic(topic)
+        if parts:
+            return sorted(parts)
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"topic {topic} has no partitions")
+        time.sleep(0.1)  # metadata arrives asynchronously; bounded by the deadline

@@ -50,6 +50,7 @@ FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 20, 100
 BUSY_FOR_S = 2.0  # how long after the last record a consumer keeps fetching eagerly
 POLL_MS = 100
 FLUSH_TIMEOUT_S = 3.0
+COMMIT_TIMEOUT_MS = 3000
 ASSIGNORS = {
     "range": RangePartitionAssignor,
     "roundrobin": RoundRobinPartitionAssignor,
@@ -459,7 +460,9 @@ class ConsumerWorker:
             return
         offsets = self._take_pending()
         try:
-            self._consumer.commit(offsets)
+            # Bounded: without a timeout kafka-python retries a commit for ever (seen stuck
+            # >90 s mid-rebalance in a chaos run, holding its partitions while heartbeating).
+            self._consumer.commit(offsets, timeout_ms=COMMIT_TIMEOUT_MS)
         except KafkaError as exc:  # rebalancing: the next owner re-reads, flagged as redelivered
             log.warning("%s: commit failed (%s)", self.name, exc)
 

@@ -179,7 +179,13 @@ _PATHS: dict[str, Any] = {
                     },
                 }
             ),
-            "responses": _answers({"200": _json("Switched", "every group follows")}, *_BODY_ERRORS),
+            "responses": _answers(
+                {
+                    "200": _json("Switched", "every group follows"),
+                    "409": {**_ERROR, "description": "the app is on that topic already"},
+                },
+                *_BODY_ERRORS,
+            ),
         },
     },
     "/api/groups": {

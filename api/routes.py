@@ -201,7 +201,7 @@ def _register_topic(app: Flask, runtime: Runtime) -> None:
         return jsonify(topic=runtime.settings.topic, partitions=runtime.partitions)
 
     @app.post("/api/topic")
-    def switch_topic() -> Response:
+    def switch_topic() -> Response | tuple[Response, int]:
         body = v.json_object(request.content_type, _body())
         unknown = set(body) - {"partitions", "topic"}
         if unknown:
@@ -211,6 +211,8 @@ def _register_topic(app: Flask, runtime: Runtime) -> None:
             return jsonify(runtime.switch_topic(partitions, v.optional_string(body, "topic")))
         except ValueError as exc:
             raise v.BadRequest(str(exc)) from None
+        except GroupExists as exc:
+            return _error(str(exc), 409)
 
 
 def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None:

@@ -35,7 +35,7 @@ MAX_GROUPS = 4  # each group has its own consumers and lag monitor
 
 
 class GroupExists(Exception):
-    """The group is there already, or there are as many groups as allowed."""
+    """The group (or topic) is there already, or there are as many groups as allowed."""
 
 
 WATCH_S = 0.25  # how often members that died without a word are looked for
@@ -165,14 +165,14 @@ class Runtime:
         consumer of every group resubscribes to it (the groups rebalance). The message
         history goes on; the activity and control topics keep their names.
         """
-        name = topic or f"{self.settings.channel}-{partitions}p"
+        name = f"{self.settings.channel}-{partitions}p" if topic is None else topic
         problem = names.topic_problem(name)
         low, high = limits.PARTITIONS
         if problem or not low <= partitions <= high:
             raise ValueError(f"topic {problem}" if problem else f"partitions must be {low}-{high}")
         previous = self.settings.topic
         if name == previous:
-            raise ValueError(f"already on topic {name}")
+            raise GroupExists(f"already on topic {name}")
         admin = self._admin()
         try:
             count = ensure_topic(admin, name, partitions)

@@ -20,6 +20,8 @@ from messaging.config import Settings
 from messaging.events import PROCESSED, Delivery
 from messaging.runtime import Runtime
 
+SETTLE_S = 180.0  # after the last send, how long the group gets to process everything
+
 
 def runtime_for(ctx: Ctx, what: str, mode: str, **overrides: Any) -> Runtime:
     """A started Runtime on the run's broker, on a topic and group of its own."""
@@ -94,6 +96,17 @@ def _pcts(name: str, values: list[float]) -> dict[str, float]:
     }
 
 
+def _group_state(runtime: Runtime) -> dict[str, Any]:
+    """What the group looked like when the audit ran: a "lost" message that is still
+    in the topic, behind members stuck joining, shows up here."""
+    live = [m.snapshot for m in runtime.fleet.live()]  # lag: the monitor's last second
+    return {
+        "lag": sum(runtime.monitor.lag.values()),
+        "live": [f"{s.name} {s.state}{' (joining)' if s.joining else ''}" for s in live],
+        "joining": sum(1 for m in runtime.fleet.live() if m.joining),
+    }
+
+
 def chaos(ctx: Ctx) -> dict[str, Any]:
     """benchmarks.chaos at 50,000 messages: process consumers, then thread consumers."""
     messages, rate = (10_000, 1000) if ctx.quick else (50_000, 1000)
@@ -102,8 +115,9 @@ def chaos(ctx: Ctx) -> dict[str, Any]:
         t0 = time.monotonic()
         runtime = runtime_for(ctx, "chaos", mode, max_consumers=6)
         try:
-            plan = Chaos(messages=messages, rate=rate, settle_s=180.0)
+            plan = Chaos(messages=messages, rate=rate, settle_s=SETTLE_S)
             report = run_chaos(runtime, plan)
+            report["at_the_end"] = _group_state(runtime)
         finally:
             runtime.stop()
         report["actions_log"] = plan.actions

@@ -1,7 +1,7 @@
 """Benchmarks of issues 4, 8 and 9: prints a table, writes a JSON report, never fails on a number.
 
     python -m benchmarks.run                 # full run, ~20 min, writes results/latest.json
-    python -m benchmarks.run --quick         # ~8 min, writes results/latest-quick.json
+    python -m benchmarks.run --quick         # ~12 min, writes results/latest-quick.json
     python -m benchmarks.run --bootstrap-servers localhost:9092   # also an external Kafka
     python -m benchmarks.run --only enviar,batch --profile
 
@@ -33,7 +33,7 @@ SECTIONS = ("enviar", "batch", "e2e", "failover", "burst", "startup", "memory", 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="shorter runs (~8 min)")
+    p.add_argument("--quick", action="store_true", help="shorter runs (~12 min)")
     p.add_argument(
         "--bootstrap-servers", help="also measure this external Kafka (e.g. localhost:9092)"
     )

@@ -175,9 +175,13 @@ def _chaos(c: dict[str, Any], s: str) -> Rows:
         return c.get(key), t.get(key)
 
     acts = "{crashes}/{stops}/{adds}"
+    # a stuck group: "lost" messages are still in the topic, behind members joining
+    end, t_end = c.get("at_the_end", {}), t.get("at_the_end", {})
     return [
-        _row(s, "lost", *pair("lost"), "msgs", "0", c.get("lost") == 0,
-             f"of {c['sent']} sent at {c['rate']}/s"),
+        _row(s, "not processed within 180 s (\"lost\")", *pair("lost"), "msgs", "0",
+             c.get("lost") == 0, f"of {c['sent']} sent at {c['rate']}/s"),
+        _row(s, "at the audit: members joining / live", _end(c), _end(t),
+             note=f"committed-offset lag {end.get('lag')} (before {t_end.get('lag')})"),
         _row(s, "extra deliveries not flagged", *pair("unflagged_extra"), "", "0",
              c.get("unflagged_extra") == 0),
         _row(s, "extra deliveries", *pair("extra_deliveries"), "msgs"),
@@ -188,6 +192,11 @@ def _chaos(c: dict[str, Any], s: str) -> Rows:
         _row(s, "sending / settling", f"{c['sending_s']} / {c['settle_s']}",
              f"{t['sending_s']} / {t['settle_s']}" if t else None, "s"),
     ]  # fmt: skip
+
+
+def _end(c: dict[str, Any]) -> str | None:
+    end = c.get("at_the_end")
+    return f"{end['joining']}/{len(end['live'])}" if end else None
 
 
 def table(results: dict[str, Any]) -> Rows:

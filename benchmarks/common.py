@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -17,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -140,11 +142,14 @@ class App:
         topic: str | None = None,
         group: str | None = None,
         extra: list[str] | None = None,
+        mode: str = "process",
+        consumers: int = 3,
     ) -> None:
         self.port = free_port()
-        self.name = name
+        self.name, self.mode, self.n_consumers, self.topic = name, mode, consumers, topic
         self.log = workdir / f"{name}.out"
         args = [sys.executable, "main.py", "--headless", "--quiet", "--api-port", str(self.port)]
+        args += ["--consumer-mode", mode, "--consumers", str(consumers)]
         args += ["--log-file", str(workdir / f"{name}-messages.log")]
         if bootstrap:
             args += ["--bootstrap-servers", bootstrap]
@@ -157,7 +162,7 @@ class App:
         self.http = Http(self.port)
 
     def start(self, timeout: float = 60.0) -> float:
-        """Start and wait for /health 200 and every partition owned; returns seconds."""
+        """Start and wait for /health 200 and (with consumers) every partition owned."""
         t0 = time.monotonic()
         self.proc = spawn(self.args, self.log, env={"KAFKA_BOOTSTRAP_SERVERS": ""})
         if not wait_until(self.ready, timeout):
@@ -168,7 +173,14 @@ class App:
         if self.proc is not None and self.proc.poll() is not None:
             raise RuntimeError(f"app {self.name} exited ({self.proc.returncode}); see {self.log}")
         status, _ = self.http.request("GET", "/health")
-        return status == 200 and self.all_owned()
+        return status == 200 and (self.n_consumers == 0 or self.all_owned())
+
+    def pids(self) -> list[int]:
+        return [self.proc.pid] if self.proc is not None else []
+
+    def received(self) -> int:
+        """Messages its consumers processed (from the app's ledger)."""
+        return self.stats()["processed"]
 
     def consumers(self) -> list[dict[str, Any]]:
         return self.http.get("/api/consumers")["consumers"]
@@ -191,6 +203,112 @@ class App:
     def stop(self) -> int | None:
         self.http.close()
         return stop(self.proc) if self.proc is not None else None
+
+
+class SpecSystem:
+    """The spec's system: ``producer_api.py`` and three ``consumer.py`` processes, one group.
+
+    Ready once the API answers and every consumer printed a message: probes go to each
+    partition (its consumers start at the end of the log, so probes are repeated until
+    all three have joined and received one).
+    """
+
+    def __init__(self, workdir: Path, bootstrap: str, topic: str, consumers: int = 3) -> None:
+        self.port, self.bootstrap, self.topic = free_port(), bootstrap, topic
+        self.workdir, self.n_consumers = workdir, consumers
+        self.logs = [workdir / f"spec-consumer-{topic}-{i}.out" for i in range(consumers)]
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, timeout: float = 60.0) -> float:
+        t0 = time.monotonic()
+        for path in self.logs:
+            path.unlink(missing_ok=True)  # readiness and counts read these logs
+        api = [sys.executable, str(BENCH / "spec_producer_api.py"), self.bootstrap, self.topic]
+        api_log = self.workdir / f"spec-api-{self.topic}.out"
+        self.procs.append(spawn([*api, str(self.port)], api_log))
+        consumer = [sys.executable, "-u", str(BENCH / "spec_consumer.py"), self.bootstrap]
+        for path in self.logs:
+            self.procs.append(spawn([*consumer, self.topic, f"{self.topic}-spec"], path))
+        http = Http(self.port)
+        try:
+            if not wait_until(lambda: http.request("POST", "/enviar", {"id": 0})[0] == 200, 30):
+                raise RuntimeError("spec_producer_api.py did not answer")
+        finally:
+            http.close()
+        if not wait_until(self._probe, timeout, step=1.0):
+            raise RuntimeError(f"the spec's consumers did not all receive; see {self.logs}")
+        return time.monotonic() - t0
+
+    def _probe(self) -> bool:
+        from kafka import KafkaProducer
+
+        if all(self.received_by(path) for path in self.logs):
+            return True
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap)
+        try:
+            for p in range(PARTITIONS):
+                producer.send(self.topic, b'{"probe": true}', partition=p)
+            producer.flush(5)
+        finally:
+            producer.close(5)
+        return False
+
+    @staticmethod
+    def received_by(path: Path) -> int:
+        with contextlib.suppress(OSError), open(path, "rb") as f:
+            return sum(1 for line in f if line.startswith(b"Mensaje recibido"))
+        return 0
+
+    def received(self) -> int:
+        """Messages the spec's consumers printed."""
+        return sum(self.received_by(path) for path in self.logs)
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs]
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            stop(proc)
+
+
+# ----- processes' CPU and memory --------------------------------------------------------
+def _tree(pids: list[int]) -> list[Any]:
+    import psutil
+
+    found = []
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            proc = psutil.Process(pid)
+            found += [proc, *proc.children(recursive=True)]
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU used so far by these processes and their children."""
+    import psutil
+
+    total = 0.0
+    for proc in _tree(pids):
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def memory_mb(pid: int) -> dict[str, Any]:
+    """RSS and USS (memory only this process holds) of one process and of each of its
+    consumer children (``python -m messaging.consumer``)."""
+    import psutil
+
+    def one(proc: psutil.Process) -> dict[str, Any]:
+        info = proc.memory_full_info()
+        return {"pid": proc.pid, "rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20}
+
+    app = psutil.Process(pid)
+    children = [
+        c for c in app.children(recursive=True) if "messaging.consumer" in " ".join(c.cmdline())
+    ]
+    return {"app": one(app), "consumers": [one(c) for c in children]}
 
 
 # ----- Kafka helpers -------------------------------------------------------------------
@@ -220,16 +338,32 @@ def delete_topics(bootstrap: str, topics: list[str]) -> None:
 
 
 class Offsets:
-    """Sum of a topic's end offsets: how many records the broker acknowledged."""
+    """How many records a topic holds: how many the broker acknowledged.
+
+    Counted by reading, not by asking for end offsets: tansu (0.6) answers ListOffsets
+    with the last batch's base offset + 1, so a batch of many records looks like one.
+    A fetch returns whole batches, so once the position passed that answer and a poll
+    comes back empty, the position is the real end.
+    """
 
     def __init__(self, bootstrap: str, topic: str) -> None:
         from kafka import KafkaConsumer, TopicPartition
 
-        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap, request_timeout_ms=10000, enable_auto_commit=False
+        )
         self._tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+        self._consumer.assign(self._tps)
+        self._consumer.seek_to_beginning(*self._tps)
 
-    def total(self) -> int:
-        return sum(self._consumer.end_offsets(self._tps).values())
+    def total(self, timeout: float = 30.0) -> int:
+        ends = self._consumer.end_offsets(self._tps)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self._consumer.poll(timeout_ms=100, max_records=50_000)
+            if not got and all(self._consumer.position(tp) >= ends[tp] for tp in self._tps):
+                break
+        return sum(self._consumer.position(tp) for tp in self._tps)
 
     def close(self) -> None:
         self._consumer.close()
@@ -277,6 +411,36 @@ def run_wrk(url: str, seconds: float, connections: int = 8, threads: int = 2) ->
     res["socket_errors"] = sum(int(x) for x in m.groups()) if m else 0
     res["ok"] = res["requests"] - res["non_2xx"]
     return res
+
+
+# ----- load on a schedule ----------------------------------------------------------------
+def paced(n: int, rate: float, call: Callable[[int], None], threads: int = 8) -> float:
+    """``call(i)`` for i in 0..n-1, the i-th due at start + i/rate, from ``threads`` threads
+    (so one slow answer does not delay the next); returns the seconds it took."""
+    counter, lock = itertools.count(), threading.Lock()
+    start = time.time() + 0.2
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = next(counter)
+            if i >= n:
+                return
+            time.sleep(max(start + i / rate - time.time(), 0))  # the schedule, not a wait
+            call(i)
+
+    pool = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(n / rate + 60)
+    return time.time() - start
+
+
+def rotated(names: list[str], i: int) -> list[str]:
+    """Round ``i``'s order: everyone goes first once, so no one always runs after a peer."""
+    k = i % len(names)
+    return names[k:] + names[:k]
 
 
 # ----- statistics ----------------------------------------------------------------------

@@ -1,39 +1,46 @@
-"""The six measurements of issue 4. Each returns a JSON-able dict of figures."""
+"""The measurements of issues 4 and 8. Each section returns a JSON-able dict of figures.
+
+"app" is the app as shipped: consumers as OS processes. "thread" is the same app with
+``--consumer-mode thread`` (every consumer a thread of the app's process): the design
+before issue 8, kept as the "before" figure. Both run side by side in one run.
+"""
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import itertools
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
-    BENCH,
     PARTITIONS,
     ROOT,
     App,
     Http,
     Offsets,
+    SpecSystem,
+    cpu_seconds,
     create_topic,
-    free_port,
     keys_per_partition,
     median,
+    memory_mb,
+    paced,
     percentile,
+    rotated,
     run_wrk,
-    spawn,
-    stop,
     wait_until,
 )
 
 BODY = {"id": 1, "contenido": "Hola desde Kafka"}
+MODES = ("process", "thread")
+IDLE_S = 10.0
 
 
 @dataclass
@@ -48,329 +55,322 @@ class Ctx:
     def name(self, what: str) -> str:
         return f"bench-{what}-{self.run_id}"
 
+    def topic(self, what: str) -> str:
+        """A fresh topic (6 partitions); its group is named the same."""
+        topic = self.name(what)
+        create_topic(self.bootstrap, topic)
+        return topic
+
+    def app(self, what: str, mode: str = "process", consumers: int = 3, **kw: Any) -> App:
+        """An app on a fresh topic (and group) of its own."""
+        topic = self.topic(what)
+        name = f"{what}-{self.broker}"
+        return App(
+            self.workdir, name, self.bootstrap, topic, topic, mode=mode, consumers=consumers, **kw
+        )
+
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-# ----- 1. /enviar: this app vs the spec's producer_api.py -------------------------------
-def enviar(ctx: Ctx) -> dict[str, Any]:
-    topic = ctx.name("enviar")
-    create_topic(ctx.bootstrap, topic)
-    app = App(ctx.workdir, f"enviar-app-{ctx.broker}", ctx.bootstrap, topic, topic)
-    spec_port = free_port()
-    spec = spawn(
-        [sys.executable, str(BENCH / "spec_producer_api.py"), ctx.bootstrap, topic, str(spec_port)],
-        ctx.workdir / f"enviar-spec-{ctx.broker}.out",
-    )
-    offsets = Offsets(ctx.bootstrap, topic)
-    seconds = 5 if ctx.quick else 10
-    rounds = 3
+def _start_all(systems: dict[str, Any]) -> None:
+    """Start everything at once (each start is mostly waiting for its group to form)."""
+    errors: list[BaseException] = []
+
+    def start(s: Any) -> None:
+        try:
+            s.start()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=start, args=(s,)) for s in systems.values()]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(120)
+    if errors:
+        raise errors[0]
+
+
+@contextlib.contextmanager
+def running(system: Any) -> Iterator[Any]:
+    """Only the system being measured runs: an idle app with three consumer processes
+    uses about a fifth of a core, which would otherwise load whoever is measured."""
+    system.start()
     try:
-        app.start()
-        spec_http = Http(spec_port)
-        if not wait_until(lambda: spec_http.request("POST", "/enviar", BODY)[0] == 200, 30):
-            raise RuntimeError("spec_producer_api.py did not answer")
-        spec_http.close()
-        urls = {
-            "app": f"http://127.0.0.1:{app.port}/enviar",
-            "spec": f"http://127.0.0.1:{spec_port}/enviar",
-        }
-        for url in urls.values():  # warm-up, not counted
-            run_wrk(url, 2)
-        time.sleep(1.0)
-        runs: dict[str, list[dict[str, Any]]] = {"app": [], "spec": []}
-        for i in range(rounds):
-            for who in ("app", "spec"):
-                before = offsets.total()
-                sent_before = app.stats()["sent"] if who == "app" else 0
-                r = run_wrk(urls[who], seconds)
-                time.sleep(1.0)  # requests still in flight when wrk stopped
-                r["acked_delta"] = offsets.total() - before
-                if who == "app":
-                    r["sent_delta"] = app.stats()["sent"] - sent_before
-                # every 2xx must be an acknowledged record; records beyond that are
-                # requests wrk abandoned when its time was up (answered after it left)
-                r["ack_check"] = r["acked_delta"] >= r["ok"]
-                r["acked_unanswered"] = r["acked_delta"] - r["ok"]
-                raw = r.pop("raw")
-                if not r["ack_check"]:
-                    r["wrk_output"] = raw
-                runs[who].append(r)
-                log(
-                    f"enviar[{ctx.broker}] round {i + 1} {who}: {r['rps']:.0f} req/s "
-                    f"p50 {r['p50_ms']:.1f} ms p99 {r['p99_ms']:.1f} ms "
-                    f"(2xx {r['ok']}, acked {r['acked_delta']})"
-                )
-        profile = _profile(app, urls["app"], ctx) if ctx.profile else None
-        out: dict[str, Any] = {"seconds_per_run": seconds, "rounds": rounds, "runs": runs}
-        for who in ("app", "spec"):
-            out[who] = {k: median([r[k] for r in runs[who]]) for k in ("rps", "p50_ms", "p99_ms")}
-            out[who]["non_2xx"] = sum(r["non_2xx"] for r in runs[who])
-            out[who]["every_2xx_acked"] = all(r["ack_check"] for r in runs[who])
-        out["ratio"] = out["app"]["rps"] / out["spec"]["rps"] if out["spec"]["rps"] else None
-        if profile:
-            out["profile"] = profile
-        return out
+        yield system
+    finally:
+        system.stop()
+
+
+# ----- 1. /enviar: the app vs the spec's system ------------------------------------------
+def enviar(ctx: Ctx) -> dict[str, Any]:
+    """wrk on /enviar of four systems, one at a time, in rotating order.
+
+    Every turn starts its system on a fresh topic and group: a group whose members all
+    left gracefully can stay stuck on tansu (see the README), so no group is reused.
+    """
+    makers: dict[str, Callable[[str], Any]] = {
+        "app": lambda n: ctx.app(n),
+        "spec": lambda n: SpecSystem(ctx.workdir, ctx.bootstrap, ctx.topic(n)),
+        "thread": lambda n: ctx.app(n, mode="thread"),
+        "no_consumers": lambda n: ctx.app(n, consumers=0),
+    }
+    seconds, rounds = (5, 3) if ctx.quick else (10, 3)
+    runs: dict[str, list[dict[str, Any]]] = {who: [] for who in makers}
+    for i in range(rounds):
+        for who in rotated(list(makers), i):
+            with running(makers[who](f"enviar-{who}-{i}")) as system:
+                run_wrk(f"http://127.0.0.1:{system.port}/enviar", 2)  # warm-up
+                time.sleep(1.0)
+                r = _wrk_round(system, ctx.bootstrap, seconds)
+                if who == "app" and ctx.profile and i == rounds - 1:
+                    from benchmarks.pyspy import profile
+
+                    url = f"http://127.0.0.1:{system.port}/enviar"
+                    r["profile"] = profile(system, url, ctx.workdir, ctx.broker)
+            runs[who].append(r)
+            log(
+                f"enviar[{ctx.broker}] round {i + 1} {who}: {r['rps']:.0f} req/s "
+                f"p50 {r['p50_ms']:.1f} ms p99 {r['p99_ms']:.1f} ms "
+                f"(2xx {r['ok']}, acked {r['acked_delta']}, consumed {r['consumed']}, "
+                f"{r['cpu_ms_per_req']:.2f} ms CPU/req)"
+            )
+    out: dict[str, Any] = {"seconds_per_run": seconds, "rounds": rounds, "runs": runs}
+    for who in makers:
+        out[who] = _summary(runs[who])
+    spec_rps = out["spec"]["rps"]
+    for who in ("app", "thread", "no_consumers"):
+        out[who]["ratio"] = out[who]["rps"] / spec_rps if spec_rps else None
+    out["ratio"] = out["app"]["ratio"]
+    return out
+
+
+def _wrk_round(system: Any, bootstrap: str, seconds: float) -> dict[str, Any]:
+    offsets = Offsets(bootstrap, system.topic)
+    try:
+        before, cpu0, received0 = offsets.total(), cpu_seconds(system.pids()), system.received()
+        r = run_wrk(f"http://127.0.0.1:{system.port}/enviar", seconds)
+        time.sleep(1.0)  # requests still in flight when wrk stopped; consumers catching up
+        r["acked_delta"] = offsets.total() - before
     finally:
         offsets.close()
-        stop(spec)
-        app.stop()
+    r["cpu_s"] = cpu_seconds(system.pids()) - cpu0  # the system's processes, consumers included
+    r["cpu_ms_per_req"] = 1000 * r["cpu_s"] / max(r["ok"], 1)
+    # every 2xx must be an acknowledged record; records beyond that are requests wrk
+    # abandoned when its time was up (answered after it left)
+    r["ack_check"] = r["acked_delta"] >= r["ok"]
+    raw = r.pop("raw")
+    if not r["ack_check"]:
+        r["wrk_output"] = raw
+    r["consumed"] = None
+    if system.n_consumers:  # its consumers got every record acknowledged during the run
+        wait_until(lambda: system.received() - received0 >= r["acked_delta"], 30, 0.2)
+        r["consumed"] = system.received() - received0
+    return r
 
 
-def _profile(app: App, url: str, ctx: Ctx) -> dict[str, Any]:
-    """py-spy (GIL holder only) of the app under the same wrk load; where CPU time goes."""
-    raw = ctx.workdir / f"py-spy-{ctx.broker}.txt"
-    load = threading.Thread(target=run_wrk, args=(url, 10), daemon=True)
-    load.start()
-    time.sleep(1)
-    args = ["py-spy", "record", "-p", str(app.proc.pid), "-d", "7", "-r", "250"]
-    args += ["-f", "raw", "-o", str(raw), "--gil"]
-    try:
-        subprocess.run(args, capture_output=True, timeout=60, check=True)
-    except (OSError, subprocess.SubprocessError) as exc:
-        load.join()
-        return {"error": f"py-spy failed: {exc}"}
-    load.join()
-    return summarize_profile(raw)
-
-
-def summarize_profile(path: Path) -> dict[str, Any]:
-    """Share of GIL-holding samples per subsystem (by the innermost frame's module)."""
-    buckets = [
-        ("messaging/traffic_log", "traffic log (app)"),
-        ("logging/", "logging (stdlib)"),
-        ("waitress/", "waitress"),
-        ("flask/", "flask/werkzeug"),
-        ("werkzeug/", "flask/werkzeug"),
-        ("kafka/producer", "kafka producer"),
-        ("kafka/consumer", "kafka consumer"),
-        ("kafka/coordinator", "kafka coordinator"),
-        ("kafka/net", "kafka network"),
-        ("kafka/record", "kafka record (crc, encode)"),
-        ("kafka/protocol", "kafka protocol"),
-        ("kafka/metrics", "kafka metrics"),
-        ("kafka/", "kafka other"),
-        ("messaging/", "app core (messaging/)"),
-        ("api/", "app API (api/)"),
-        ("threading.py", "threading (locks, conditions)"),
-        ("json/", "json"),
-        ("selectors.py", "selectors"),
-    ]
-    by_bucket: collections.Counter[str] = collections.Counter()
-    by_thread: collections.Counter[str] = collections.Counter()
-    leaf: collections.Counter[str] = collections.Counter()
-    total = 0
-    for line in path.read_text().splitlines():
-        stack, _, n = line.rpartition(" ")
-        if not n.isdigit():
-            continue
-        count, frames = int(n), stack.split(";")
-        total += count
-        name = next((b for key, b in buckets if key in frames[-1]), "other")
-        by_bucket[name] += count
-        root = next(
-            (
-                f.split(" (")[0]
-                for f in frames
-                if any(
-                    k in f
-                    for k in (
-                        "ConsumerWorker.run",
-                        "Sender.run ",
-                        "handler_thread",
-                        "BaseWSGIServer.run",
-                        "QueueListener._monitor",
-                        "run_forever",
-                        "LagMonitor",
-                    )
-                )
-            ),
-            "other",
-        )
-        by_thread[root] += count
-        leaf[frames[-1]] += count
-
-    def pct(c: collections.Counter[str], n: int) -> dict[str, float]:
-        return {k: round(100 * v / total, 1) for k, v in c.most_common(n)}
-
-    return {
-        "samples": total,
-        "raw_file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
-        "percent_by_subsystem": pct(by_bucket, 20),
-        "percent_by_thread": pct(by_thread, 10),
-        "top_frames_percent": pct(leaf, 12),
-    }
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_req")
+    out: dict[str, Any] = {k: median([r[k] for r in runs]) for k in keys}
+    out["non_2xx"] = sum(r["non_2xx"] for r in runs)
+    out["every_2xx_acked"] = all(r["ack_check"] for r in runs)
+    out["acked"] = sum(r["acked_delta"] for r in runs)
+    consumed = [r["consumed"] for r in runs]
+    out["consumed"] = None if None in consumed else sum(consumed)
+    return out
 
 
 # ----- 2. batch ingest --------------------------------------------------------------------
 def batch(ctx: Ctx) -> dict[str, Any]:
+    """``POST /api/messages`` (1,000 per request) vs kafka-python's send + flush."""
     from kafka import KafkaProducer
 
-    topic = ctx.name("batch")
-    create_topic(ctx.bootstrap, topic)
-    app = App(ctx.workdir, f"batch-app-{ctx.broker}", ctx.bootstrap, topic, topic)
     per_request = 1000
     total = 10_000 if ctx.quick else 30_000
+    raw_topic = ctx.topic("batch-raw")
+    # acks=all, the app's durability: both wait for the same acknowledgement
+    producer = KafkaProducer(bootstrap_servers=ctx.bootstrap, acks="all")
     body = {"messages": [{"value": {**BODY, "id": i}} for i in range(per_request)]}
     values = [{**BODY, "id": i} for i in range(total)]
-    offsets = Offsets(ctx.bootstrap, topic)
-    producer = KafkaProducer(
-        bootstrap_servers=ctx.bootstrap,
-        acks="all",  # the app's durability, so both wait for the same acknowledgement
-    )
-    http = Http(app.port, timeout=30)
-    runs: dict[str, list[float]] = {"raw": [], "app": []}
+    runs: dict[str, list[float]] = {"raw": [], **{m: [] for m in MODES}}
     acked_ok = True
+
+    def raw() -> None:
+        for v in values:  # the spec's serializer, inline
+            producer.send(raw_topic, json.dumps(v).encode("utf-8"))
+        producer.flush()
+
+    def post(http: Http, n: int) -> None:
+        for _ in range(n):
+            status, resp = http.request("POST", "/api/messages", body)
+            if status != 200 or resp.get("count") != per_request:
+                raise RuntimeError(f"/api/messages answered {status}: {str(resp)[:200]}")
+
+    def timed(who: str, i: int) -> tuple[float, int]:
+        """Seconds to get ``total`` messages acknowledged, and how many records landed."""
+        if who == "raw":
+            return _landed(ctx.bootstrap, raw_topic, raw)
+        with running(ctx.app(f"batch-{who}-{i}", mode=who)) as app:
+            http = Http(app.port, timeout=30)
+            try:
+                post(http, 1)  # warm-up, not counted
+                return _landed(ctx.bootstrap, app.topic, lambda: post(http, total // per_request))
+            finally:
+                http.close()
+
     try:
-        app.start()
+        raw()  # warm-up, not counted
         for i in range(3):
-            before = offsets.total()
-            t0 = time.perf_counter()
-            for v in values:  # the spec's serializer, inline
-                producer.send(topic, json.dumps(v).encode("utf-8"))
-            producer.flush()
-            runs["raw"].append(total / (time.perf_counter() - t0))
-            acked_ok &= offsets.total() - before == total
-            before = offsets.total()
-            t0 = time.perf_counter()
-            for _ in range(total // per_request):
-                status, resp = http.request("POST", "/api/messages", body)
-                if status != 200 or resp.get("count") != per_request:
-                    raise RuntimeError(f"/api/messages answered {status}: {str(resp)[:200]}")
-            runs["app"].append(total / (time.perf_counter() - t0))
-            acked_ok &= offsets.total() - before == total
+            for who in rotated(list(runs), i):
+                seconds, landed = timed(who, i)
+                runs[who].append(total / seconds)
+                acked_ok &= landed == total
             log(
-                f"batch[{ctx.broker}] round {i + 1}: raw {runs['raw'][-1]:.0f} msgs/s, "
-                f"app {runs['app'][-1]:.0f} msgs/s"
+                f"batch[{ctx.broker}] round {i + 1}: "
+                + ", ".join(f"{w} {r[-1]:.0f}" for w, r in runs.items())
             )
-        raw_rate, app_rate = median(runs["raw"]), median(runs["app"])
-        return {
-            "messages_per_run": total,
-            "per_request": per_request,
-            "runs": runs,
-            "raw_msgs_s": raw_rate,
-            "app_msgs_s": app_rate,
-            "ratio": app_rate / raw_rate if raw_rate else None,
-            "every_record_acked": acked_ok,
-        }
     finally:
-        http.close()
         producer.close(timeout=5)
+    rates = {who: median(r) for who, r in runs.items()}
+    return {
+        "messages_per_run": total,
+        "per_request": per_request,
+        "runs": runs,
+        "raw_msgs_s": rates["raw"],
+        "app_msgs_s": rates["process"],
+        "thread_msgs_s": rates["thread"],
+        "ratio": rates["process"] / rates["raw"] if rates["raw"] else None,
+        "thread_ratio": rates["thread"] / rates["raw"] if rates["raw"] else None,
+        "every_record_acked": acked_ok,
+    }
+
+
+def _landed(bootstrap: str, topic: str, send: Callable[[], None]) -> tuple[float, int]:
+    """How long ``send()`` took, and how many records reached ``topic`` meanwhile."""
+    offsets = Offsets(bootstrap, topic)
+    try:
+        before, t0 = offsets.total(), time.perf_counter()
+        send()
+        seconds = time.perf_counter() - t0
+        return seconds, offsets.total() - before
+    finally:
         offsets.close()
-        app.stop()
 
 
 # ----- 3. end-to-end latency at a steady rate ---------------------------------------------
 def e2e(ctx: Ctx) -> dict[str, Any]:
-    topic = ctx.name("e2e")
-    create_topic(ctx.bootstrap, topic)
-    app = App(ctx.workdir, f"e2e-app-{ctx.broker}", ctx.bootstrap, topic, topic)
+    """200 msgs/s through /enviar; request start -> the consumer's ``processed`` stamp."""
+    from benchmarks.inproc import activity_delay
+
     rate, warmup_s = 200, 1.0
-    seconds = 5 if ctx.quick else 10
+    seconds, rounds = (5, 1) if ctx.quick else (5, 3)
+    samples: dict[str, dict[str, list[float]]] = {m: {} for m in MODES}
+    meta: dict[str, list[dict[str, Any]]] = {m: [] for m in MODES}
+    for i in range(rounds):
+        for mode in rotated(list(MODES), i):
+            with running(ctx.app(f"e2e-{mode}-{i}", mode=mode)) as app:
+                values, info = _e2e_round(app, rate, seconds, warmup_s)
+            for k, v in values.items():
+                samples[mode].setdefault(k, []).extend(v)
+            meta[mode].append(info)
+            log(f"e2e[{ctx.broker}] round {i + 1} {mode}: {info}")
+    out: dict[str, Any] = {"rate_target": rate, "seconds": seconds, "rounds": rounds}
+    for mode in MODES:
+        s, runs = samples[mode], meta[mode]
+        out[mode] = {
+            "runs": runs,
+            "measured": sum(r["measured"] for r in runs),
+            "processed_seen": len(s.get("e2e", [])),
+            "errors": sum(r["errors"] for r in runs),
+            "rate_achieved": median([r["rate_achieved"] for r in runs]),
+            **{
+                f"{k}_{p}_ms": percentile(s.get(k, []), q)
+                for k in s
+                for p, q in (("p50", 50), ("p99", 99))
+            },
+        }
+        out[mode]["p50_ms"], out[mode]["p99_ms"] = out[mode]["e2e_p50_ms"], out[mode]["e2e_p99_ms"]
+    out.update(out["process"])  # the app's figures at the top, as before
+    out["activity"] = {mode: activity_delay(ctx, mode, rate, seconds) for mode in MODES}
+    return out
+
+
+def _e2e_round(app: App, rate: int, seconds: float, warmup_s: float) -> tuple[dict, dict]:
     n = int(rate * (warmup_s + seconds))
     sent: dict[str, tuple[int, float, float]] = {}  # message_id -> (index, t_req, t_resp)
     errors: list[str] = []
-    lock = threading.Lock()
-    counter = itertools.count()
-    try:
-        app.start()
-        t_start = time.time() + 0.2
+    local, clients = threading.local(), []
 
-        def sender() -> None:
-            http = Http(app.port)
-            try:
-                while True:
-                    with lock:
-                        i = next(counter)
-                    if i >= n:
-                        return
-                    due = t_start + i / rate
-                    time.sleep(max(due - time.time(), 0))
-                    t_req = time.time()
-                    status, resp = http.request("POST", "/enviar", {**BODY, "id": i})
-                    t_resp = time.time()
-                    if status != 200:
-                        errors.append(f"{status}: {resp}")
-                        continue
-                    sent[resp["message_id"]] = (i, t_req, t_resp)
-            finally:
-                http.close()
+    def send(i: int) -> None:
+        if not hasattr(local, "http"):
+            local.http = Http(app.port)
+            clients.append(local.http)
+        t_req = time.time()
+        status, resp = local.http.request("POST", "/enviar", {**BODY, "id": i})
+        if status == 200:
+            sent[resp["message_id"]] = (i, t_req, time.time())
+        else:
+            errors.append(f"{status}: {resp}")
 
-        threads = [threading.Thread(target=sender, daemon=True) for _ in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(seconds + warmup_s + 30)
-        elapsed = time.time() - t_start
-        wait_until(lambda: app.stats()["processed"] >= len(sent), 30, 0.2)
-        records = app.http.get(f"/api/messages?limit={min(n + 50, 10_000)}")["messages"]
-        e2e_ms, ack_ms, after_ack_ms = [], [], []
-        for rec in records:
-            info = sent.get(rec["message_id"])
-            if info is None or info[0] < rate * warmup_s:
-                continue
-            done = [d["at"] for d in rec["deliveries"] if d["status"] == "processed"]
-            if not done:
-                continue
-            _, t_req, t_resp = info
-            e2e_ms.append((min(done) - t_req) * 1000)
-            ack_ms.append((t_resp - t_req) * 1000)
-            after_ack_ms.append((min(done) - rec["sent_at"]) * 1000)
-        measured = sum(1 for i, _, _ in sent.values() if i >= rate * warmup_s)
-        out = {
-            "rate_target": rate,
-            "rate_achieved": len(sent) / elapsed if elapsed > 0 else 0.0,
-            "seconds": seconds,
-            "measured": measured,
-            "processed_seen": len(e2e_ms),
-            "errors": len(errors),
-            "p50_ms": percentile(e2e_ms, 50),
-            "p99_ms": percentile(e2e_ms, 99),
-            "max_ms": max(e2e_ms) if e2e_ms else float("nan"),
-            "ack_p50_ms": percentile(ack_ms, 50),
-            "ack_p99_ms": percentile(ack_ms, 99),
-            "after_ack_p50_ms": percentile(after_ack_ms, 50),
-            "after_ack_p99_ms": percentile(after_ack_ms, 99),
-        }
-        log(
-            f"e2e[{ctx.broker}]: p50 {out['p50_ms']:.1f} ms p99 {out['p99_ms']:.1f} ms "
-            f"({out['processed_seen']}/{measured} at {out['rate_achieved']:.0f}/s)"
-        )
-        return out
-    finally:
-        app.stop()
+    processed0 = app.received()
+    elapsed = paced(n, rate, send)
+    for c in clients:
+        c.close()
+    wait_until(lambda: app.received() - processed0 >= len(sent), 30, 0.2)
+    records = app.http.get(f"/api/messages?limit={n + 50}")["messages"]
+    values: dict[str, list[float]] = {"e2e": [], "ack": [], "after_ack": []}
+    for rec in records:
+        info = sent.get(rec["message_id"])
+        if info is None or info[0] < rate * warmup_s:
+            continue
+        done = [d["at"] for d in rec["deliveries"] if d["status"] == "processed"]
+        if not done:
+            continue
+        _, t_req, t_resp = info
+        values["e2e"].append((min(done) - t_req) * 1000)
+        values["ack"].append((t_resp - t_req) * 1000)
+        values["after_ack"].append((min(done) - rec["sent_at"]) * 1000)
+    measured = sum(1 for i, _, _ in sent.values() if i >= rate * warmup_s)
+    info = {
+        "rate_achieved": round(len(sent) / elapsed, 1),
+        "measured": measured,
+        "processed_seen": len(values["e2e"]),
+        "errors": len(errors),
+        "p50_ms": round(percentile(values["e2e"], 50), 1),
+        "p99_ms": round(percentile(values["e2e"], 99), 1),
+    }
+    return values, info
 
 
 # ----- 4. failover ----------------------------------------------------------------------
-def failover(ctx: Ctx, session_ms: int) -> dict[str, Any]:
-    topic = ctx.name(f"failover{session_ms}")
-    create_topic(ctx.bootstrap, topic)
-    extra = ["--session-timeout-ms", str(session_ms), "--consumers", "3"]
-    app = App(ctx.workdir, f"failover{session_ms}-{ctx.broker}", ctx.bootstrap, topic, topic, extra)
+def failover(ctx: Ctx, session_ms: int, modes: tuple[str, ...] = MODES) -> dict[str, Any]:
+    """Stop or crash a consumer that owns partitions; time until survivors consume again."""
+    extra = ["--session-timeout-ms", str(session_ms)]
+    apps = {m: ctx.app(f"failover{session_ms}-{m}", mode=m, extra=extra) for m in modes}
     trials = 1 if ctx.quick else 3
     keys = keys_per_partition()
-    results: dict[str, list[float | None]] = {"stop": [], "crash": []}
     detail: list[dict[str, Any]] = []
     try:
-        app.start()
-        for mode in ("stop", "crash"):
+        _start_all(apps)
+        for kind in ("stop", "crash"):
             for i in range(trials):
-                r = _failover_trial(app, mode, keys, session_ms)
-                results[mode].append(r.get("seconds"))
-                detail.append({"mode": mode, **r})
-                log(f"failover[{ctx.broker} {session_ms} ms] {mode} #{i + 1}: {r}")
-        return {
-            "session_ms": session_ms,
-            "trials": trials,
-            "stop_s": median([x for x in results["stop"] if x is not None]),
-            "crash_s": median([x for x in results["crash"] if x is not None]),
-            "stop_runs": results["stop"],
-            "crash_runs": results["crash"],
-            "detail": detail,
-        }
+                for mode in rotated(list(modes), i):
+                    r = _failover_trial(apps[mode], kind, keys, session_ms)
+                    detail.append({"mode": mode, "kind": kind, **r})
+                    log(f"failover[{ctx.broker} {session_ms} ms {mode}] {kind} #{i + 1}: {r}")
     finally:
-        app.stop()
+        for app in apps.values():
+            app.stop()
+    out: dict[str, Any] = {"session_ms": session_ms, "trials": trials, "detail": detail}
+    for mode in modes:
+        for kind in ("stop", "crash"):
+            runs = [d.get("seconds") for d in detail if d["mode"] == mode and d["kind"] == kind]
+            out.setdefault(mode, {})[f"{kind}_runs"] = runs
+            out[mode][f"{kind}_s"] = median([x for x in runs if x is not None])
+    out.update(out[modes[0]])  # the app's figures at the top, as before
+    return out
 
 
 def _stable(app: App) -> bool:
@@ -426,49 +426,32 @@ def _failover_trial(app: App, mode: str, keys: dict[int, str], session_ms: int) 
 
 # ----- 5. window under burst --------------------------------------------------------------
 def burst(ctx: Ctx) -> dict[str, Any]:
-    probe = ROOT / "scripts" / "burst_probe.py"
-    if not probe.exists():
-        has_window = (ROOT / "gui" / "main_window.py").exists()
-        return {
-            "status": "pending",
-            "reason": "scripts/burst_probe.py does not exist yet"
-            + ("" if has_window else " and there is no gui/main_window.py"),
-        }
-    env = {"QT_QPA_PLATFORM": "offscreen"}
+    """scripts/burst_probe.py (offscreen, its own broker) once per consumer mode."""
     count = 5_000 if ctx.quick else 20_000
-    args = [sys.executable, str(probe)]
-    if "--count" in probe.read_text():
-        args += ["--count", str(count)]
-    if "--bootstrap-servers" in probe.read_text():
-        args += ["--bootstrap-servers", ctx.bootstrap]
+    out: dict[str, Any] = {mode: _burst_probe(count, mode) for mode in MODES}
+    out.update(out["process"])  # the app's figures at the top
+    return out
+
+
+def _burst_probe(count: int, mode: str) -> dict[str, Any]:
+    args = [sys.executable, str(ROOT / "scripts" / "burst_probe.py")]
+    args += ["--count", str(count), "--consumer-mode", mode]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     try:
-        proc = subprocess.run(
-            args,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, **env},
-        )
+        proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     except subprocess.TimeoutExpired:
         return {"status": "error", "reason": "burst_probe.py ran over 600 s"}
-    found = None
-    for line in reversed(proc.stdout.splitlines()):
-        with contextlib.suppress(ValueError):
-            value = json.loads(line)
-            if isinstance(value, dict):
-                found = value
-                break
-    if found is None:  # its "            key: value" lines
-        pairs = [line.split(":", 1) for line in proc.stdout.splitlines() if ":" in line]
-        found = {k.strip(): _number(v.strip()) for k, v in pairs} or None
-    if not isinstance(found, dict):
+    pairs = [line.split(":", 1) for line in proc.stdout.splitlines() if ":" in line]
+    found = {k.strip(): _number(v.strip()) for k, v in pairs}
+    if proc.returncode != 0 or not found:
         return {
             "status": "error",
-            "reason": f"no JSON from burst_probe.py (exit {proc.returncode})",
+            "reason": f"burst_probe.py exited {proc.returncode}",
             "stderr_tail": proc.stderr[-1500:],
         }
-    return {"status": "ok", "exit_code": proc.returncode, "count_asked": count, **found}
+    found["rss_growth_mb"] = round(found["rss_after_mb"] - found["rss_before_mb"], 1)
+    log(f"burst {mode}: {found}")
+    return {"status": "ok", "count_asked": count, **found}
 
 
 def _number(text: str) -> Any:
@@ -480,18 +463,62 @@ def _number(text: str) -> Any:
 
 # ----- 6. start to ready -----------------------------------------------------------------
 def startup(ctx: Ctx) -> dict[str, Any]:
-    runs, stops = [], []
+    """main.py --headless until /health is 200 and the consumers own every partition."""
+    runs: dict[str, list[float]] = {m: [] for m in MODES}
+    stops: list[dict[str, Any]] = []
     for i in range(3):
-        if ctx.broker == "embedded":
-            app = App(ctx.workdir, f"startup-{i}", None)  # its own embedded broker
-        else:
-            topic = ctx.name(f"startup{i}")
-            app = App(ctx.workdir, f"startup-{ctx.broker}-{i}", ctx.bootstrap, topic, topic)
-        try:
-            runs.append(app.start())
-        finally:
-            t0 = time.monotonic()
-            code = app.stop()
-            stops.append({"seconds": round(time.monotonic() - t0, 2), "exit_code": code})
-        log(f"startup[{ctx.broker}] #{i + 1}: {runs[-1]:.2f} s, stop {stops[-1]}")
-    return {"ready_s": median(runs), "runs": runs, "stop": stops}
+        for mode in rotated(list(MODES), i):
+            if ctx.broker == "embedded":  # its own embedded broker
+                app = App(ctx.workdir, f"startup-{mode}-{i}", None, mode=mode)
+            else:
+                app = ctx.app(f"startup{i}-{mode}", mode=mode)
+            try:
+                runs[mode].append(app.start())
+            finally:
+                t0 = time.monotonic()
+                code = app.stop()
+                stops.append(
+                    {"mode": mode, "seconds": round(time.monotonic() - t0, 2), "exit_code": code}
+                )
+            log(f"startup[{ctx.broker}] {mode} #{i + 1}: {runs[mode][-1]:.2f} s, stop {stops[-1]}")
+    out: dict[str, Any] = {m: {"ready_s": median(r), "runs": r} for m, r in runs.items()}
+    return {**out, **out["process"], "stop": stops}
+
+
+# ----- 7. memory in the steady state ------------------------------------------------------
+def memory(ctx: Ctx) -> dict[str, Any]:
+    """RSS/USS of the app's process and of each consumer process after 5,000 messages,
+    and the CPU the idle app uses (all its processes)."""
+    apps = {mode: ctx.app(f"memory-{mode}", mode=mode) for mode in MODES}
+    body = {"messages": [{"value": {**BODY, "id": i}} for i in range(1000)]}
+    out: dict[str, Any] = {}
+    try:
+        _start_all(apps)
+        for app in apps.values():
+            for _ in range(5):
+                app.http.request("POST", "/api/messages", body)
+            wait_until(lambda a=app: a.received() >= 5000, 60, 0.2)
+        time.sleep(3.0)  # steady state: nothing in flight, a few heartbeats later
+        cpu0 = {mode: cpu_seconds(app.pids()) for mode, app in apps.items()}
+        time.sleep(IDLE_S)  # what an idle app costs: heartbeats, polls, activity snapshots
+        for mode, app in apps.items():
+            out[mode] = _memory_summary(memory_mb(app.proc.pid))
+            idle = (cpu_seconds(app.pids()) - cpu0[mode]) / IDLE_S
+            out[mode]["idle_cpu_percent"] = round(100 * idle, 1)
+            log(f"memory {mode}: {out[mode]}")
+    finally:
+        for app in apps.values():
+            app.stop()
+    return {**out, **out["process"]}
+
+
+def _memory_summary(m: dict[str, Any]) -> dict[str, Any]:
+    cons = m["consumers"]
+    return {
+        "app_rss_mb": round(m["app"]["rss_mb"], 1),
+        "app_uss_mb": round(m["app"]["uss_mb"], 1),
+        "consumers": len(cons),
+        "consumer_rss_mb": [round(c["rss_mb"], 1) for c in cons],
+        "consumer_uss_mb": [round(c["uss_mb"], 1) for c in cons],
+        "total_rss_mb": round(m["app"]["rss_mb"] + sum(c["rss_mb"] for c in cons), 1),
+    }

@@ -87,8 +87,12 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
     fleet = runtime.fleet
     assert fleet is not None
     live = [m for m in fleet.live() if m.snapshot.kind in ("thread", "process")]
+    # Only members that finished joining are stopped or crashed: tansu 0.6 keeps naming a
+    # member that left in the middle of its join as the group's leader, and the group
+    # then never finishes a rebalance (an embedded-broker bug, not the app's).
+    joined = [m for m in live if not m.joining]
     choices = []
-    if len(live) > plan.live[0]:
+    if len(live) > plan.live[0] and joined:
         choices += ["crash", "stop"]
     if len(live) < plan.live[1]:
         choices.append("add")
@@ -97,7 +101,7 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
         if action == "add":
             wid = fleet.add().id
         else:
-            wid = rng.choice(live).id
+            wid = rng.choice(joined).id
             fleet.crash(wid) if action == "crash" else fleet.stop(wid, wait=None)
     except (FleetFull, NotApplied):
         return

@@ -96,6 +96,8 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
         choices += ["crash", "stop"]
     if len(live) < plan.live[1]:
         choices.append("add")
+    if not choices:
+        return  # at the cap with everyone still joining: wait for the next round
     action = rng.choice(choices)
     try:
         if action == "add":

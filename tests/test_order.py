@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kafka import KafkaAdminClient, TopicPartition
+
 from messaging.events import PROCESSED, Delivery, SentMessage
 from messaging.ledger import Ledger
 from tests.conftest import SESSION_MS, all_assigned, wait_for
@@ -33,12 +35,25 @@ def test_order_is_judged_per_key_per_partition_and_across_partitions():
 
 
 def test_a_crash_mid_stream_shows_out_of_key_order_redeliveries(make_runtime, mode):
-    runtime = make_runtime(consumer_mode=mode, consumers=2, processing_ms=2)
+    runtime = make_runtime(consumer_mode=mode, consumers=2, processing_ms=5)
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
     sent = runtime.sender.send_many([({"id": i}, "cliente-1") for i in range(1500)])
     owner = runtime.fleet.owners()[sent[0].partition]
-    wait_for(lambda: runtime.ledger.totals()["processed"] >= 150, 20, "the owner to be busy")
+    tp = TopicPartition(runtime.settings.topic, sent[0].partition)
+    admin = KafkaAdminClient(bootstrap_servers=runtime.bootstrap_servers)
 
+    def done_beyond_the_commit() -> bool:
+        """The app saw messages processed past the committed offset: a crash now leaves
+        processed work uncommitted, which the survivor must process again."""
+        committed = admin.list_group_offsets({runtime.settings.group: [tp]})
+        position = committed.get(runtime.settings.group, {}).get(tp)
+        done = [s.offset for s in sent if runtime.ledger.get(s.message_id).processed_times]
+        return bool(done) and position is not None and max(done) >= position.offset + 5
+
+    try:
+        wait_for(done_beyond_the_commit, 20, "processed work past the committed offset")
+    finally:
+        admin.close()
     runtime.fleet.crash(owner.id)
 
     wait_for(

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from messaging.events import DEAD_LETTERED, PROCESSED
+from messaging.events import ACTIVE, DEAD_LETTERED, IDLE, PROCESSED
 from messaging.fleet import FleetFull
 from messaging.members import NotApplied
 from messaging.runtime import Runtime
@@ -87,10 +87,10 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
     fleet = runtime.fleet
     assert fleet is not None
     live = [m for m in fleet.live() if m.snapshot.kind in ("thread", "process")]
-    # Only members that finished joining are stopped or crashed: tansu 0.6 keeps naming a
-    # member that left in the middle of its join as the group's leader, and the group
-    # then never finishes a rebalance (an embedded-broker bug, not the app's).
-    joined = [m for m in live if not m.joining]
+    # Only members that had an assignment once are stopped or crashed: tansu 0.6 keeps
+    # naming a new member that left in the middle of its first join as the group's
+    # leader, and the group then never finishes a rebalance (a broker bug, not the app's).
+    joined = [m for m in live if m.snapshot.state in (ACTIVE, IDLE)]
     choices = []
     if len(live) > plan.live[0] and joined:
         choices += ["crash", "stop"]

@@ -51,6 +51,7 @@ BUSY_FOR_S = 2.0  # how long after the last record a consumer keeps fetching eag
 POLL_MS = 100
 FLUSH_TIMEOUT_S = 3.0
 COMMIT_TIMEOUT_MS = 3000
+STUCK_JOIN_SESSIONS = 4  # a join this many sessions long is stuck: rejoin afresh
 ASSIGNORS = {
     "range": RangePartitionAssignor,
     "roundrobin": RoundRobinPartitionAssignor,
@@ -213,6 +214,7 @@ class ConsumerWorker:
         self._consumer: KafkaConsumer | None = None
         self._fetch_wait = FetchWait()
         self._new_topic: str | None = None  # asked for by resubscribe(), taken by the loop
+        self._joining_since: float | None = None
         self._thread: threading.Thread | None = None
         self.error: str | None = None
 
@@ -314,6 +316,9 @@ class ConsumerWorker:
             self._switch(consumer)
         delay = self._snapshot.processing_ms
         max_records = 500 if delay <= 0 else max(1, 100 // delay)
+        if self.joining and self._stuck_joining():
+            self._rejoin_as_new_member()
+            return
         if self.joining:
             # Wait for the whole join, then no longer: kafka-python 3.0.12 sends a second
             # JoinGroup when a short poll times out mid-join and the join completes
@@ -335,6 +340,32 @@ class ConsumerWorker:
                 self._pending[tp] = record.offset + 1
                 self._commit_if_due()
         self._commit_if_due()
+
+    def _stuck_joining(self) -> bool:
+        """Joining for longer than STUCK_JOIN_SESSIONS sessions: a normal join takes one.
+
+        tansu 0.6 can keep a member that left mid-join as the group's leader; then no
+        join ever completes (SyncGroup keeps failing) until members rejoin afresh.
+        """
+        now = time.monotonic()
+        if self._joining_since is None:
+            self._joining_since = now
+        limit = STUCK_JOIN_SESSIONS * self.setup.settings.session_timeout_ms / 1000
+        return now - self._joining_since > limit
+
+    def _rejoin_as_new_member(self) -> None:
+        """A fresh consumer (a new member id); what was not committed is redelivered."""
+        log.warning("%s: the group has not finished a rebalance; rejoining afresh", self.name)
+        self._pending.clear()  # no generation to commit in: the next owner re-reads
+        old, self._consumer = self._consumer, None
+        if old is not None:
+            try:
+                old.close(autocommit=False, timeout_ms=1000)
+            except Exception:  # noqa: BLE001 - leaving a broken group is best effort
+                log.debug("%s: close while stuck raised", self.name, exc_info=True)
+        self._update(partitions=(), joining=True)
+        self._consumer = self._make_consumer()
+        self._joining_since = time.monotonic()
 
     def _switch(self, consumer: KafkaConsumer) -> None:
         """Leave the old topic's partitions (committing what was done) for the new one."""
@@ -475,6 +506,7 @@ class ConsumerWorker:
         self._update(partitions=kept, joining=True)
 
     def _on_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._joining_since = None
         if self._crashed.is_set():
             return
         # Eager assignors hand out the whole new set (a cooperative one only what is new).

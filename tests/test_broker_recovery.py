@@ -54,7 +54,7 @@ def test_dead_embedded_broker_is_replaced_and_everything_comes_back(make_runtime
         os.kill(runtime.broker.pid, signal.SIGKILL)
 
         took, body = send_until_acknowledged(url, 40)
-        wait_for(lambda: processed(runtime, body["message_id"]), 40, "consumers to rejoin")
+        wait_for(lambda: processed(runtime, body["message_id"]), 60, "consumers to rejoin")
 
         assert "back at" in (runtime.broker_note or "")
         said = caplog.text
@@ -96,7 +96,7 @@ def test_cluster_restarted_on_the_same_address_is_used_again(make_runtime, outsi
         outside_broker.append(second)
         second.start()
         took, body = send_until_acknowledged(url, 40)
-        wait_for(lambda: processed(runtime, body["message_id"]), 40, "consumers to rejoin")
+        wait_for(lambda: processed(runtime, body["message_id"]), 60, "consumers to rejoin")
 
         topics = set(runtime.monitor._admin.list_topics())  # noqa: SLF001
         s = runtime.settings

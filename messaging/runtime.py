@@ -117,8 +117,7 @@ class Runtime:
         control = ControlChannel(self.sender.publish_raw, s.channel)
         self._homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
         self.fleet = self._new_group(s.group, s.assignor, admin)
-        self.reader = ActivityReader(self.bootstrap_servers, s.channel, self.ingest_reported)
-        self.reader.start()
+        self._start_reader()
         self.broker_watch = BrokerWatch(
             self.bootstrap_servers, self.broker, self._recover, self._broker_status
         )
@@ -319,8 +318,12 @@ class Runtime:
             _close_quietly(monitor.use(admin if monitor is self.monitor else self._admin()))
         if self.reader:
             self.reader.stop()
+        self._start_reader(from_start=recreated)
+
+    def _start_reader(self, from_start: bool = False) -> None:
+        """Read the consumers' reports (from the start of a topic recreated empty)."""
         self.reader = ActivityReader(
-            self.bootstrap_servers, self.settings.channel, self.ingest_reported, recreated
+            self.bootstrap_servers, self.settings.channel, self.ingest_reported, from_start
         )
         self.reader.start()
 
@@ -331,10 +334,7 @@ class Runtime:
         if reader is None or reader.alive or self._halt.is_set() or not self.broker_watch.status.up:
             return
         log.error("the activity reader stopped; starting a new one")
-        self.reader = ActivityReader(
-            self.bootstrap_servers, self.settings.channel, self.ingest_reported
-        )
-        self.reader.start()
+        self._start_reader()
 
     def _watch_loop(self) -> None:
         """Members that died without a word, every WATCH_S; the broker, every second."""

@@ -81,7 +81,6 @@ class Ledger:
         self.capacity = capacity
         self._lock = threading.Lock()
         self._messages: OrderedDict[str, MessageRecord] = OrderedDict()
-        self._by_position: dict[tuple[str, int, int], str] = {}  # (topic, partition, offset)
         self._totals: Counter[str] = Counter()
         self._per_consumer: Counter[str] = Counter()
         self._order = OrderWatch()
@@ -146,20 +145,22 @@ class Ledger:
             self._totals["dead_lettered"] += 1
 
     def _record(self, message_id: str, topic: str, partition: int, offset: int) -> MessageRecord:
-        known = self._by_position.get((topic, partition, offset))
-        record = self._messages.get(known or message_id)
+        """The record of ``message_id``, made on first sight (send or delivery).
+
+        Keyed by the id alone, never by position: a broker that came back empty (tansu
+        keeps memory only) hands the same partition and offset to a new message.
+        """
+        record = self._messages.get(message_id)
         if record is None:
             record = MessageRecord(message_id, partition, offset)
             self._messages[message_id] = record
-            self._by_position[(topic, partition, offset)] = message_id
             record.topic = topic
             self._trim()
         return record
 
     def _trim(self) -> None:
         while len(self._messages) > self.capacity:
-            _, old = self._messages.popitem(last=False)
-            self._by_position.pop((old.topic, old.partition, old.offset), None)
+            self._messages.popitem(last=False)
 
     def get(self, message_id: str) -> MessageRecord | None:
         with self._lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from messaging.events import FAILED, PROCESSED, PROCESSING, Delivery, SentMessage
 from messaging.ledger import Ledger
 
@@ -69,3 +71,15 @@ def test_newest_first_follows_send_order_even_when_a_consumer_reported_first():
     ledger.record_sent(SentMessage("a", None, {}, "t", 0, 0))
     ledger.record_sent(SentMessage("b", None, {}, "t", 0, 1))
     assert [r.message_id for r in ledger.newest(2)] == ["b", "a"]
+
+
+def test_a_position_reused_after_an_empty_broker_restart_is_a_new_message():
+    """tansu keeps memory only: after a restart, offset 0 of a partition is another record."""
+    ledger = Ledger()
+    ledger.record_sent(SentMessage("old", None, {"id": 1}, "t", 0, 0))
+    ledger.record_delivery(replace(delivery("old", "C1", PROCESSED), topic="t"))
+    ledger.record_sent(SentMessage("new", None, {"id": 2}, "t", 0, 0))
+    fresh, starts = ledger.record_delivery(replace(delivery("new", "C1", PROCESSED), topic="t"))
+    assert starts and not fresh.redelivered
+    assert ledger.get("new").status == PROCESSED and ledger.get("old").processed_times == 1
+    assert ledger.totals()["duplicates"] == 0

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
 
+from messaging.positions import rewind_past_end
 from messaging.worker import FetchWait
 
 log = logging.getLogger(__name__)
@@ -62,15 +63,19 @@ class TopicTail:
             enable_auto_commit=False,
             # A topic recreated after a broker restart starts again at 0: read it all.
             auto_offset_reset="earliest",
+            allow_auto_create_topics=False,  # the app creates topics (see worker.py)
             client_id=f"p2p-demo-{self.name}",
         )
         try:
             self._position(consumer)
             self._ready.set()
             wait = FetchWait()
+            names = (self.name, self.topic)
             while not self._halt.is_set():
                 batches = consumer.poll(timeout_ms=100, max_records=2000)
                 wait.adapt(consumer, bool(batches))
+                if rewind_past_end(consumer):
+                    log.warning("%s: %s came back empty; reading it from the start", *names)
                 for records in batches.values():
                     for record in records:
                         self._handle(record.value)

@@ -39,6 +39,7 @@ from messaging.events import (
     Delivery,
     GroupChange,
 )
+from messaging.positions import rewind_past_end
 from messaging.sender import SendError
 from messaging.traffic_log import TrafficLog
 
@@ -298,6 +299,9 @@ class ConsumerWorker:
             client_id=f"{s.group}-{self._snapshot.uid or self.name}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            # A broker back empty (tansu) would auto-create the topic with its default
+            # partition count (4) before the app recreates it with its own.
+            allow_auto_create_topics=False,
             session_timeout_ms=s.session_timeout_ms,
             heartbeat_interval_ms=s.heartbeat_ms,
             max_poll_interval_ms=300_000,
@@ -329,6 +333,7 @@ class ConsumerWorker:
             consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)  # noqa: SLF001
         batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
         self._fetch_wait.adapt(consumer, bool(batches))
+        self._rewind_if_log_went_back(consumer)
         for tp, records in batches.items():
             for record in records:
                 if self._stopping.is_set() or self._crashed.is_set():
@@ -340,6 +345,25 @@ class ConsumerWorker:
                 self._pending[tp] = record.offset + 1
                 self._commit_if_due()
         self._commit_if_due()
+
+    def _rewind_if_log_went_back(self, consumer: KafkaConsumer) -> None:
+        """Partitions positioned past their log's end (a broker back empty) restart at 0.
+
+        What was pending there belongs to the old log: committing it would send the next
+        owner past the end too.
+        """
+        moved = rewind_past_end(consumer)
+        if not moved:
+            return
+        for tp in moved:
+            self._pending.pop(tp, None)
+        log.warning(
+            "%s: partitions %s of %s were past the end of their log (the broker came back "
+            "empty?); reading them from the start",
+            self.name,
+            ", ".join(str(p) for p in _numbers(set(moved))),
+            self.setup.settings.topic,
+        )
 
     def _stuck_joining(self) -> bool:
         """Joining for longer than STUCK_JOIN_SESSIONS sessions: a normal join takes one.

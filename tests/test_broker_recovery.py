@@ -16,6 +16,7 @@ import pytest
 
 from messaging.activity import activity_topic, control_topic
 from messaging.broker import EmbeddedBroker, free_port
+from messaging.sender import SendError
 from tests.conftest import all_assigned, running_api, wait_for
 from tests.test_api import call
 
@@ -106,3 +107,86 @@ def test_cluster_restarted_on_the_same_address_is_used_again(make_runtime, outsi
         assert "unreachable since" in caplog.text and "back at" in caplog.text
         print(f"first 503 after {to_503:.2f} s; first 200 after restart {took:.2f} s")
         assert to_503 < 6 and took < 40
+
+
+def send_once_back(runtime, items: list[tuple[dict, str]], timeout: float) -> list[str]:
+    """Message ids of ``items``, sent as soon as the rebuilt producer is acknowledged."""
+    sent: list[str] = []
+
+    def ok() -> bool:
+        try:
+            sent[:] = [s.message_id for s in runtime.sender.send_many(items)]
+        except SendError:
+            return False
+        return True
+
+    wait_for(ok, timeout, "a send acknowledged after the restart")
+    return sent
+
+
+def test_a_consumer_keeping_its_partitions_reads_the_log_that_came_back_empty(
+    make_runtime, outside_broker, mode
+):
+    """One consumer owns every partition before and after the restart, so kafka-python
+    keeps its positions, which now lie past the end of the new, empty logs; tansu does
+    not answer such a fetch with OFFSET_OUT_OF_RANGE as Kafka would."""
+    port = free_port()
+    first = EmbeddedBroker(port=port)
+    outside_broker.append(first)
+    address = first.start()
+    runtime = make_runtime(bootstrap_servers=address, consumers=1, consumer_mode=mode)
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    before = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(36)])
+    wait_for(lambda: all(processed(runtime, s.message_id) for s in before), 30, "the first 36")
+    first.stop()
+    wait_for(lambda: not runtime.broker_watch.status.up, 10, "the outage noted")
+
+    second = EmbeddedBroker(port=port)
+    outside_broker.append(second)
+    second.start()
+    after = send_once_back(runtime, [({"id": i}, f"k{i}") for i in range(6)], 40)
+
+    def done() -> list[str]:
+        return [m for m in after if not processed(runtime, m)]
+
+    wait_for(lambda: not done(), 40, f"the messages sent after the restart ({done()} not yet)")
+
+
+def test_a_topic_tail_reads_a_topic_recreated_empty(outside_broker):
+    """The app's activity reader and every consumer's control listener are such tails."""
+    from kafka import KafkaAdminClient
+
+    from messaging.sender import make_producer
+    from messaging.tail import TopicTail
+    from messaging.topics import ensure_topic
+
+    port = free_port()
+    first = EmbeddedBroker(port=port)
+    outside_broker.append(first)
+    address = first.start()
+
+    def fill(values: list[bytes]) -> None:
+        admin = KafkaAdminClient(bootstrap_servers=address, request_timeout_ms=5000)
+        ensure_topic(admin, "t.control", 1)
+        admin.close()
+        producer = make_producer(address, "fill", enable_idempotence=False)
+        for value in values:
+            producer.send("t.control", value).get(5)
+        producer.close(timeout=3)
+
+    fill([b"old-%d" % i for i in range(5)])
+    seen: list[bytes | None] = []
+    tail = TopicTail(address, "t.control", seen.append, "tail")
+    tail.start()
+    try:
+        fill([b"before"])
+        wait_for(lambda: b"before" in seen, 10, "a record sent before the restart")
+        first.stop()
+        second = EmbeddedBroker(port=port)
+        outside_broker.append(second)
+        second.start()
+        fill([b"after"])
+        wait_for(lambda: b"after" in seen, 30, "the record sent after the restart")
+        assert tail.alive
+    finally:
+        tail.stop()

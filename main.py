@@ -13,57 +13,20 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
-from typing import NoReturn
 
 from api.security import token_problem
 from messaging import limits, names
 from messaging.broker import BrokerError, embedded_broker_check
 from messaging.config import Settings
+from messaging.flags import OneLineParser, checked, ranged, span
 
 log = logging.getLogger("main")
-
-
-class _Parser(argparse.ArgumentParser):
-    """A bad flag is one line on stderr and exit code 2, not argparse's usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {' '.join(message.split())}\n")
-
-
-def _checked(check: Callable[[str], str | None], echo: bool = True) -> Callable[[str], str]:
-    """An argparse type from a ``problem(value) -> reason | None`` rule.
-
-    ``echo=False`` keeps a secret out of the error line.
-    """
-
-    def convert(text: str) -> str:
-        problem = check(text)
-        if problem:
-            raise argparse.ArgumentTypeError(f"{problem} (got {text[:60]!r})" if echo else problem)
-        return text
-
-    return convert
-
-
-def _span(bounds: tuple[int, int]) -> str:
-    return f"{bounds[0]}..{bounds[1]}"
-
-
-def _ranged(bounds: tuple[int, int]) -> Callable[[str], int]:
-    def convert(text: str) -> int:
-        try:
-            return limits.whole_number_in(text, bounds)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return convert
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Every flag checked here, before a broker or thread starts."""
     d = Settings()
-    p = _Parser(
+    p = OneLineParser(
         description=__doc__.split("\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
     p.add_argument(
@@ -74,47 +37,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--topic",
-        type=_checked(names.topic_problem),
+        type=checked(names.topic_problem),
         default=d.topic,
         help=f"topic to send to and consume from (Kafka's rules, at most {names.MAX_TOPIC} "
         "characters)",
     )
     p.add_argument(
-        "--group", type=_checked(names.group_problem), default=d.group, help="consumer group"
+        "--group", type=checked(names.group_problem), default=d.group, help="consumer group"
     )
     p.add_argument(
         "--partitions",
-        type=_ranged(limits.PARTITIONS),
+        type=ranged(limits.PARTITIONS),
         default=d.partitions,
         help="partitions to create the topic with (more than consumers = load spreads); "
-        + _span(limits.PARTITIONS),
+        + span(limits.PARTITIONS),
     )
     p.add_argument(
         "--consumers",
-        type=_ranged(limits.CONSUMERS),
+        type=ranged(limits.CONSUMERS),
         default=d.consumers,
-        help="consumers at start; " + _span(limits.CONSUMERS),
+        help="consumers at start; " + span(limits.CONSUMERS),
     )
     p.add_argument(
         "--session-timeout-ms",
-        type=_ranged(limits.SESSION_TIMEOUT_MS),
+        type=ranged(limits.SESSION_TIMEOUT_MS),
         default=d.session_timeout_ms,
         help="how long the broker waits before it drops a silent (crashed) consumer; "
-        + _span(limits.SESSION_TIMEOUT_MS),
+        + span(limits.SESSION_TIMEOUT_MS),
     )
     p.add_argument(
         "--processing-ms",
-        type=_ranged(limits.PROCESSING_MS),
+        type=ranged(limits.PROCESSING_MS),
         default=None,
         help="simulated work per message (default: 0 headless, 300 with the window); "
-        + _span(limits.PROCESSING_MS),
+        + span(limits.PROCESSING_MS),
     )
     p.add_argument(
         "--max-retries",
-        type=_ranged(limits.MAX_RETRIES),
+        type=ranged(limits.MAX_RETRIES),
         default=d.max_retries,
         help="retries of a failing message before it goes to <topic>.DLT; "
-        + _span(limits.MAX_RETRIES),
+        + span(limits.MAX_RETRIES),
     )
     p.add_argument("--log-file", default=d.log_file, help="rotating log of sent/received messages")
     p.add_argument(
@@ -127,13 +90,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--api-host", default=d.api_host, help="REST API bind address")
     p.add_argument(
         "--api-port",
-        type=_ranged(limits.PORT),
+        type=ranged(limits.PORT),
         default=d.api_port,
         help="REST API port (0 = any free port)",
     )
     p.add_argument(
         "--api-token",
-        type=_checked(token_problem, echo=False),
+        type=checked(token_problem, echo=False),
         default=None,
         help="require Authorization: Bearer <token> on the REST API (env P2P_API_TOKEN); "
         "GET /health and GET /openapi.json stay open",
@@ -147,9 +110,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--max-consumers",
-        type=_ranged(limits.MAX_CONSUMERS),
+        type=ranged(limits.MAX_CONSUMERS),
         default=d.max_consumers,
-        help="cap on live consumers of a group; " + _span(limits.MAX_CONSUMERS),
+        help="cap on live consumers of a group; " + span(limits.MAX_CONSUMERS),
     )
     p.add_argument(
         "--assignor",
@@ -163,7 +126,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="where the embedded broker listens (0.0.0.0 = consumers on other machines can join)",
     )
     p.add_argument(
-        "--broker-port", type=_ranged(limits.PORT), default=0, help="embedded broker port (0 = any)"
+        "--broker-port", type=ranged(limits.PORT), default=0, help="embedded broker port (0 = any)"
     )
     p.add_argument(
         "--advertised-host",

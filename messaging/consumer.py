@@ -23,37 +23,48 @@ import sys
 import threading
 from typing import Any
 
+from messaging import limits, names
 from messaging.activity import ActivityPublisher, activity_topic, control_topic
 from messaging.broker import BrokerError, wait_reachable
 from messaging.config import Settings
 from messaging.control import CONFIGURE, CRASH, STOP, SUBSCRIBE, ControlListener
 from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
+from messaging.flags import OneLineParser, checked, ranged, span
 from messaging.sender import RawPublisher, make_producer
 from messaging.traffic_log import TrafficLog
 from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
 
 log = logging.getLogger("consumer")
-EXIT_STOPPED, EXIT_FAILED, EXIT_USAGE, EXIT_NO_START = 0, 1, 2, 3
+EXIT_STOPPED, EXIT_FAILED, EXIT_NO_START = 0, 1, 3  # 2: bad flags (OneLineParser)
 PARENT_CHECK_S = 0.5
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2: what a bad flag gets
-        print(f"error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     d = Settings()
-    p = _Parser(description=__doc__.split("\n")[0])
+    p = OneLineParser(description=__doc__.split("\n")[0])
     env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     p.add_argument("--bootstrap-servers", default=env or "localhost:9092", help="Kafka address")
-    p.add_argument("--topic", default=d.topic)
-    p.add_argument("--group", default=d.group)
-    p.add_argument("--processing-ms", type=int, default=0, help="simulated work per message")
+    p.add_argument("--topic", type=checked(names.topic_problem), default=d.topic)
+    p.add_argument("--group", type=checked(names.group_problem), default=d.group)
+    p.add_argument(
+        "--processing-ms",
+        type=ranged(limits.PROCESSING_MS),
+        default=0,
+        help="simulated work per message; " + span(limits.PROCESSING_MS),
+    )
     p.add_argument("--failure-rate", type=float, default=0.0, help="share of attempts that fail")
-    p.add_argument("--session-timeout-ms", type=int, default=d.session_timeout_ms)
-    p.add_argument("--max-retries", type=int, default=d.max_retries)
+    p.add_argument(
+        "--session-timeout-ms",
+        type=ranged(limits.SESSION_TIMEOUT_MS),
+        default=d.session_timeout_ms,
+        help=span(limits.SESSION_TIMEOUT_MS),
+    )
+    p.add_argument(
+        "--max-retries",
+        type=ranged(limits.MAX_RETRIES),
+        default=d.max_retries,
+        help=span(limits.MAX_RETRIES),
+    )
     p.add_argument(
         "--assignor", choices=sorted(ASSIGNORS), default=d.assignor, help="the group's strategy"
     )
@@ -65,12 +76,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--channel", default=None, help=argparse.SUPPRESS)  # <x>.activity/.control
     args = p.parse_args(argv)
-    if not 0 <= args.processing_ms <= 600_000:
-        p.error("--processing-ms must be between 0 and 600000")
     if not 0.0 <= args.failure_rate <= 1.0:
         p.error("--failure-rate must be between 0 and 1")
-    if args.session_timeout_ms < 1000 or args.max_retries < 0:
-        p.error("--session-timeout-ms must be at least 1000 and --max-retries not negative")
     return args
 
 

@@ -108,3 +108,32 @@ def test_names_accept_what_kafka_accepts():
     assert len("t" * names.MAX_TOPIC + max(names.TOPIC_SUFFIXES, key=len)) == 249
     assert names.group_problem("grupo consumidores") is None
     assert names.group_problem("grupo-consumidores") is None
+
+
+CONSUMER_FLAGS = ("--topic", "--group", "--processing-ms", "--session-timeout-ms", "--max-retries")
+CONSUMER_BAD_FLAGS = [b for b in BAD_FLAGS if b[1] in CONSUMER_FLAGS] + [
+    (["--failure-rate", "1.5"], "--failure-rate", "between 0 and 1"),
+    (["--assignor", "cooperative-sticky"], "--assignor", "invalid choice"),
+]
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "says"),
+    CONSUMER_BAD_FLAGS,
+    ids=[" ".join(b[0]) for b in CONSUMER_BAD_FLAGS],
+)
+def test_standalone_consumer_checks_the_same_flags_before_it_connects(flags, flag, says):
+    """``python -m messaging.consumer`` follows the app's rules: one line, exit 2, and no
+    wait for the (unreachable) broker it was pointed at."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "messaging.consumer", "--bootstrap-servers", "127.0.0.1:1", *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and flag in lines[0] and says in lines[0], result.stderr
+    assert time.monotonic() - started < 8, "it tried to reach the broker first"

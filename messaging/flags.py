@@ -1,0 +1,51 @@
+"""Command-line flag checks shared by ``main.py`` and ``python -m messaging.consumer``.
+
+A bad flag is one line on stderr and exit code 2, before anything starts: the same
+rules (Kafka's names, the ranges of :mod:`messaging.limits`) on both commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import NoReturn
+
+from messaging import limits
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are one line and exit 2, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {' '.join(message.split())}\n")
+
+
+def checked(check: Callable[[str], str | None], echo: bool = True) -> Callable[[str], str]:
+    """An argparse type from a ``problem(value) -> reason | None`` rule.
+
+    ``echo=False`` keeps a secret out of the error line.
+    """
+
+    def convert(text: str) -> str:
+        problem = check(text)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{problem} (got {text[:60]!r})" if echo else problem)
+        return text
+
+    return convert
+
+
+def span(bounds: tuple[int, int]) -> str:
+    return f"{bounds[0]}..{bounds[1]}"
+
+
+def ranged(bounds: tuple[int, int]) -> Callable[[str], int]:
+    """An argparse type for a whole number within ``bounds``."""
+
+    def convert(text: str) -> int:
+        try:
+            return limits.whole_number_in(text, bounds)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert

@@ -311,14 +311,28 @@ class Runtime:
         rejoins). A recreated activity topic is read from its start: what consumers
         reported since it came back is all there is.
         """
+        before = self.partitions
         admin, recreated = self._connect()
+        if self.partitions != before:
+            self._note_partitions_changed(before)
         if self.sender:
             self.sender.reset()
-        for monitor in self.monitors.values():
-            _close_quietly(monitor.use(admin if monitor is self.monitor else self._admin()))
+        for fleet in self.groups():  # new monitors: the topic may have another count now
+            self._watch_lag(fleet, admin if fleet.group == self.settings.group else None)
         if self.reader:
             self.reader.stop()
         self._start_reader(from_start=recreated)
+
+    def _note_partitions_changed(self, before: int) -> None:
+        """tansu creates a topic on first use, with 4 partitions, and no client can ask
+        it not to: one that asked for the topic before the app recreated it wins."""
+        s = self.settings
+        warning = (
+            f"topic {s.topic} came back with {self.partitions} partitions, not {before}: "
+            "a client asked for it before the app could recreate it"
+        )
+        log.warning("%s; the app goes on with %d", warning, self.partitions)
+        self.warnings.append(warning)
 
     def _start_reader(self, from_start: bool = False) -> None:
         """Read the consumers' reports (from the start of a topic recreated empty)."""

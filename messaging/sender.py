@@ -45,8 +45,9 @@ def make_producer(bootstrap_servers: str, client_id: str, **overrides: Any) -> K
         "request_timeout_ms": 3000,
         "delivery_timeout_ms": 4000,
         "retry_backoff_ms": 100,
-        # Only the app creates topics, with their partition counts: a broker that came
-        # back empty would otherwise auto-create the first one sent to with its default.
+        # Only the app creates topics, with their partition counts. Apache Kafka honours
+        # this; tansu ignores it and creates any topic asked for with 4 partitions (see
+        # Runtime._note_partitions_changed).
         "allow_auto_create_topics": False,
     }
     return KafkaProducer(**{**config, **overrides})

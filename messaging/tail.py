@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
 
-from messaging.positions import rewind_past_end
+from messaging.positions import LogWatch
 from messaging.worker import FetchWait
 
 log = logging.getLogger(__name__)
@@ -63,20 +63,23 @@ class TopicTail:
             enable_auto_commit=False,
             # A topic recreated after a broker restart starts again at 0: read it all.
             auto_offset_reset="earliest",
-            allow_auto_create_topics=False,  # the app creates topics (see worker.py)
+            allow_auto_create_topics=False,  # the app creates topics (see sender.py)
             client_id=f"p2p-demo-{self.name}",
         )
         try:
             self._position(consumer)
             self._ready.set()
             wait = FetchWait()
-            names = (self.name, self.topic)
+            names, log_watch = (self.name, self.topic), LogWatch()
             while not self._halt.is_set():
                 batches = consumer.poll(timeout_ms=100, max_records=2000)
                 wait.adapt(consumer, bool(batches))
-                if rewind_past_end(consumer):
+                gone = log_watch.rewind(consumer)
+                if gone:
                     log.warning("%s: %s came back empty; reading it from the start", *names)
-                for records in batches.values():
+                for tp, records in batches.items():
+                    if tp in gone:
+                        continue  # read from the old offset of a new log: read from its start
                     for record in records:
                         self._handle(record.value)
         except Exception:  # noqa: BLE001 - logged; the owner sees ``alive`` go False

@@ -39,7 +39,7 @@ from messaging.events import (
     Delivery,
     GroupChange,
 )
-from messaging.positions import rewind_past_end
+from messaging.positions import LogWatch
 from messaging.sender import SendError
 from messaging.traffic_log import TrafficLog
 
@@ -214,6 +214,7 @@ class ConsumerWorker:
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
         self._fetch_wait = FetchWait()
+        self._log_watch = LogWatch()
         self._new_topic: str | None = None  # asked for by resubscribe(), taken by the loop
         self._joining_since: float | None = None
         self._thread: threading.Thread | None = None
@@ -299,9 +300,7 @@ class ConsumerWorker:
             client_id=f"{s.group}-{self._snapshot.uid or self.name}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            # A broker back empty (tansu) would auto-create the topic with its default
-            # partition count (4) before the app recreates it with its own.
-            allow_auto_create_topics=False,
+            allow_auto_create_topics=False,  # the app creates topics (see sender.py)
             session_timeout_ms=s.session_timeout_ms,
             heartbeat_interval_ms=s.heartbeat_ms,
             max_poll_interval_ms=300_000,
@@ -333,8 +332,10 @@ class ConsumerWorker:
             consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)  # noqa: SLF001
         batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
         self._fetch_wait.adapt(consumer, bool(batches))
-        self._rewind_if_log_went_back(consumer)
+        gone = self._rewind_if_log_went_back(consumer)
         for tp, records in batches.items():
+            if tp in gone:
+                continue  # read from the old offset of a new log: read again from its start
             for record in records:
                 if self._stopping.is_set() or self._crashed.is_set():
                     return
@@ -346,24 +347,25 @@ class ConsumerWorker:
                 self._commit_if_due()
         self._commit_if_due()
 
-    def _rewind_if_log_went_back(self, consumer: KafkaConsumer) -> None:
-        """Partitions positioned past their log's end (a broker back empty) restart at 0.
+    def _rewind_if_log_went_back(self, consumer: KafkaConsumer) -> list[TopicPartition]:
+        """Partitions of a log that is gone (a broker back empty) restart at 0.
 
         What was pending there belongs to the old log: committing it would send the next
-        owner past the end too.
+        owner past the end of the new one.
         """
-        moved = rewind_past_end(consumer)
+        moved = self._log_watch.rewind(consumer)
         if not moved:
-            return
+            return moved
         for tp in moved:
             self._pending.pop(tp, None)
         log.warning(
-            "%s: partitions %s of %s were past the end of their log (the broker came back "
-            "empty?); reading them from the start",
+            "%s: partitions %s of %s were recreated (the broker came back empty); reading "
+            "them from the start",
             self.name,
             ", ".join(str(p) for p in _numbers(set(moved))),
             self.setup.settings.topic,
         )
+        return moved
 
     def _stuck_joining(self) -> bool:
         """Joining for longer than STUCK_JOIN_SESSIONS sessions: a normal join takes one.

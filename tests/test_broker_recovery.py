@@ -190,3 +190,46 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(outside_broker):
         assert tail.alive
     finally:
         tail.stop()
+
+
+def test_a_topic_a_client_recreated_first_is_taken_with_its_partitions(
+    make_runtime, outside_broker
+):
+    """tansu creates any topic a client asks for, with 4 partitions, whatever the client
+    says; one that asks before the app recreates the topic decides its count. The app
+    says so, and its lag monitor and consumers go on with the topic as it is."""
+    from kafka import KafkaConsumer
+
+    port = free_port()
+    first = EmbeddedBroker(port=port)
+    outside_broker.append(first)
+    address = first.start()
+    runtime = make_runtime(bootstrap_servers=address, consumers=2, consumer_mode="thread")
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    first.stop()
+    wait_for(lambda: not runtime.broker_watch.status.up, 10, "the outage noted")
+
+    second = EmbeddedBroker(port=port)
+    outside_broker.append(second)
+    second.start()
+    asker = KafkaConsumer(bootstrap_servers=address, allow_auto_create_topics=False)
+    try:
+        asker.subscribe([runtime.settings.topic])  # its metadata request names the topic
+
+        def asked() -> object:
+            asker.poll(100)
+            return asker.partitions_for_topic(runtime.settings.topic)
+
+        wait_for(asked, 10, "the topic's metadata")
+        count = len(asked())
+    finally:
+        asker.close()
+    wait_for(lambda: runtime.broker_watch.status.up, 20, "the recovery")
+    assert count and runtime.partitions == count
+    if count != 6:
+        assert any(f"came back with {count} partitions, not 6" in w for w in runtime.warnings)
+    seen = runtime.monitor.updated_at or 0
+    wait_for(lambda: (runtime.monitor.updated_at or 0) > seen, 15, "the lag monitor")
+    assert sorted(runtime.monitor.lag) == list(range(count))
+    after = send_once_back(runtime, [({"id": i}, f"k{i}") for i in range(8)], 40)
+    wait_for(lambda: all(processed(runtime, m) for m in after), 40, "the messages sent after")

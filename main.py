@@ -233,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from gui.app import run_window
 
-        return run_window(runtime, url, api_failure=lambda: api.failure, lang=args.lang)
+        return run_window(
+            runtime, url, api_failure=lambda: api.failure, lang=args.lang, api_token=args.api_token
+        )
     finally:
         log.info("shutting down")
         api.stop()

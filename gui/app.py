@@ -144,6 +144,7 @@ def run_window(
     api_url: str | None = None,
     api_failure: Callable[[], str | None] | None = None,
     lang: str | None = None,
+    api_token: str | None = None,
 ) -> int:
     """Show the window for ``runtime`` until it is closed; returns an exit code.
 
@@ -175,7 +176,7 @@ def run_window(
     # stays responsive during bursts.
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, GUI_SWITCH_INTERVAL_S))
-    window = MainWindow(runtime, api_url, QSettings(), api_failure)  # layout per user
+    window = MainWindow(runtime, api_url, QSettings(), api_failure, api_token)  # layout per user
     done: asyncio.Future[int] = loop.create_future()
     window.closed.connect(lambda: done.done() or done.set_result(0))
     restore = _close_on_sigint(window)

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         api_url: str | None = None,
         settings: QSettings | None = None,
         api_failure: Callable[[], str | None] | None = None,
+        api_token: str | None = None,
     ) -> None:
         super().__init__()
         self.runtime = runtime
@@ -86,7 +87,12 @@ class MainWindow(QMainWindow):
         self.messages = MessageView(self.model, runtime.ledger, self._consumer_states)
         self.log_pane = LogPane()
         self.status = StatusBar(
-            runtime.bootstrap_servers, runtime.embedded, api_url, s.topic, s.group
+            runtime.bootstrap_servers,
+            runtime.embedded,
+            api_url,
+            s.topic,
+            s.group,
+            api_token=api_token,
         )
         self.setStatusBar(self.status)
         self._commands = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gui-command")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import shlex
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
@@ -13,10 +14,17 @@ from gui.translation import translate
 FAILURE_RED = "#EF5D7F"  # the window's red (a crashed consumer)
 
 
-def curl_command(api_url: str) -> str:
-    """The ready-to-paste request that sends the spec's body through the REST API."""
+def curl_command(api_url: str, token: str | None = None) -> str:
+    """The ready-to-paste request that sends the spec's body through the REST API.
+
+    With ``--api-token`` set it carries the bearer header: without it the paste would
+    only get a 401. Every part is shell-quoted (a token may hold any printable ASCII).
+    """
     body = '{"id": 1, "contenido": "Hola desde Kafka"}'
-    return f"curl -X POST '{api_url}/enviar' -H 'Content-Type: application/json' -d '{body}'"
+    parts = ["curl", "-X", "POST", f"{api_url}/enviar", "-H", "Content-Type: application/json"]
+    if token:
+        parts += ["-H", f"Authorization: Bearer {token}"]
+    return shlex.join([*parts, "-d", body])
 
 
 class StatusBar(QStatusBar):
@@ -30,9 +38,10 @@ class StatusBar(QStatusBar):
         topic: str,
         group: str,
         parent: QWidget | None = None,
+        api_token: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.api_url = api_url
+        self.api_url, self._api_token = api_url, api_token
         self.api_failure: str | None = None
         if embedded:
             kind = translate("StatusBar", "embedded tansu")
@@ -63,7 +72,7 @@ class StatusBar(QStatusBar):
 
     def copy_curl(self, _link: str = "") -> str:
         """Put the curl command on the clipboard and say so."""
-        command = curl_command(self.api_url or "")
+        command = curl_command(self.api_url or "", self._api_token)
         QGuiApplication.clipboard().setText(command)
         self.showMessage(translate("StatusBar", "curl command copied to the clipboard"), 4000)
         return command

@@ -222,3 +222,18 @@ def test_rules_for_loopback_and_host_headers():
     assert exposure_warning("127.0.0.1", None) is None
     assert exposure_warning("0.0.0.0", "t") is None
     assert "all interfaces" in (exposure_warning("", None) or "")
+
+
+@pytest.mark.parametrize("token", [TOKEN, None])
+def test_the_windows_copied_curl_command_is_answered(runtime, locked, token):
+    """The status bar's "copy curl" pasted into a shell: with a token set, it carries it."""
+    import shutil
+    import subprocess
+
+    from gui.status_bar import curl_command
+
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed (apt-get install curl)")
+    command = curl_command(locked, token) + " -s -o /dev/null -w '%{http_code}'"
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30)
+    assert done.stdout == ("200" if token else "401"), (command, done.stdout, done.stderr)

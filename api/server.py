@@ -183,8 +183,15 @@ class ApiServer:
                 log.exception("API failure callback failed")
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close sockets from inside the server loop, then wait for its thread."""
+        """Let the request threads finish, close sockets from inside the server loop,
+        then wait for its thread.
+
+        In waitress's own order (``BaseWSGIServer.close``): closing the sockets first
+        pulled one from under a request thread still finishing its answer, which waitress
+        logged as an error (EBADF) now and then.
+        """
         self._stopping.set()
+        self._server.task_dispatcher.shutdown(timeout=timeout)
         if self._thread.is_alive():
             server = self._server
             try:
@@ -194,4 +201,3 @@ class ApiServer:
             self._thread.join(timeout)
         else:
             wasyncore.close_all(self._server._map)  # noqa: SLF001 - a dead loop left them open
-        self._server.task_dispatcher.shutdown(timeout=timeout)

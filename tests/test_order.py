@@ -35,9 +35,13 @@ def test_order_is_judged_per_key_per_partition_and_across_partitions():
 
 
 def test_a_crash_mid_stream_shows_out_of_key_order_redeliveries(make_runtime, mode):
-    runtime = make_runtime(consumer_mode=mode, consumers=2, processing_ms=5)
+    # Consumers commit every 200 ms. A crash leaves two or more processed messages
+    # uncommitted (what makes one come again after a later one) unless it lands within two
+    # messages' work of a commit: 1 ms of work each makes that about 1 % of crashes, where
+    # 5 ms made it about 5 % (seen once in a CI run).
+    runtime = make_runtime(consumer_mode=mode, consumers=2, processing_ms=1)
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
-    sent = runtime.sender.send_many([({"id": i}, "cliente-1") for i in range(1500)])
+    sent = runtime.sender.send_many([({"id": i}, "cliente-1") for i in range(3000)])
     owner = runtime.fleet.owners()[sent[0].partition]
     tp = TopicPartition(runtime.settings.topic, sent[0].partition)
     admin = KafkaAdminClient(bootstrap_servers=runtime.bootstrap_servers)

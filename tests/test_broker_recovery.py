@@ -68,34 +68,46 @@ def test_dead_embedded_broker_is_replaced_and_everything_comes_back(make_runtime
         assert took < 40
 
 
+class Cluster:
+    """What a test runs as 'the cluster' (not the app's own broker): stopped and started
+    again on one address, coming back empty each time, as tansu does."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.brokers: list[EmbeddedBroker] = []
+
+    def start(self) -> str:
+        broker = EmbeddedBroker(port=self.port)
+        self.brokers.append(broker)
+        return broker.start()
+
+    def stop(self) -> None:
+        self.brokers[-1].stop()
+
+
 @pytest.fixture
-def outside_broker() -> Iterator[list[EmbeddedBroker]]:
-    """Brokers a test runs as 'the cluster' (not the app's own); stopped at teardown."""
-    brokers: list[EmbeddedBroker] = []
-    yield brokers
-    for broker in brokers:
+def cluster() -> Iterator[Cluster]:
+    """An outside cluster; every broker it started is stopped at teardown."""
+    made = Cluster()
+    yield made
+    for broker in made.brokers:
         broker.stop()
 
 
-def test_cluster_restarted_on_the_same_address_is_used_again(make_runtime, outside_broker, caplog):
+def test_cluster_restarted_on_the_same_address_is_used_again(make_runtime, cluster, caplog):
     caplog.set_level(logging.INFO, logger="messaging")
-    port = free_port()
-    first = EmbeddedBroker(port=port)
-    outside_broker.append(first)
-    address = first.start()
+    address = cluster.start()
     runtime = make_runtime(bootstrap_servers=address, consumers=2, consumer_mode="thread")
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
     with running_api(runtime) as url:
         assert enviar(url) == 200
-        first.stop()
+        cluster.stop()
 
         to_503 = wait_for(lambda: enviar(url) == 503, 10, "/enviar to answer 503")
         assert call(f"{url}/health")[0] == 503
         wait_for(lambda: "unreachable" in (runtime.broker_note or ""), 5, "the outage noted")
 
-        second = EmbeddedBroker(port=port)
-        outside_broker.append(second)
-        second.start()
+        cluster.start()
         took, body = send_until_acknowledged(url, 40)
         wait_for(lambda: processed(runtime, body["message_id"]), 60, "consumers to rejoin")
 
@@ -125,25 +137,20 @@ def send_once_back(runtime, items: list[tuple[dict, str]], timeout: float) -> li
 
 
 def test_a_consumer_keeping_its_partitions_reads_the_log_that_came_back_empty(
-    make_runtime, outside_broker, mode
+    make_runtime, cluster, mode
 ):
     """One consumer owns every partition before and after the restart, so kafka-python
     keeps its positions, which now lie past the end of the new, empty logs; tansu does
     not answer such a fetch with OFFSET_OUT_OF_RANGE as Kafka would."""
-    port = free_port()
-    first = EmbeddedBroker(port=port)
-    outside_broker.append(first)
-    address = first.start()
+    address = cluster.start()
     runtime = make_runtime(bootstrap_servers=address, consumers=1, consumer_mode=mode)
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
     before = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(36)])
     wait_for(lambda: all(processed(runtime, s.message_id) for s in before), 30, "the first 36")
-    first.stop()
+    cluster.stop()
     wait_for(lambda: not runtime.broker_watch.status.up, 10, "the outage noted")
 
-    second = EmbeddedBroker(port=port)
-    outside_broker.append(second)
-    second.start()
+    cluster.start()
     after = send_once_back(runtime, [({"id": i}, f"k{i}") for i in range(6)], 40)
 
     def done() -> list[str]:
@@ -152,7 +159,7 @@ def test_a_consumer_keeping_its_partitions_reads_the_log_that_came_back_empty(
     wait_for(lambda: not done(), 40, f"the messages sent after the restart ({done()} not yet)")
 
 
-def test_a_topic_tail_reads_a_topic_recreated_empty(outside_broker):
+def test_a_topic_tail_reads_a_topic_recreated_empty(cluster):
     """The app's activity reader and every consumer's control listener are such tails."""
     from kafka import KafkaAdminClient
 
@@ -160,10 +167,7 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(outside_broker):
     from messaging.tail import TopicTail
     from messaging.topics import ensure_topic
 
-    port = free_port()
-    first = EmbeddedBroker(port=port)
-    outside_broker.append(first)
-    address = first.start()
+    address = cluster.start()
 
     def fill(values: list[bytes]) -> None:
         admin = KafkaAdminClient(bootstrap_servers=address, request_timeout_ms=5000)
@@ -181,10 +185,8 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(outside_broker):
     try:
         fill([b"before"])
         wait_for(lambda: b"before" in seen, 10, "a record sent before the restart")
-        first.stop()
-        second = EmbeddedBroker(port=port)
-        outside_broker.append(second)
-        second.start()
+        cluster.stop()
+        cluster.start()
         fill([b"after"])
         wait_for(lambda: b"after" in seen, 30, "the record sent after the restart")
         assert tail.alive
@@ -192,26 +194,19 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(outside_broker):
         tail.stop()
 
 
-def test_a_topic_a_client_recreated_first_is_taken_with_its_partitions(
-    make_runtime, outside_broker
-):
+def test_a_topic_a_client_recreated_first_is_taken_with_its_partitions(make_runtime, cluster):
     """tansu creates any topic a client asks for, with 4 partitions, whatever the client
     says; one that asks before the app recreates the topic decides its count. The app
     says so, and its lag monitor and consumers go on with the topic as it is."""
     from kafka import KafkaConsumer
 
-    port = free_port()
-    first = EmbeddedBroker(port=port)
-    outside_broker.append(first)
-    address = first.start()
+    address = cluster.start()
     runtime = make_runtime(bootstrap_servers=address, consumers=2, consumer_mode="thread")
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
-    first.stop()
+    cluster.stop()
     wait_for(lambda: not runtime.broker_watch.status.up, 10, "the outage noted")
 
-    second = EmbeddedBroker(port=port)
-    outside_broker.append(second)
-    second.start()
+    cluster.start()
     asker = KafkaConsumer(bootstrap_servers=address, allow_auto_create_topics=False)
     try:
         asker.subscribe([runtime.settings.topic])  # its metadata request names the topic

@@ -70,13 +70,15 @@ class TopicTail:
             self._position(consumer)
             self._ready.set()
             wait = FetchWait()
-            names, log_watch = (self.name, self.topic), LogWatch()
+            log_watch = LogWatch()
             while not self._halt.is_set():
                 batches = consumer.poll(timeout_ms=100, max_records=2000)
                 wait.adapt(consumer, bool(batches))
                 gone = log_watch.rewind(consumer)
                 if gone:
-                    log.warning("%s: %s came back empty; reading it from the start", *names)
+                    log.warning(
+                        "%s: %s came back empty; reading it from the start", self.name, self.topic
+                    )
                 for tp, records in batches.items():
                     if tp in gone:
                         continue  # read from the old offset of a new log: read from its start

@@ -1,4 +1,6 @@
-"""Fetch positions that belong to a log which is gone: a broker came back empty.
+"""Fetch positions a reader must correct: a log which is gone, and a hole in a log.
+
+**A log which is gone** (a broker came back empty).
 
 tansu keeps everything in memory, so after it restarts every topic is new (the app or a
 client recreates it) and every log begins again at 0. A consumer that keeps its
@@ -15,13 +17,27 @@ reading the new log from its old offset:
 by the topic's id in the cluster metadata (a recreated topic gets a new one) and, as a
 second sign, by a position past the high watermark of the last fetch response (the true
 end of the log; tansu's ListOffsets is not: it answers inside the last batch).
+
+**A hole** (a record not visible yet). tansu can make a record visible before one with a
+lower offset that it gave another producer's request. Seen in the chaos test: the app's
+activity reader fetched offset 1107 of a partition that seven consumer processes write
+to, 1106 was acknowledged to its producer 2 ms later, and the reader, already past it,
+never read it (the committed offsets of those reports' deliveries made their messages
+look lost). :class:`HoleGuard` holds a reader at such a hole until it fills.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
+
+log = logging.getLogger(__name__)
+HOLE_WAIT_S = 2.0  # how long a hole may stay before it is taken as real and read past
 
 
 class LogWatch:
@@ -65,3 +81,68 @@ class LogWatch:
                 self._ids[topic] = now
                 changed.add(topic)
         return changed
+
+
+class _Record(Protocol):
+    @property
+    def offset(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Record)
+
+
+class HoleGuard:
+    """Hands out each partition's records in offset order, without holes.
+
+    The offsets of a topic written without transactions and never compacted have no
+    holes on Apache Kafka, so a hole is a record that is not visible yet: the reader
+    goes back to it (:meth:`admit` returns its offset) and meanwhile skips what it
+    already handled. A hole still open after ``wait_s`` is taken as real (a
+    transaction marker, say), logged and read past.
+    """
+
+    def __init__(
+        self, wait_s: float = HOLE_WAIT_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.wait_s, self._clock = wait_s, clock
+        self._next: dict[TopicPartition, int] = {}  # the offset each partition needs next
+        self._open_since: dict[TopicPartition, float] = {}
+        self.holes = 0  # holes seen; each one filled or read past
+
+    def forget(self, tp: TopicPartition) -> None:
+        """The partition starts elsewhere (a seek): take its next record as it comes."""
+        self._next.pop(tp, None)
+        self._open_since.pop(tp, None)
+
+    def admit(self, tp: TopicPartition, records: Sequence[R]) -> tuple[list[R], int | None]:
+        """The records to handle now, and the offset to read again from (a hole) or None."""
+        expected, fresh = self._next.get(tp), []
+        for record in records:
+            if expected is not None and record.offset < expected:
+                continue  # read again after a hole: already handled
+            if expected is not None and record.offset > expected and not self._give_up(tp):
+                self._next[tp] = expected
+                return fresh, expected
+            self._open_since.pop(tp, None)
+            fresh.append(record)
+            expected = record.offset + 1
+        if expected is not None:
+            self._next[tp] = expected
+        return fresh, None
+
+    def _give_up(self, tp: TopicPartition) -> bool:
+        """True once a hole has been open for ``wait_s``: read past it."""
+        now = self._clock()
+        if tp not in self._open_since:
+            self.holes += 1
+            self._open_since[tp] = now
+            return False
+        if now - self._open_since[tp] < self.wait_s:
+            return False
+        log.warning(
+            "%s: offset %s never became readable in %.1f s; reading past it",
+            tp,
+            self._next.get(tp),
+            self.wait_s,
+        )
+        return True

@@ -2,7 +2,8 @@
 
 The app reads what consumers report (``<topic>.activity``) and every consumer outside
 the app reads what the app asks (``<topic>.control``). Both must see every record,
-so neither joins a group: they ``assign()`` every partition and start at the end.
+so neither joins a group: they ``assign()`` every partition and start at the end, and
+neither may step over a record that is not visible yet (see :class:`HoleGuard`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
 
-from messaging.positions import LogWatch
+from messaging.positions import HoleGuard, LogWatch
 from messaging.worker import FetchWait
 
 log = logging.getLogger(__name__)
@@ -69,26 +70,37 @@ class TopicTail:
         try:
             self._position(consumer)
             self._ready.set()
-            wait = FetchWait()
-            log_watch = LogWatch()
+            wait, log_watch, holes = FetchWait(), LogWatch(), HoleGuard()
             while not self._halt.is_set():
                 batches = consumer.poll(timeout_ms=100, max_records=2000)
                 wait.adapt(consumer, bool(batches))
-                gone = log_watch.rewind(consumer)
-                if gone:
-                    log.warning(
-                        "%s: %s came back empty; reading it from the start", self.name, self.topic
-                    )
-                for tp, records in batches.items():
-                    if tp in gone:
-                        continue  # read from the old offset of a new log: read from its start
-                    for record in records:
-                        self._handle(record.value)
+                self._take(consumer, batches, log_watch.rewind(consumer), holes)
         except Exception:  # noqa: BLE001 - logged; the owner sees ``alive`` go False
             log.exception("%s stopped reading %s", self.name, self.topic)
         finally:
             self._ready.set()
             consumer.close(autocommit=False, timeout_ms=1000)
+
+    def _take(
+        self,
+        consumer: KafkaConsumer,
+        batches: dict[TopicPartition, list],
+        gone: list[TopicPartition],
+        holes: HoleGuard,
+    ) -> None:
+        """Handle one poll's records: each once, in offset order, none skipped."""
+        if gone:
+            log.warning("%s: %s came back empty; reading it from the start", self.name, self.topic)
+        for tp in gone:
+            holes.forget(tp)
+        for tp, records in batches.items():
+            if tp in gone:
+                continue  # read from the old offset of a new log: read from its start
+            fresh, hole = holes.admit(tp, records)
+            for record in fresh:
+                self._handle(record.value)
+            if hole is not None:
+                consumer.seek(tp, hole)  # not visible yet: fetch again from it
 
     def _position(self, consumer: KafkaConsumer) -> None:
         tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
@@ -72,12 +73,11 @@ class LagMonitor(threading.Thread):
             self.join(timeout)
 
 
-def group_client_ids(admin: KafkaAdminClient, group: str) -> list[str]:
-    """Client ids of the group's members, as the broker lists them.
+def describe_group(admin: KafkaAdminClient, group: str) -> Any:
+    """The broker's DescribeGroups answer for ``group`` (its state, its members).
 
     kafka-python's describe_groups asks for ACL bits that tansu answers with a value
-    kafka-python cannot parse (15), so this asks without them. tansu leaves the
-    client id field empty; its member ids are ``<client id>-<uuid>``, as on Kafka.
+    kafka-python cannot parse (15), so this asks without them.
     """
 
     async def describe() -> object:
@@ -85,9 +85,17 @@ def group_client_ids(admin: KafkaAdminClient, group: str) -> list[str]:
         request = DescribeGroupsRequest(groups=[group], include_authorized_operations=False)
         return await admin._manager.send(request, node_id=coordinator)  # noqa: SLF001
 
-    response = admin._manager.run(describe)  # noqa: SLF001
-    ids = []
-    for described in response.groups:
-        for member in described.members:
-            ids.append(member.client_id or member.member_id.rsplit("-", 5)[0])
-    return ids
+    (described,) = admin._manager.run(describe).groups  # noqa: SLF001
+    return described
+
+
+def group_client_ids(admin: KafkaAdminClient, group: str) -> list[str]:
+    """Client ids of the group's members, as the broker lists them.
+
+    tansu leaves the client id field empty; its member ids are ``<client id>-<uuid>``,
+    as on Kafka.
+    """
+    return [
+        member.client_id or member.member_id.rsplit("-", 5)[0]
+        for member in describe_group(admin, group).members
+    ]

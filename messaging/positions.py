@@ -107,7 +107,6 @@ class HoleGuard:
         self.wait_s, self._clock = wait_s, clock
         self._next: dict[TopicPartition, int] = {}  # the offset each partition needs next
         self._open_since: dict[TopicPartition, float] = {}
-        self.holes = 0  # holes seen; each one filled or read past
 
     def forget(self, tp: TopicPartition) -> None:
         """The partition starts elsewhere (a seek): take its next record as it comes."""
@@ -120,7 +119,8 @@ class HoleGuard:
         for record in records:
             if expected is not None and record.offset < expected:
                 continue  # read again after a hole: already handled
-            if expected is not None and record.offset > expected and not self._give_up(tp):
+            hole = expected is not None and record.offset > expected
+            if hole and not self._give_up(tp, expected):
                 self._next[tp] = expected
                 return fresh, expected
             self._open_since.pop(tp, None)
@@ -130,11 +130,10 @@ class HoleGuard:
             self._next[tp] = expected
         return fresh, None
 
-    def _give_up(self, tp: TopicPartition) -> bool:
-        """True once a hole has been open for ``wait_s``: read past it."""
+    def _give_up(self, tp: TopicPartition, missing: int) -> bool:
+        """True once the hole at ``missing`` has been open for ``wait_s``: read past it."""
         now = self._clock()
         if tp not in self._open_since:
-            self.holes += 1
             self._open_since[tp] = now
             return False
         if now - self._open_since[tp] < self.wait_s:
@@ -142,7 +141,7 @@ class HoleGuard:
         log.warning(
             "%s: offset %s never became readable in %.1f s; reading past it",
             tp,
-            self._next.get(tp),
+            missing,
             self.wait_s,
         )
         return True

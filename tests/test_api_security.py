@@ -188,7 +188,7 @@ def test_beyond_loopback_warns_without_token_and_skips_the_host_check(runtime, c
     caplog.set_level(logging.WARNING, logger="api.server")
     with serving(runtime, host="0.0.0.0") as url:
         assert http(f"{url}/api/stats", headers={"Host": "demo-laptop.lan:5000"})[0] == 200
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [r.getMessage() for r in api_warnings(caplog)]
     assert len(warnings) == 1 and "without a token" in warnings[0] and "0.0.0.0" in warnings[0]
 
     caplog.clear()

@@ -9,6 +9,7 @@ sample per clock tick of the span.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -23,6 +24,19 @@ from gui.translation import translate
 from messaging.events import Delivery
 
 LAG_COLOR = "#E6E8EE"
+STEPS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0)  # round scale tops, per power of ten
+
+
+def nice_top(peak: float) -> float:
+    """The scale's top for a peak: the next round number above it, with 10 % headroom.
+
+    A top that followed the peak moved the axis labels on every redraw (pyqtgraph lays
+    out and repaints the axis each time); a round top changes only when the peak
+    crosses it, so the scale stays still and readable while the bands move.
+    """
+    target = max(peak * 1.1, 1.0)
+    scale = 10.0 ** math.floor(math.log10(target))
+    return next(step * scale for step in STEPS if step * scale >= target * (1 - 1e-9))
 
 
 class RateBins:
@@ -83,6 +97,7 @@ class RateChart(QWidget):
         self.active = True
         self.redraws = 0
         self._curves: dict[int, pg.PlotDataItem] = {}
+        self._tops: dict[str, float] = {"rates": 1.0, "lag": 1.0}  # as _plot set them
         self._view = pg.GraphicsLayoutWidget()
         self._view.setBackground(colors.PANEL)
         self.rates_plot = self._plot()
@@ -109,7 +124,7 @@ class RateChart(QWidget):
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         plot.setXRange(-self.span, 0, padding=0)
-        plot.setYRange(0, 1)
+        plot.setYRange(0, 1, padding=0)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.showAxis("right")
         for name in ("left", "bottom", "right"):
@@ -131,7 +146,7 @@ class RateChart(QWidget):
         view.setZValue(plot.vb.zValue() + 10)  # the line over the opaque bands
         plot.getAxis("right").linkToView(view)
         view.setXLink(plot)
-        view.setYRange(0, 1)
+        view.setYRange(0, 1, padding=0)
 
         def follow() -> None:
             view.setGeometry(plot.vb.sceneBoundingRect())
@@ -196,11 +211,18 @@ class RateChart(QWidget):
             curve.setZValue(-depth)  # lower bands are drawn over the taller ones above
             curve.setData(xs, stacked)
         # Both scales start at zero, so "no traffic" and "nothing waiting" sit on the floor.
-        self.rates_plot.setYRange(0, max(max(stacked, default=0), 1) * 1.1, padding=0)
+        self._scale(self.rates_plot, "rates", max(stacked, default=0))
         if self.lag:
             values = self.lag_values()
             self._lag_curve.setData([t - now for t, _ in self.lag], values)
-            self.lag_view.setYRange(0, max(max(values), 1) * 1.1, padding=0)
+            self._scale(self.lag_view, "lag", max(values))
+
+    def _scale(self, view: pg.PlotItem | pg.ViewBox, which: str, peak: float) -> None:
+        """Set a view's Y range to the peak's round top, only when that top changed."""
+        top = nice_top(peak)
+        if self._tops.get(which) != top:
+            self._tops[which] = top
+            view.setYRange(0, top, padding=0)
 
     def _new_curve(self, cid: int) -> pg.PlotDataItem:
         color = colors.consumer_color(cid)

@@ -1,20 +1,14 @@
 """What a burst of 20,000 messages does to the window: event-loop stalls and memory.
 
     QT_QPA_PLATFORM=offscreen python scripts/burst_probe.py [--count 20000] [--no-chart]
-
-Real runtime (embedded broker, 3 consumers), real window, the burst started from
-the send panel at "max rate". A 10 ms QTimer measures how late the event loop runs
-it; a stall is the lateness beyond 10 ms. RSS is read with psutil before the burst
-and once every message was processed and listed. ``--no-chart`` switches the rate
-chart off (neither counting nor drawing), to measure what it costs.
-    QT_QPA_PLATFORM=offscreen python scripts/burst_probe.py [--count 20000]
                                                             [--consumer-mode process|thread]
 
 Real runtime (embedded broker, 3 consumers: OS processes unless told otherwise), real
 window, the burst started from the send panel at "max rate". A 10 ms QTimer measures
 how late the event loop runs it; a stall is the lateness beyond 10 ms. RSS (of the
 window's process only) is read with psutil before the burst and once every message
-was processed and listed.
+was processed and listed. ``--no-chart`` switches the rate chart off (neither counting
+nor drawing), to measure what it costs.
 """
 
 from __future__ import annotations

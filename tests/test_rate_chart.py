@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from gui.rate_chart import RateBins
+from gui.rate_chart import RateBins, nice_top
 from tests.conftest import all_assigned
 from tests.test_gui_window import JOIN_S, open_window, qloop  # noqa: F401 - fixtures
 
@@ -21,6 +21,13 @@ def test_bins_count_per_consumer_per_second_oldest_first() -> None:
     assert first == 100
     assert series == {1: [2, 0, 1, 0, 0], 2: [0, 0, 0, 0, 1]}
     assert bins.totals(now=104.2) == {1: 3, 2: 1}
+
+
+def test_the_scale_top_is_a_round_number_above_the_peak_and_holds_while_it_fits() -> None:
+    assert nice_top(0) == 1.0  # an idle chart still has a scale
+    assert [nice_top(p) for p in (3.2, 9, 120, 1000, 4400)] == [5.0, 10.0, 150.0, 1500.0, 5000.0]
+    # A peak that wanders inside one step keeps the top (and the axis) still
+    assert {nice_top(p) for p in range(910, 1360, 10)} == {1500.0}
 
 
 def test_half_second_bins() -> None:

@@ -92,8 +92,9 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
     # group then never finishes one (a broker bug, not the app's). Sparing only the
     # joining members was not enough: in a local run a member stopped 0.7 s after a
     # newcomer asked to join, before it had heard of the rebalance itself, and the group
-    # never settled again (rejoining afresh every 25 s did not help).
-    settled = not any(m.joining for m in live)
+    # never settled again (rejoining afresh every 25 s did not help). The app's own
+    # Stop waits for the same condition; a crash (a SIGKILL) cannot wait, so chaos must.
+    settled = not fleet.rebalancing()
     joined = [m for m in live if settled and m.snapshot.state in (ACTIVE, IDLE)]
     choices = []
     if len(live) > plan.live[0] and joined:

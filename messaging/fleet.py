@@ -189,7 +189,7 @@ class Fleet:
         """
         member = self.member(wid)
         if member.alive:
-            if self._rebalancing():
+            if self.rebalancing():
                 log.info("%s stops once the rebalance in progress ends", member.snapshot.name)
                 threading.Thread(
                     target=self._stop_after_rebalance, args=(member,), daemon=True
@@ -200,12 +200,13 @@ class Fleet:
                 member.join(wait)
         return member.snapshot
 
-    def _rebalancing(self) -> bool:
+    def rebalancing(self) -> bool:
+        """Whether any live member (remote ones too) is joining the group right now."""
         return any(m.joining for m in self.live())
 
     def _stop_after_rebalance(self, member: Member) -> None:
         deadline = time.monotonic() + 2 * self.settings.session_timeout_ms / 1000
-        while self._rebalancing() and time.monotonic() < deadline:
+        while self.rebalancing() and time.monotonic() < deadline:
             time.sleep(0.05)  # polling members' reports, bounded by the deadline
         if member.alive:
             member.stop()

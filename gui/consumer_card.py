@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import colors
+from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
 from messaging.events import (
     CRASHED,
@@ -159,7 +160,7 @@ class ConsumerCard(QFrame):
         self.stop_button.setEnabled(drivable)
         self.crash_button.setEnabled(drivable)
         self.delay.setEnabled(drivable)
-        self.note.setText(html.escape(snap.note))
+        self.note.setText(html.escape(core_text(snap.note)))
         self.note.setVisible(bool(snap.note))
         self.dismiss.setVisible(dead)
         if not self.delay.hasFocus() and self.delay.value() != snap.processing_ms:

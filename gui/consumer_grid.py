@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.consumer_card import ConsumerCard
+from gui.core_text import core_text
 from gui.translation import translate
 from messaging.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
 
@@ -171,7 +172,9 @@ class ConsumerGrid(QWidget):
         )
         for card in self.cards.values():
             card.set_idle_reason(
-                idle_reason or translate("ConsumerGrid", "idle: no partition is left for it")
+                core_text(idle_reason)
+                if idle_reason
+                else translate("ConsumerGrid", "idle: no partition is left for it")
             )
             card.tick()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
 from messaging.events import DEAD_LETTERED, FAILED, PROCESSED, PROCESSING, Delivery
 from messaging.ledger import MessageRecord
@@ -37,7 +38,7 @@ def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, 
             for group in groups
         ]
         told = " → ".join(head) + " → " + " · ".join(parts)
-    return f"{told}  ↯ {record.out_of_order}" if record.out_of_order else told
+    return f"{told}  ↯ {core_text(record.out_of_order)}" if record.out_of_order else told
 
 
 def _steps(deliveries: list[Delivery], first_consumer: str, states: dict[str, str]) -> list[str]:

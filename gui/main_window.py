@@ -29,6 +29,7 @@ from gui import screen_layout
 from gui.about import show_about
 from gui.bridge import Batch, EventBridge
 from gui.consumer_grid import ConsumerGrid
+from gui.core_text import core_text
 from gui.group_panel import GroupsArea, ask_group
 from gui.log_pane import LogPane
 from gui.menus import SHORTCUTS, add_menu
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         self.clock.start()
         self._shut = False
         if runtime.warnings:
-            self.status.showMessage(runtime.warnings[-1], 15000)
+            self.status.showMessage(core_text(runtime.warnings[-1]), 15000)
 
     def _layout(self) -> QWidget:
         middle = QSplitter(Qt.Orientation.Vertical)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from gui import colors
+from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
 from messaging.events import PROCESSED, PROCESSING, Delivery, SentMessage
 
@@ -124,7 +125,7 @@ class MessageModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_PART, COL_OFFSET, COL_LATENCY):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_STATUS and item.out_of_order:
-            return item.out_of_order
+            return core_text(item.out_of_order)
         if role == ConsumerRole:
             return item.consumer_id
         return None

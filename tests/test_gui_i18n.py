@@ -40,6 +40,7 @@ WORDS = {
         "crash": "Tumbar",
         "countdown": "el broker lo detecta en",
         "crashed": "caído",
+        "killed": "matado (SIGKILL)",
         "active": "activo",
         "sent": "Enviado <b>",
         "story": "enviado → p",
@@ -52,6 +53,7 @@ WORDS = {
         "crash": "Crash",
         "countdown": "broker notices in",
         "crashed": "crashed",
+        "killed": "killed (SIGKILL)",
         "active": "active",
         "sent": "Sent <b>",
         "story": "sent → p",
@@ -176,6 +178,7 @@ def test_window_reads_in_the_language_and_still_sends_and_crashes(
     qtbot.waitUntil(lambda: cards[victim].snapshot.state == CRASHED, timeout=10_000)
     qtbot.waitUntil(lambda: words["countdown"] in cards[victim].countdown.text(), timeout=5_000)
     assert cards[victim].state.text() == words["crashed"]
+    assert cards[victim].note.text() == words["killed"]  # the core's note, in the language
     # The survivor takes the crashed member's partitions once its session expires.
     qtbot.waitUntil(
         lambda: set(cards[survivor].snapshot.partitions) == set(range(runtime.partitions)),

@@ -159,6 +159,69 @@
         </message>
     </context>
     <context>
+        <name>Core</name>
+        <message>
+            <source>failed while running</source>
+            <translation>failed while running</translation>
+        </message>
+        <message>
+            <source>bad arguments</source>
+            <translation>bad arguments</translation>
+        </message>
+        <message>
+            <source>could not start</source>
+            <translation>could not start</translation>
+        </message>
+        <message>
+            <source>unexpected</source>
+            <translation>unexpected</translation>
+        </message>
+        <message>
+            <source>redelivered, because its partition was handed over with uncommitted work</source>
+            <translation>redelivered, because its partition was handed over with uncommitted work</translation>
+        </message>
+        <message>
+            <source>its partition was read again from an older offset</source>
+            <translation>its partition was read again from an older offset</translation>
+        </message>
+        <message>
+            <source>processed after a later message of key {key} (offset {offset})</source>
+            <translation>processed after a later message of key {key} (offset {offset})</translation>
+        </message>
+        <message>
+            <source>killed (SIGKILL)</source>
+            <translation>killed (SIGKILL)</translation>
+        </message>
+        <message>
+            <source>killed by {signal}</source>
+            <translation>killed by {signal}</translation>
+        </message>
+        <message>
+            <source>exited after a graceful stop</source>
+            <translation>exited after a graceful stop</translation>
+        </message>
+        <message>
+            <source>exited with code {code} ({meaning})</source>
+            <translation>exited with code {code} ({meaning})</translation>
+        </message>
+        <message>
+            <source>left the group</source>
+            <translation>left the group</translation>
+        </message>
+        <message>
+            <source>client id {id}</source>
+            <translation>client id {id}</translation>
+        </message>
+        <message>
+            <source>silent for {seconds} s</source>
+            <translation>silent for {seconds} s</translation>
+        </message>
+        <message>
+            <source>topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of them will sit idle (one partition feeds at most one consumer of a group)</source>
+            <translation>topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of them will sit idle (one partition feeds at most one consumer of a group)</translation>
+        </message>
+    </context>
+    <context>
         <name>GroupPanel</name>
         <message>
             <source>Its consumers</source>

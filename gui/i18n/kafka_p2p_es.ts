@@ -159,6 +159,69 @@
         </message>
     </context>
     <context>
+        <name>Core</name>
+        <message>
+            <source>failed while running</source>
+            <translation>falló mientras trabajaba</translation>
+        </message>
+        <message>
+            <source>bad arguments</source>
+            <translation>argumentos no válidos</translation>
+        </message>
+        <message>
+            <source>could not start</source>
+            <translation>no pudo arrancar</translation>
+        </message>
+        <message>
+            <source>unexpected</source>
+            <translation>inesperado</translation>
+        </message>
+        <message>
+            <source>redelivered, because its partition was handed over with uncommitted work</source>
+            <translation>reentregado, porque su partición cambió de dueño con trabajo sin confirmar</translation>
+        </message>
+        <message>
+            <source>its partition was read again from an older offset</source>
+            <translation>su partición se volvió a leer desde un offset anterior</translation>
+        </message>
+        <message>
+            <source>processed after a later message of key {key} (offset {offset})</source>
+            <translation>procesado después de un mensaje posterior de la clave {key} (offset {offset})</translation>
+        </message>
+        <message>
+            <source>killed (SIGKILL)</source>
+            <translation>matado (SIGKILL)</translation>
+        </message>
+        <message>
+            <source>killed by {signal}</source>
+            <translation>matado por {signal}</translation>
+        </message>
+        <message>
+            <source>exited after a graceful stop</source>
+            <translation>terminó tras una parada ordenada</translation>
+        </message>
+        <message>
+            <source>exited with code {code} ({meaning})</source>
+            <translation>terminó con código {code} ({meaning})</translation>
+        </message>
+        <message>
+            <source>left the group</source>
+            <translation>salió del grupo</translation>
+        </message>
+        <message>
+            <source>client id {id}</source>
+            <translation>id de cliente {id}</translation>
+        </message>
+        <message>
+            <source>silent for {seconds} s</source>
+            <translation>sin noticias desde hace {seconds} s</translation>
+        </message>
+        <message>
+            <source>topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of them will sit idle (one partition feeds at most one consumer of a group)</source>
+            <translation>el tópico {topic} tiene {partitions} particiones pero {consumers} consumidores: {idle} de ellos quedarán ociosos (una partición alimenta como mucho a un consumidor de un grupo)</translation>
+        </message>
+    </context>
+    <context>
         <name>GroupPanel</name>
         <message>
             <source>Its consumers</source>

@@ -184,7 +184,11 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 # ----- 2. batch ingest --------------------------------------------------------------------
 def batch(ctx: Ctx) -> dict[str, Any]:
-    """``POST /api/messages`` (1,000 per request) vs kafka-python's send + flush."""
+    """``POST /api/messages`` (1,000 per request) vs kafka-python's send + flush.
+
+    Also the app with no consumers: the ceiling of the HTTP and producer path alone,
+    with nobody else on the two cores.
+    """
     from kafka import KafkaProducer
 
     per_request = 1000
@@ -194,7 +198,7 @@ def batch(ctx: Ctx) -> dict[str, Any]:
     producer = KafkaProducer(bootstrap_servers=ctx.bootstrap, acks="all")
     body = {"messages": [{"value": {**BODY, "id": i}} for i in range(per_request)]}
     values = [{**BODY, "id": i} for i in range(total)]
-    runs: dict[str, list[float]] = {"raw": [], **{m: [] for m in MODES}}
+    runs: dict[str, list[float]] = {"raw": [], **{m: [] for m in MODES}, "none": []}
     acked_ok = True
 
     def raw() -> None:
@@ -212,7 +216,8 @@ def batch(ctx: Ctx) -> dict[str, Any]:
         """Seconds to get ``total`` messages acknowledged, and how many records landed."""
         if who == "raw":
             return _landed(ctx.bootstrap, raw_topic, raw)
-        with running(ctx.app(f"batch-{who}-{i}", mode=who)) as app:
+        mode, consumers = ("process", 0) if who == "none" else (who, 3)
+        with running(ctx.app(f"batch-{who}-{i}", mode=mode, consumers=consumers)) as app:
             http = Http(app.port, timeout=30)
             try:
                 post(http, 1)  # warm-up, not counted
@@ -241,8 +246,10 @@ def batch(ctx: Ctx) -> dict[str, Any]:
         "raw_msgs_s": rates["raw"],
         "app_msgs_s": rates["process"],
         "thread_msgs_s": rates["thread"],
+        "no_consumers_msgs_s": rates["none"],
         "ratio": rates["process"] / rates["raw"] if rates["raw"] else None,
         "thread_ratio": rates["thread"] / rates["raw"] if rates["raw"] else None,
+        "no_consumers_ratio": rates["none"] / rates["raw"] if rates["raw"] else None,
         "every_record_acked": acked_ok,
     }
 

@@ -75,12 +75,18 @@ def _enviar(e: dict[str, Any], s: str) -> Rows:
 
 def _batch(b: dict[str, Any], s: str) -> Rows:
     r, rt = b["ratio"], b["thread_ratio"]
-    return [
+    rows = [
         _row(s, "POST /api/messages msgs/s", b["app_msgs_s"], b["thread_msgs_s"], "msgs/s",
              "≥ 10,000 and ≥ 70 % raw", _at_least(b["app_msgs_s"], 10_000) and _at_least(r, 0.7),
              f"{100 * r:.0f} % of raw (before {100 * rt:.0f} %)" if _ok(r) and _ok(rt) else ""),
         _row(s, "raw kafka-python msgs/s", b["raw_msgs_s"], None, "msgs/s"),
     ]  # fmt: skip
+    if "no_consumers_msgs_s" in b:  # reports from before this row existed lack it
+        rn = b["no_consumers_ratio"]
+        note = f"{100 * rn:.0f} % of raw: the ceiling, nobody consuming" if _ok(rn) else ""
+        metric = "POST /api/messages msgs/s, no consumers"
+        rows.append(_row(s, metric, b["no_consumers_msgs_s"], None, "msgs/s", note=note))
+    return rows
 
 
 def _e2e(x: dict[str, Any], s: str) -> Rows:

@@ -67,6 +67,13 @@ class FetchWait:
     Measured in-process with 3 consumers on tansu: a fixed 100 ms wait costs 0.10
     cores idle and gives an e2e p50 of 30 ms; a fixed 20 ms gives 10 ms but 0.30
     cores idle. Switching on recent traffic measured 0.10 cores idle and 8.8 ms.
+
+    On tansu the wait is both the latency and the CPU dial: a fetch that finds nothing
+    sleeps out its whole wait (tansu's fetch loop sleeps; it is not woken by a produce,
+    as Apache Kafka's is), so a record waits up to one wait, and a busy consumer sends
+    1000 / wait fetches a second. Measured with 3 process consumers at 200 msgs/s: the
+    app's HTTP answer p50 was 14-19 ms with the 20 ms wait and 5-6 ms with 100 ms (less
+    CPU taken from the app on 2 cores), for a fetch delay p50 of 7 ms against 29 ms.
     """
 
     def __init__(self) -> None:

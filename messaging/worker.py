@@ -72,7 +72,7 @@ class FetchWait:
     sleeps out its whole wait (tansu's fetch loop sleeps; it is not woken by a produce,
     as Apache Kafka's is), so a record waits up to one wait, and a busy consumer sends
     1000 / wait fetches a second. Measured with 3 process consumers at 200 msgs/s: the
-    app's HTTP answer p50 was 14-19 ms with the 20 ms wait and 5-6 ms with 100 ms (less
+    app's HTTP answer p50 was 14-30 ms with the 20 ms wait and 5-6 ms with 100 ms (less
     CPU taken from the app on 2 cores), for a fetch delay p50 of 7 ms against 29 ms.
     """
 

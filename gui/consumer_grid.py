@@ -170,12 +170,13 @@ class ConsumerGrid(QWidget):
                 live=live, shown=len(self.cards)
             )
         )
+        reason = (
+            core_text(idle_reason)
+            if idle_reason
+            else translate("ConsumerGrid", "idle: no partition is left for it")
+        )
         for card in self.cards.values():
-            card.set_idle_reason(
-                core_text(idle_reason)
-                if idle_reason
-                else translate("ConsumerGrid", "idle: no partition is left for it")
-            )
+            card.set_idle_reason(reason)
             card.tick()
 
     def processed_total(self) -> int:

@@ -17,14 +17,17 @@ from gui.translation import QT_TRANSLATE_NOOP, translate
 Render = Callable[[re.Match[str]], str]
 
 
+# What messaging.supervisor.EXIT_MEANINGS (and its fallback) say after an exit code.
+_EXIT_MEANINGS = {
+    "failed while running": QT_TRANSLATE_NOOP("Core", "failed while running"),
+    "bad arguments": QT_TRANSLATE_NOOP("Core", "bad arguments"),
+    "could not start": QT_TRANSLATE_NOOP("Core", "could not start"),
+    "unexpected": QT_TRANSLATE_NOOP("Core", "unexpected"),
+}
+
+
 def _exit_meaning(text: str) -> str:
-    meanings = {
-        "failed while running": QT_TRANSLATE_NOOP("Core", "failed while running"),
-        "bad arguments": QT_TRANSLATE_NOOP("Core", "bad arguments"),
-        "could not start": QT_TRANSLATE_NOOP("Core", "could not start"),
-        "unexpected": QT_TRANSLATE_NOOP("Core", "unexpected"),
-    }
-    return translate("Core", meanings[text]) if text in meanings else text
+    return translate("Core", _EXIT_MEANINGS[text]) if text in _EXIT_MEANINGS else text
 
 
 def _out_of_order(m: re.Match[str]) -> str:

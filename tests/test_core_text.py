@@ -16,7 +16,7 @@ from gui.translation import install_translator, remove_translator
 from messaging import fleet
 from messaging.events import PROCESSED, Delivery, SentMessage
 from messaging.ledger import Ledger
-from messaging.supervisor import exit_reason
+from messaging.supervisor import EXIT_MEANINGS, exit_reason
 from messaging.topics import idle_warning
 
 
@@ -46,6 +46,8 @@ def test_the_core_sentences_read_in_spanish(spanish):
     assert core_text(exit_reason(0)) == "terminó tras una parada ordenada"
     assert core_text(exit_reason(3)) == "terminó con código 3 (no pudo arrancar)"
     assert core_text(exit_reason(7)) == "terminó con código 7 (inesperado)"
+    for code, meaning in EXIT_MEANINGS.items():  # a meaning added to the core needs its words
+        assert meaning not in core_text(exit_reason(code)), meaning
     assert core_text("left the group") == "salió del grupo"
     assert core_text("client id grupo-consumidores-7") == "id de cliente grupo-consumidores-7"
     assert core_text(f"silent for {fleet.SILENT_AFTER_S:g} s") == "sin noticias desde hace 3.5 s"

@@ -45,9 +45,7 @@ def runtime_for(ctx: Ctx, what: str, mode: str, **overrides: Any) -> Runtime:
 def _assigned(runtime: Runtime) -> bool:
     fleet = runtime.fleet
     return (
-        fleet is not None
-        and len(fleet.owners()) == runtime.partitions
-        and not any(m.joining for m in fleet.live())
+        fleet is not None and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
     )
 
 

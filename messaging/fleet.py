@@ -389,7 +389,7 @@ class Fleet:
         if event.kind in ("join", "revoked") and not self._in_rebalance:
             self._in_rebalance = True
             self.rebalances += 1
-        elif event.kind == "assigned" and not any(m.joining for m in self.live()):
+        elif event.kind == "assigned" and not self.rebalancing():
             self._in_rebalance = False
             self._note_moves()
 

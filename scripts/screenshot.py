@@ -93,11 +93,7 @@ async def scenario(runtime) -> None:  # noqa: ANN001
 
 def _settled(runtime, group: str) -> bool:  # noqa: ANN001
     fleet = runtime.fleets.get(group)
-    return (
-        bool(fleet)
-        and len(fleet.owners()) == runtime.partitions
-        and not any(m.joining for m in fleet.live())
-    )
+    return bool(fleet) and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
 
 
 def _window():  # noqa: ANN202

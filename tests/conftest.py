@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from messaging.config import Settings
+from messaging.fleet import Fleet
 from messaging.runtime import Runtime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,13 +78,12 @@ def make_runtime(tmp_path) -> Iterator[Callable[..., Runtime]]:
         runtime.stop()
 
 
-def all_assigned(runtime: Runtime) -> bool:
-    """Every partition owned by a live consumer and no member still joining."""
-    fleet = runtime.fleet
+def all_assigned(runtime: Runtime, fleet: Fleet | None = None) -> bool:
+    """Every partition owned by a live consumer of ``fleet`` (the default group's unless
+    told) and no member still joining."""
+    fleet = fleet if fleet is not None else runtime.fleet
     return (
-        fleet is not None
-        and len(fleet.owners()) == runtime.partitions
-        and not any(m.joining for m in fleet.live())
+        fleet is not None and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
     )
 
 

@@ -10,19 +10,14 @@ import pytest
 
 from messaging.events import PROCESS, REMOTE, THREAD
 from messaging.runtime import GroupExists
-from tests.conftest import ROOT, wait_for
-
-
-def settled(runtime, fleet) -> bool:
-    owned = fleet.owners()
-    return len(owned) == runtime.partitions and not any(m.joining for m in fleet.live())
+from tests.conftest import ROOT, all_assigned, wait_for
 
 
 def test_a_second_group_gets_every_message_once_too(make_runtime):
     runtime = make_runtime(consumer_mode=THREAD, consumers=2)
     second = runtime.add_group("analytics", assignor="sticky", consumers=2, kind=PROCESS)
     for fleet in (runtime.fleet, second):
-        wait_for(lambda f=fleet: settled(runtime, f), 25, f"group {fleet.group} assigned")
+        wait_for(lambda f=fleet: all_assigned(runtime, f), 25, f"group {fleet.group} assigned")
 
     sent = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(60)])
 
@@ -78,7 +73,9 @@ def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runt
     processes.append(proc)
     wait_for(lambda: "informes" in runtime.fleets, 15, "the new group to appear")
     fleet = runtime.fleets["informes"]
-    wait_for(lambda: settled(runtime, fleet), 25, "the remote to own the new group's partitions")
+    wait_for(
+        lambda: all_assigned(runtime, fleet), 25, "the remote to own the new group's partitions"
+    )
     [member] = fleet.snapshots()
     assert member.kind == REMOTE and member.pid == proc.pid
 

@@ -158,11 +158,11 @@ class ApiServer:
         ``stop()`` ends it by closing every socket from inside the loop.
         """
         server = self._server
-        sockets = server._map  # noqa: SLF001 - waitress keeps its channels there
+        sockets = server._map  # waitress keeps its channels there
         try:
-            while server._fileno in sockets:  # noqa: SLF001 - the listening socket
+            while server._fileno in sockets:  # the listening socket
                 wasyncore.poll2(server.adj.asyncore_loop_timeout, sockets)
-        except BaseException as exc:  # noqa: BLE001 - the thread's last word, never lost
+        except BaseException as exc:  # the thread's last word, never lost
             reason = f"{type(exc).__name__}: {exc}"
         else:
             reason = "its listening socket was closed"
@@ -173,13 +173,13 @@ class ApiServer:
         self.failure = f"REST API on {self.url} stopped: {reason}"
         log.error(self.failure)
         try:  # refuse connections rather than let them hang on a port nobody serves
-            wasyncore.close_all(self._server._map)  # noqa: SLF001
-        except Exception:  # noqa: BLE001
+            wasyncore.close_all(self._server._map)
+        except Exception:
             log.debug("closing the failed API's sockets", exc_info=True)
         if self._on_failure is not None:
             try:
                 self._on_failure(self.failure)
-            except Exception:  # noqa: BLE001 - a broken callback must not hide the failure
+            except Exception:  # a broken callback must not hide the failure
                 log.exception("API failure callback failed")
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -195,9 +195,9 @@ class ApiServer:
         if self._thread.is_alive():
             server = self._server
             try:
-                server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # noqa: SLF001
+                server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
             except OSError:  # trigger already closed: the loop is on its way out
                 log.debug("API trigger already closed", exc_info=True)
             self._thread.join(timeout)
         else:
-            wasyncore.close_all(self._server._map)  # noqa: SLF001 - a dead loop left them open
+            wasyncore.close_all(self._server._map)  # a dead loop left them open

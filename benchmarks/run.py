@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.monotonic()
                 try:
                     res[name] = fn()
-                except Exception as exc:  # noqa: BLE001 - report and go on
+                except Exception as exc:  # report and go on
                     traceback.print_exc()
                     res[name] = {"error": f"{type(exc).__name__}: {exc}"}
                 res[name]["section_seconds"] = round(time.monotonic() - t0, 1)

@@ -81,7 +81,7 @@ def _start_all(systems: dict[str, Any]) -> None:
     def start(s: Any) -> None:
         try:
             s.start()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
+        except BaseException as exc:  # re-raised below
             errors.append(exc)
 
     pool = [threading.Thread(target=start, args=(s,)) for s in systems.values()]

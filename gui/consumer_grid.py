@@ -129,7 +129,7 @@ class ConsumerGrid(QWidget):
         card.deleteLater()
         self._relayout()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, ConsumerCard):
             self.select(watched.consumer_id)
         return False
@@ -144,7 +144,7 @@ class ConsumerGrid(QWidget):
                 card.style().polish(card)
         self.selection_changed.emit(self.selected)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         """As many columns as cards of CARD_W fit: four consumers side by side at 1400 px."""
         super().resizeEvent(event)
         columns = max(1, (event.size().width() - 16) // CARD_W)

@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         def run() -> None:
             try:
                 call(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown to the user, not raised
+            except Exception as exc:  # shown to the user, not raised
                 self.command_failed.emit(str(exc) or type(exc).__name__)
 
         self._commands.submit(run)
@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
             self._commands.shutdown(wait=wait, cancel_futures=True)
         self.send_panel.close_executor(wait=wait)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self.save_layout()
         self.shutdown(wait=False)
         event.accept()

@@ -47,7 +47,7 @@ class PartitionMap(QWidget):
         self.update()
         return True
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, _event: QPaintEvent) -> None:  # Qt override
         self.paints += 1
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)

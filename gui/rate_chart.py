@@ -115,7 +115,7 @@ class RateChart(QWidget):
         box.addWidget(self._view, 1)
         self.setMinimumHeight(120)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:  # Qt override
         return QSize(560, 134)  # as tall as the timeline beside it
 
     def _plot(self) -> pg.PlotItem:

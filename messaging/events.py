@@ -164,5 +164,5 @@ class EventHub:
         for listener in self._listeners:
             try:
                 listener(event)
-            except Exception:  # noqa: BLE001 - observers are outside our control
+            except Exception:  # observers are outside our control
                 logging.getLogger(__name__).exception("event listener failed")

@@ -45,7 +45,7 @@ class LagMonitor(threading.Thread):
         while not self._halt.is_set():
             try:
                 self.refresh()
-            except Exception as exc:  # noqa: BLE001 - a broker outage: the next look may work
+            except Exception as exc:  # a broker outage: the next look may work
                 log.debug("lag refresh failed: %s", exc)
             self._halt.wait(self.interval)
 
@@ -81,11 +81,11 @@ def describe_group(admin: KafkaAdminClient, group: str) -> Any:
     """
 
     async def describe() -> object:
-        coordinator = (await admin._find_coordinator_ids([group]))[group]  # noqa: SLF001
+        coordinator = (await admin._find_coordinator_ids([group]))[group]
         request = DescribeGroupsRequest(groups=[group], include_authorized_operations=False)
-        return await admin._manager.send(request, node_id=coordinator)  # noqa: SLF001
+        return await admin._manager.send(request, node_id=coordinator)
 
-    (described,) = admin._manager.run(describe).groups  # noqa: SLF001
+    (described,) = admin._manager.run(describe).groups
     return described
 
 

@@ -52,8 +52,8 @@ class LogWatch:
         It reads a few partition states and sends nothing unless one moves (then
         kafka-python looks up the start on its next poll).
         """
-        subscription = consumer._subscription  # noqa: SLF001 - position() would block
-        with subscription._lock:  # noqa: SLF001 - the IO thread reassigns under this lock
+        subscription = consumer._subscription  # position() would block
+        with subscription._lock:  # the IO thread reassigns under this lock
             states = list(subscription.assignment.items())
         recreated = self._recreated(consumer, {tp.topic for tp, _ in states})
         moved = [
@@ -71,7 +71,7 @@ class LogWatch:
         return moved
 
     def _recreated(self, consumer: KafkaConsumer, topics: set[str]) -> set[str]:
-        cluster = consumer._cluster  # noqa: SLF001 - its topic_id() is public
+        cluster = consumer._cluster  # its topic_id() is public
         changed = set()
         for topic in topics:
             now = cluster.topic_id(topic)

@@ -25,7 +25,7 @@ def decode(raw: bytes | None) -> Any:
         return raw.decode("utf-8", errors="replace")
 
 
-def check(value: Any, failure_rate: float, rng: random.Random = random._inst) -> None:  # noqa: SLF001
+def check(value: Any, failure_rate: float, rng: random.Random = random._inst) -> None:
     """Raise :class:`ProcessingError` for a poison message or a simulated failure."""
     if isinstance(value, dict) and value.get("fail") is True:
         raise ProcessingError('poison message ("fail": true)')

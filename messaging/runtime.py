@@ -478,5 +478,5 @@ def _close_quietly(admin: KafkaAdminClient | None) -> None:
     try:
         if admin is not None:
             admin.close()
-    except Exception:  # noqa: BLE001 - closing a client of a gone broker may fail
+    except Exception:  # closing a client of a gone broker may fail
         log.debug("admin close failed", exc_info=True)

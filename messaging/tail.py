@@ -75,7 +75,7 @@ class TopicTail:
                 batches = consumer.poll(timeout_ms=100, max_records=2000)
                 wait.adapt(consumer, bool(batches))
                 self._take(consumer, batches, log_watch.rewind(consumer), holes)
-        except Exception:  # noqa: BLE001 - logged; the owner sees ``alive`` go False
+        except Exception:  # logged; the owner sees ``alive`` go False
             log.exception("%s stopped reading %s", self.name, self.topic)
         finally:
             self._ready.set()

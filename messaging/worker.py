@@ -85,7 +85,7 @@ class FetchWait:
             self._last_records = now
         busy = now - self._last_records < BUSY_FOR_S
         wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
-        fetcher_config = consumer._fetcher.config  # noqa: SLF001 - read per fetch request
+        fetcher_config = consumer._fetcher.config  # read per fetch request
         if fetcher_config["fetch_max_wait_ms"] != wait:
             fetcher_config["fetch_max_wait_ms"] = wait
 
@@ -183,9 +183,9 @@ class _Listener(AsyncConsumerRebalanceListener):
         offsets = worker._take_pending(revoked)
         consumer = worker._consumer
         if offsets and consumer is not None and worker.setup.sink.flush(FLUSH_TIMEOUT_S):
-            coordinator = consumer._coordinator  # noqa: SLF001 - no public async commit
+            coordinator = consumer._coordinator  # no public async commit
             try:
-                await coordinator._commit_offsets_sync_async(offsets, timeout_ms=3000)  # noqa: SLF001
+                await coordinator._commit_offsets_sync_async(offsets, timeout_ms=3000)
             except KafkaError as exc:  # the next owner re-reads them, flagged as redelivered
                 log.warning("%s: commit before revoke failed (%s)", worker.name, exc)
         worker._on_revoked(revoked)
@@ -292,7 +292,7 @@ class ConsumerWorker:
             self._consumer = self._make_consumer()
             while not (self._stopping.is_set() or self._crashed.is_set()):
                 self._poll_once()
-        except Exception as exc:  # noqa: BLE001 - report, never kill the app
+        except Exception as exc:  # report, never kill the app
             log.exception("consumer %s failed", self.name)
             self.error = str(exc)
         finally:
@@ -336,7 +336,7 @@ class ConsumerWorker:
             # race added 3 s to one hand-over in three (6.5 s instead of 3.5 s). A long
             # consumer.poll() would avoid it too, but then idles on for the whole timeout
             # after the join when no record comes, deaf to stop().
-            consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)  # noqa: SLF001
+            consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)
         batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
         self._fetch_wait.adapt(consumer, bool(batches))
         gone = self._rewind_if_log_went_back(consumer)
@@ -394,7 +394,7 @@ class ConsumerWorker:
         if old is not None:
             try:
                 old.close(autocommit=False, timeout_ms=1000)
-            except Exception:  # noqa: BLE001 - leaving a broken group is best effort
+            except Exception:  # leaving a broken group is best effort
                 log.debug("%s: close while stuck raised", self.name, exc_info=True)
         self._update(partitions=(), joining=True)
         self._consumer = self._make_consumer()
@@ -557,7 +557,7 @@ class ConsumerWorker:
                 self._commit()  # what this consumer finished, before it leaves the group
                 try:
                     consumer.close(autocommit=False, timeout_ms=3000)
-                except Exception:  # noqa: BLE001 - leaving is best effort
+                except Exception:  # leaving is best effort
                     log.exception("%s: close failed", self.name)
         self._consumer = None
         if not self._crashed.is_set():
@@ -578,8 +578,8 @@ def _abandon(consumer: KafkaConsumer) -> None:
     Turning that one request into a no-op leaves the broker to find out at session
     expiry, as with a real crash. Process consumers are SIGKILLed instead.
     """
-    consumer._coordinator.maybe_leave_group = lambda *a, **k: None  # noqa: SLF001
+    consumer._coordinator.maybe_leave_group = lambda *a, **k: None
     try:
         consumer.close(autocommit=False, timeout_ms=500)
-    except Exception:  # noqa: BLE001 - already gone is fine
+    except Exception:  # already gone is fine
         log.debug("abandon: close raised", exc_info=True)

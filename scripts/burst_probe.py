@@ -51,7 +51,7 @@ class StallProbe:
         self.timer.start()
 
 
-async def burst(window, runtime, count: int) -> dict:  # noqa: ANN001
+async def burst(window, runtime, count: int) -> dict:
     import psutil
 
     from tests.conftest import all_assigned

@@ -50,7 +50,7 @@ def under_xvfb() -> int:
     return subprocess.run(command, timeout=180, check=False).returncode
 
 
-async def until(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
+async def until(predicate, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -58,7 +58,7 @@ async def until(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
         await asyncio.sleep(0.1)
 
 
-async def scenario(runtime) -> None:  # noqa: ANN001
+async def scenario(runtime) -> None:
     """Drive the window the way a person would, capture the screen, close the window."""
     from tests.conftest import all_assigned
 
@@ -91,12 +91,12 @@ async def scenario(runtime) -> None:  # noqa: ANN001
         window.close()
 
 
-def _settled(runtime, group: str) -> bool:  # noqa: ANN001
+def _settled(runtime, group: str) -> bool:
     fleet = runtime.fleets.get(group)
     return bool(fleet) and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
 
 
-def _window():  # noqa: ANN202
+def _window():
     from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
@@ -105,7 +105,7 @@ def _window():  # noqa: ANN202
     return found[0] if found and found[0].isVisible() else None
 
 
-def _select_redelivered(window) -> None:  # noqa: ANN001
+def _select_redelivered(window) -> None:
     """Select a message whose story shows a redelivery, if one is listed."""
     model = window.model
     rows = range(min(model.rowCount(), 3000))

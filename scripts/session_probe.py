@@ -44,7 +44,7 @@ def probe(session_ms: int, seconds: float) -> dict[str, object]:
         runtime = Runtime(settings)
         try:
             runtime.start()
-        except Exception as exc:  # noqa: BLE001 - the probe reports whatever breaks
+        except Exception as exc:  # the probe reports whatever breaks
             return {"session_ms": session_ms, "error": f"{type(exc).__name__}: {exc}"}
         try:
             return _measure(runtime, session_ms, seconds)
@@ -74,7 +74,7 @@ def _measure(runtime: Runtime, session_ms: int, seconds: float) -> dict[str, obj
         "all_processed": done is not None,
         "unasked_rebalances": spurious,
         "crash_failover_s": None if failover is None else round(failover, 2),
-        "errors": [w.error for w in runtime.fleet._workers.values() if w.error],  # noqa: SLF001
+        "errors": [w.error for w in runtime.fleet._workers.values() if w.error],
     }
 
 

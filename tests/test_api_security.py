@@ -18,7 +18,7 @@ JSON = {"Content-Type": "application/json"}
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def api_warnings(caplog) -> list[logging.LogRecord]:  # noqa: ANN001
+def api_warnings(caplog) -> list[logging.LogRecord]:
     """What the API server and waitress warned about; the consumers' own Kafka clients
     may warn at any time under load (a slow heartbeat), which is not the API's doing."""
     return [

@@ -42,7 +42,7 @@ def test_listener_shut_down_under_the_loop_is_reported_once(make_runtime):
     with api_server(runtime, failures) as server:
         assert http(f"{server.url}/health")[0] == 200
 
-        server._server.socket.shutdown(socket.SHUT_RDWR)  # noqa: SLF001 - the fault
+        server._server.socket.shutdown(socket.SHUT_RDWR)  # the fault
 
         wait_for(lambda: server.failure is not None, 5, "the failure to be recorded")
         assert "stopped" in server.failure and "listening socket" in server.failure
@@ -50,7 +50,7 @@ def test_listener_shut_down_under_the_loop_is_reported_once(make_runtime):
         wait_for(lambda: failures, 2, "the callback")
         assert failures == [server.failure]
         assert refused(server.port)  # its sockets are closed, not left hanging
-    assert not server._thread.is_alive()  # noqa: SLF001
+    assert not server._thread.is_alive()
 
 
 def test_asked_to_stop_is_not_a_failure(make_runtime):
@@ -69,7 +69,7 @@ def test_serves_with_descriptors_numbered_past_1024(make_runtime):
         while not fillers or fillers[-1] < 1100:
             fillers.append(os.open(os.devnull, os.O_RDONLY))
         with api_server(runtime, failures) as server:
-            assert server._server.socket.fileno() > 1024  # noqa: SLF001
+            assert server._server.socket.fileno() > 1024
             for _ in range(5):
                 status, _, body = http(f"{server.url}/api/stats")
                 assert status == 200 and "sent" in body

@@ -111,7 +111,7 @@ def test_cluster_restarted_on_the_same_address_is_used_again(make_runtime, clust
         took, body = send_until_acknowledged(url, 40)
         wait_for(lambda: processed(runtime, body["message_id"]), 60, "consumers to rejoin")
 
-        topics = set(runtime.monitor._admin.list_topics())  # noqa: SLF001
+        topics = set(runtime.monitor._admin.list_topics())
         s = runtime.settings
         assert {s.topic, s.dead_letter_topic, activity_topic(s.topic), control_topic(s.topic)} <= (
             topics

@@ -236,7 +236,7 @@ def test_dead_api_shows_in_red_in_the_status_bar_for_good(open_window, qtbot) ->
         qtbot.wait(600)  # a few ticks with a healthy API: nothing shown
         assert window.status.api_failure is None and "API down" not in window.status.api.text()
 
-        server._server.socket.shutdown(socket.SHUT_RDWR)  # noqa: SLF001 - a real fault
+        server._server.socket.shutdown(socket.SHUT_RDWR)  # a real fault
 
         qtbot.waitUntil(lambda: window.status.api_failure is not None, timeout=5_000)
         assert window.status.api_failure == server.failure

@@ -45,7 +45,7 @@ def test_old_bins_scroll_out_and_a_silent_consumer_fades_away() -> None:
     assert bins.window(now=53.0)[1] == {2: [1, 0, 0]}  # consumer 1's bin left the window
     assert bins.window(now=60.0)[1] == {}
     bins.add(1, 52.0)  # older than the window now: not counted, not kept
-    assert bins.totals(now=60.0) == {} and len(bins._counts) == 0  # noqa: SLF001
+    assert bins.totals(now=60.0) == {} and len(bins._counts) == 0
 
 
 def test_memory_is_capped_at_the_window() -> None:
@@ -53,7 +53,7 @@ def test_memory_is_capped_at_the_window() -> None:
     for second in range(1000):
         for cid in (1, 2, 3):
             bins.add(cid, float(second))
-    assert len(bins._counts) <= 60  # noqa: SLF001
+    assert len(bins._counts) <= 60
     assert bins.totals(now=999.5) == {1: 60, 2: 60, 3: 60}
 
 
@@ -65,7 +65,7 @@ def test_late_deliveries_land_in_their_own_bin() -> None:
 
 
 # ----- the real window ------------------------------------------------------------------
-def chart_totals(window) -> dict[int, int]:  # noqa: ANN001
+def chart_totals(window) -> dict[int, int]:
     return window.rate_chart.totals()
 
 
@@ -103,7 +103,7 @@ def test_chart_counts_every_processed_message_and_follows_lag(open_window, qtbot
     assert chart.redraws > 0 and len(chart.lag_values()) <= chart.lag.maxlen
 
 
-def bins_after(chart, at: float, now: float) -> list[int]:  # noqa: ANN001
+def bins_after(chart, at: float, now: float) -> list[int]:
     """Indexes of the window's bins that start after ``at`` (window ending ``now``)."""
     first = int(now // chart.bins.bin_s) - chart.bins.bins + 1
     return [k for k in range(chart.bins.bins) if (first + k) * chart.bins.bin_s >= at]

@@ -1,25 +1,40 @@
-"""Fixtures shared by every test: a real embedded broker per runtime, bounded waits."""
+"""Fixtures shared by every test: real embedded brokers, real windows, bounded waits.
+
+Runtimes share the session's embedded broker (one per xdist worker), each on a topic and
+group of its own; ``make_runtime(own_broker=True)`` starts one for a test about the
+broker itself. The broker is checked after every test that used it and replaced, with a
+line in the run's summary, when that test left it broken.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from messaging.config import Settings
 from messaging.fleet import Fleet
 from messaging.runtime import Runtime
+from tests.brokers import SharedBroker, unique_names
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 
-# A short session keeps crash tests quick; it is what the app defaults to as well.
-SESSION_MS = 6000
+# Half the app's default: tansu holds each JoinGroup for half a session and a crash is seen
+# at session expiry, so every group forms and every crash is noticed twice as fast. The
+# embedded broker's floor is 1000 ms (messaging/limits.py); 3000 leaves heartbeats
+# (every 500 ms) room under a loaded 2-core machine.
+SESSION_MS = 3000
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> float:
@@ -63,19 +78,67 @@ def mode(request) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def shared_broker() -> Iterator[SharedBroker]:
+    """The embedded broker of this session (of this xdist worker)."""
+    shared = SharedBroker().start()
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture
-def make_runtime(tmp_path) -> Iterator[Callable[..., Runtime]]:
-    """Start runtimes on fresh embedded brokers; all are stopped at teardown."""
+def kafka(shared_broker: SharedBroker, request) -> Iterator[str]:
+    """The shared broker's address; after the test, a broker it broke is replaced."""
+    yield shared_broker.address
+    problem = shared_broker.problem()
+    if problem is not None:
+        shared_broker.replace(problem)
+        # Reported by pytest_terminal_summary (xdist carries user_properties over).
+        request.node.user_properties.append(("shared_broker_replaced", problem))
+
+
+def shared_settings(kafka: str, tmp_path: Path, **overrides: object) -> Settings:
+    """Settings of a runtime on the shared broker, with a topic and group of its own."""
+    return settings_for(tmp_path, **{"bootstrap_servers": kafka, **unique_names(), **overrides})
+
+
+@pytest.fixture
+def make_runtime(kafka: str, tmp_path) -> Iterator[Callable[..., Runtime]]:
+    """Start runtimes; all are stopped at teardown.
+
+    By default on the session's shared broker, with a topic and group of their own;
+    ``own_broker=True`` starts an embedded broker for this runtime alone (tests of
+    restarts and outages). A test that passes ``bootstrap_servers`` chooses for itself.
+    """
     started: list[Runtime] = []
 
-    def make(**overrides: object) -> Runtime:
-        runtime = Runtime(settings_for(tmp_path, **overrides))
+    def make(own_broker: bool = False, **overrides: object) -> Runtime:
+        if own_broker or "bootstrap_servers" in overrides:
+            settings = settings_for(tmp_path, **overrides)
+        else:
+            settings = shared_settings(kafka, tmp_path, **overrides)
+        runtime = Runtime(settings)
         started.append(runtime)
         return runtime.start()
 
     yield make
     for runtime in started:
         runtime.stop()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say which tests left the shared broker broken (it was replaced after each)."""
+    lines = [
+        f"{report.nodeid}: {why}"
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, why in getattr(report, "user_properties", ())
+        if name == "shared_broker_replaced" and getattr(report, "when", "") == "teardown"
+    ]
+    if lines:
+        terminalreporter.section("shared broker replaced after")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def all_assigned(runtime: Runtime, fleet: Fleet | None = None) -> bool:
@@ -122,3 +185,67 @@ def http(
         conn.close()
     is_json = got.get("content-type", "").startswith("application/json")
     return resp.status, got, json.loads(data) if is_json and data else None
+
+
+# ----- the real window ------------------------------------------------------------------------
+JOIN_S = 15  # consumers join in ~3 s on this broker (JoinGroup held for session/2)
+
+
+@pytest.fixture
+def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    """An asyncio loop on Qt's loop, as run_window has, for the window's async slots."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    for _ in range(5):  # let cancelled coroutines run their cleanup
+        qapp.processEvents()
+    # Not loop.stop(): it calls QApplication.exit(), which makes every later nested
+    # QEventLoop.exec() (qtbot.wait) return at once, so later tests would not process events.
+    loop._QEventLoop__is_running = False
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tuple]]:
+    """Show windows on runtimes (new ones, or one passed in); windows close before runtimes.
+
+    ``open_window(**overrides)`` returns ``(runtime, window)`` once the window is exposed
+    and, when the runtime starts consumers, once they own every partition.
+    """
+    from gui.app import apply_theme
+    from gui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+    apply_theme(qapp)
+
+    def make(
+        runtime: Runtime | None = None,
+        settings=None,
+        api_failure=None,
+        **overrides: object,
+    ) -> tuple[Runtime, MainWindow]:
+        runtime = runtime or make_runtime(**overrides)
+        window = MainWindow(runtime, None, settings, api_failure=api_failure)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        if runtime.settings.consumers:
+            qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
+        return runtime, window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.shutdown(wait=True)
+
+
+def cards_with(window: MainWindow, message_id: str) -> list[int]:
+    """Ids of the cards whose recent list names ``message_id``."""
+    return [cid for cid, c in window.grid.cards.items() if message_id in c.recent.text()]

@@ -8,7 +8,7 @@ import pytest
 
 from api.validation import MAX_DEPTH
 from messaging.runtime import Runtime
-from tests.conftest import all_assigned, http, running_api, settings_for, wait_for
+from tests.conftest import all_assigned, http, running_api, shared_settings, wait_for
 
 JSON = {"Content-Type": "application/json"}
 # Every route that parses a body: (method, path).
@@ -44,8 +44,10 @@ UNPARSABLE = [
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    runtime = Runtime(settings_for(tmp_path_factory.mktemp("faults"), consumers=1)).start()
+def api(tmp_path_factory, shared_broker):
+    runtime = Runtime(
+        shared_settings(shared_broker.address, tmp_path_factory.mktemp("faults"), consumers=1)
+    ).start()
     try:
         with running_api(runtime) as url:
             wait_for(lambda: all_assigned(runtime), 20, "assignment")

@@ -11,7 +11,7 @@ import pytest
 from api.security import exposure_warning, is_loopback, local_host_header
 from api.server import ApiServer
 from messaging.runtime import Runtime
-from tests.conftest import http, settings_for
+from tests.conftest import http, shared_settings
 
 TOKEN = "s3cret-Token_for.tests~"
 JSON = {"Content-Type": "application/json"}
@@ -44,8 +44,10 @@ def serving(runtime: Runtime, host: str = "127.0.0.1", token: str | None = None)
 
 
 @pytest.fixture(scope="module")
-def runtime(tmp_path_factory) -> Iterator[Runtime]:
-    rt = Runtime(settings_for(tmp_path_factory.mktemp("sec"), consumers=1)).start()
+def runtime(tmp_path_factory, shared_broker) -> Iterator[Runtime]:
+    rt = Runtime(
+        shared_settings(shared_broker.address, tmp_path_factory.mktemp("sec"), consumers=1)
+    ).start()
     try:
         yield rt
     finally:

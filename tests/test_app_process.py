@@ -169,7 +169,11 @@ def test_help_and_readme_document_every_flag():
 def test_existing_topic_with_fewer_partitions_is_reported(make_runtime):
     first = make_runtime(partitions=2, consumers=0)
     second = make_runtime(
-        bootstrap_servers=first.bootstrap_servers, partitions=6, consumers=3, group="another-group"
+        bootstrap_servers=first.bootstrap_servers,
+        topic=first.settings.topic,
+        partitions=6,
+        consumers=3,
+        group="another-group",
     )
     assert second.partitions == 2
     assert any("already exists with 2 partitions" in w for w in second.warnings)

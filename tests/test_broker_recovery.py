@@ -48,7 +48,7 @@ def send_until_acknowledged(url: str, timeout: float) -> tuple[float, dict]:
 
 def test_dead_embedded_broker_is_replaced_and_everything_comes_back(make_runtime, caplog):
     caplog.set_level(logging.INFO, logger="messaging")
-    runtime = make_runtime(consumers=2)  # process consumers, the default
+    runtime = make_runtime(own_broker=True, consumers=2)  # process consumers, the default
     wait_for(lambda: all_assigned(runtime), 20, "assignment")
     with running_api(runtime) as url:
         assert enviar(url) == 200

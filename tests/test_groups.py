@@ -15,7 +15,8 @@ from tests.conftest import ROOT, all_assigned, wait_for
 
 def test_a_second_group_gets_every_message_once_too(make_runtime):
     runtime = make_runtime(consumer_mode=THREAD, consumers=2)
-    second = runtime.add_group("analytics", assignor="sticky", consumers=2, kind=PROCESS)
+    analytics = f"analytics-{runtime.settings.group}"  # of this test alone on the shared broker
+    second = runtime.add_group(analytics, assignor="sticky", consumers=2, kind=PROCESS)
     for fleet in (runtime.fleet, second):
         wait_for(lambda f=fleet: all_assigned(runtime, f), 25, f"group {fleet.group} assigned")
 
@@ -23,8 +24,7 @@ def test_a_second_group_gets_every_message_once_too(make_runtime):
 
     def both_groups_done() -> bool:
         return all(
-            runtime.ledger.get(s.message_id).processed_by.keys()
-            >= {runtime.fleet.group, "analytics"}
+            runtime.ledger.get(s.message_id).processed_by.keys() >= {runtime.fleet.group, analytics}
             for s in sent
         )
 
@@ -34,11 +34,11 @@ def test_a_second_group_gets_every_message_once_too(make_runtime):
     assert totals["redelivered"] == 0, "another group reading a message is not a redelivery"
     record = runtime.ledger.get(sent[0].message_id)
     by_group = {d.group: d.consumer for d in record.deliveries}
-    assert set(by_group) == {runtime.fleet.group, "analytics"}
+    assert set(by_group) == {runtime.fleet.group, analytics}
     stats = runtime.stats()["groups"]
-    assert stats["analytics"]["assignor"] == "sticky" and stats["analytics"]["live"] == 2
+    assert stats[analytics]["assignor"] == "sticky" and stats[analytics]["live"] == 2
     kinds = {s.group: s.kind for s in runtime.snapshots()}
-    assert kinds == {runtime.fleet.group: THREAD, "analytics": PROCESS}
+    assert kinds == {runtime.fleet.group: THREAD, analytics: PROCESS}
 
 
 def test_group_names_are_checked(make_runtime):
@@ -55,6 +55,7 @@ def test_group_names_are_checked(make_runtime):
 
 def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runtime, processes):
     runtime = make_runtime(consumer_mode=THREAD, consumers=1)
+    informes = f"informes-{runtime.settings.group}"  # of this test alone on the shared broker
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -62,8 +63,10 @@ def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runt
             "messaging.consumer",
             "--bootstrap-servers",
             runtime.bootstrap_servers,
+            "--topic",
+            runtime.settings.topic,
             "--group",
-            "informes",
+            informes,
             "--quiet",
         ],
         cwd=ROOT,
@@ -71,8 +74,8 @@ def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runt
         stderr=subprocess.DEVNULL,
     )
     processes.append(proc)
-    wait_for(lambda: "informes" in runtime.fleets, 15, "the new group to appear")
-    fleet = runtime.fleets["informes"]
+    wait_for(lambda: informes in runtime.fleets, 15, "the new group to appear")
+    fleet = runtime.fleets[informes]
     wait_for(
         lambda: all_assigned(runtime, fleet), 25, "the remote to own the new group's partitions"
     )

@@ -24,8 +24,7 @@ from gui.translation import (
     translate,
 )
 from messaging.events import CRASHED
-from tests.conftest import all_assigned
-from tests.test_gui_window import JOIN_S, cards_with, open_window, qloop  # noqa: F401
+from tests.conftest import JOIN_S, all_assigned, cards_with
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "gui" / "i18n"
@@ -146,7 +145,7 @@ def test_catalogues_are_found_through_the_package():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_window_reads_in_the_language_and_still_sends_and_crashes(
     language,
-    open_window,  # noqa: F811 - the fixture
+    open_window,
     qtbot,
     lang,
 ):

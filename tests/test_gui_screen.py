@@ -16,7 +16,6 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, qVersion
 from PySide6.QtWidgets import QMessageBox
 
 import messaging
-from gui.app import apply_theme
 from gui.main_window import MainWindow
 from gui.screen_layout import (
     FRAME_H,
@@ -28,8 +27,7 @@ from gui.screen_layout import (
     window_size,
 )
 from messaging.events import PROCESSED
-from tests.conftest import all_assigned
-from tests.test_gui_window import JOIN_S, qloop  # noqa: F401 - the fixture, reused
+from tests.conftest import JOIN_S, all_assigned
 
 pytestmark = pytest.mark.gui
 LAPTOP = (1366, 740)  # a 1366x768 screen's available area under a 28-pixel panel
@@ -47,28 +45,6 @@ def no_user_settings() -> Iterator[None]:
 def settings_file(tmp_path) -> Callable[[], QSettings]:
     path = str(tmp_path / "p2p-settings.ini")
     return lambda: QSettings(path, QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., MainWindow]]:  # noqa: F811
-    """Windows (optionally on a shared runtime) that are closed before their runtimes."""
-    windows: list[MainWindow] = []
-    apply_theme(qapp)
-
-    def make(runtime=None, settings: QSettings | None = None, **overrides) -> MainWindow:
-        runtime = runtime or make_runtime(**overrides)
-        window = MainWindow(runtime, None, settings)
-        qtbot.addWidget(window)
-        windows.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
-        return window
-
-    yield make
-    for window in windows:
-        window.close()
-        window.shutdown(wait=True)
 
 
 # ----- the arithmetic, for any screen ---------------------------------------------------------
@@ -102,7 +78,7 @@ def visible_rows(window: MainWindow) -> int:
 
 
 def test_on_a_laptop_screen_the_list_shows_8_rows(open_window, qtbot) -> None:
-    window = open_window(consumers=2, consumer_mode="thread")
+    _, window = open_window(consumers=2, consumer_mode="thread")
     runtime = window.runtime
     window.fit(*LAPTOP)
     assert (window.width(), window.height()) == window_size(*LAPTOP)
@@ -121,7 +97,7 @@ def test_on_a_laptop_screen_the_list_shows_8_rows(open_window, qtbot) -> None:
 def test_geometry_and_splitters_come_back_after_reopening(
     open_window, settings_file, qtbot
 ) -> None:
-    window = open_window(consumers=1, consumer_mode="thread", settings=settings_file())
+    _, window = open_window(consumers=1, consumer_mode="thread", settings=settings_file())
     runtime = window.runtime
     window.resize(700, 650)  # fits the offscreen screen (800x800): Qt keeps it
     window.splitters["main"].setSizes([180, 330])  # not what the screen would give
@@ -131,13 +107,13 @@ def test_geometry_and_splitters_come_back_after_reopening(
     window.close()
     assert settings_file().value("window/geometry") is not None
 
-    again = open_window(runtime, settings=settings_file())
+    _, again = open_window(runtime, settings=settings_file())
     assert (again.width(), again.height()) == (700, 650)
     assert {name: s.sizes() for name, s in again.splitters.items()} == saved
 
 
 def test_no_settings_means_nothing_is_saved(open_window, settings_file) -> None:
-    window = open_window(consumers=1, consumer_mode="thread")
+    _, window = open_window(consumers=1, consumer_mode="thread")
     window.close()
     assert settings_file().allKeys() == []
 
@@ -151,7 +127,7 @@ def press(qtbot, window: MainWindow, name: str) -> None:
 
 
 def test_shortcuts_add_and_stop_and_crash_the_selected_card(open_window, qtbot) -> None:
-    window = open_window(consumers=2, consumer_mode="thread")
+    _, window = open_window(consumers=2, consumer_mode="thread")
     grid = window.grid
     press(qtbot, window, "stop_selected")  # nothing selected: says so, stops nothing
     assert "Select a consumer" in window.status.currentMessage()
@@ -180,7 +156,7 @@ def test_shortcuts_add_and_stop_and_crash_the_selected_card(open_window, qtbot) 
 
 
 def test_burst_and_send_from_the_menu(open_window, qtbot) -> None:
-    window = open_window(consumers=1, consumer_mode="thread")
+    _, window = open_window(consumers=1, consumer_mode="thread")
     panel = window.send_panel
     panel.burst_count.setValue(30)
     panel.burst_rate.setValue(0)
@@ -192,7 +168,7 @@ def test_burst_and_send_from_the_menu(open_window, qtbot) -> None:
 
 
 def test_about_names_every_version(open_window, qtbot) -> None:
-    window = open_window(consumers=1, consumer_mode="thread")
+    _, window = open_window(own_broker=True, consumers=0)  # the About box names it embedded
     press(qtbot, window, "about")
     qtbot.waitUntil(lambda: bool(window.about_box and window.about_box.isVisible()), timeout=2000)
     box = window.about_box
@@ -219,7 +195,7 @@ def test_app_version_is_the_packages() -> None:
 
 
 def test_export_from_the_window(open_window, qtbot, tmp_path) -> None:
-    window = open_window(consumers=2, consumer_mode="thread", log_format="json")
+    _, window = open_window(consumers=2, consumer_mode="thread", log_format="json")
     runtime = window.runtime
     sent = runtime.sender.send_many([({"id": i}, None) for i in range(10)])
     ids = [s.message_id for s in sent]

@@ -2,67 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import urllib.request
-from collections.abc import Callable, Iterator
 
 import pytest
-import qasync
 
-from gui.app import apply_theme
 from gui.main_window import MainWindow
 from gui.message_model import COL_CONSUMER, ConsumerRole
-from messaging.runtime import Runtime
-from tests.conftest import all_assigned
+from tests.conftest import JOIN_S, all_assigned, cards_with
 
 pytestmark = pytest.mark.gui
-JOIN_S = 15  # consumers join in ~3 s on this broker (JoinGroup held for session/2)
-
-
-@pytest.fixture
-def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
-    """An asyncio loop on Qt's loop, as run_window has, for the window's async slots."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    for _ in range(5):  # let cancelled coroutines run their cleanup
-        qapp.processEvents()
-    # Not loop.stop(): it calls QApplication.exit(), which makes every later nested
-    # QEventLoop.exec() (qtbot.wait) return at once, so later tests would not process events.
-    loop._QEventLoop__is_running = False
-    asyncio.events._set_running_loop(None)
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tuple]]:
-    """Start a runtime, show its window, wait for the group; windows close before runtimes."""
-    windows: list[MainWindow] = []
-    apply_theme(qapp)
-
-    def make(api_failure=None, **overrides: object) -> tuple[Runtime, MainWindow]:
-        runtime = make_runtime(**overrides)
-        window = MainWindow(runtime, None, api_failure=api_failure)
-        qtbot.addWidget(window)
-        windows.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: all_assigned(runtime), timeout=JOIN_S * 1000)
-        return runtime, window
-
-    yield make
-    for window in windows:
-        window.close()
-        window.shutdown(wait=True)
-
-
-def cards_with(window: MainWindow, message_id: str) -> list[int]:
-    """Ids of the cards whose recent list names ``message_id``."""
-    return [cid for cid, c in window.grid.cards.items() if message_id in c.recent.text()]
 
 
 def row_consumer(window: MainWindow, message_id: str) -> tuple[str, int, object] | None:
@@ -211,7 +160,7 @@ def test_status_bar_tells_of_a_broker_outage_and_its_recovery(open_window, qtbot
     import os
     import signal
 
-    runtime, window = open_window(consumers=1, consumer_mode="thread")
+    runtime, window = open_window(own_broker=True, consumers=1, consumer_mode="thread")
     assert window.status.broker_note is None
 
     os.kill(runtime.broker.pid, signal.SIGKILL)

@@ -7,8 +7,7 @@ import time
 import pytest
 
 from gui.rate_chart import RateBins, nice_top
-from tests.conftest import all_assigned
-from tests.test_gui_window import JOIN_S, open_window, qloop  # noqa: F401 - fixtures
+from tests.conftest import JOIN_S, all_assigned
 
 
 # ----- binning, pure logic --------------------------------------------------------------
@@ -70,7 +69,7 @@ def chart_totals(window) -> dict[int, int]:
 
 
 @pytest.mark.gui
-def test_chart_counts_every_processed_message_and_follows_lag(open_window, qtbot) -> None:  # noqa: F811
+def test_chart_counts_every_processed_message_and_follows_lag(open_window, qtbot) -> None:
     runtime, window = open_window(consumers=3, processing_ms=5)
     chart, count = window.rate_chart, 1500  # some 2.5 s of work: the monitor sees lag
     panel = window.send_panel
@@ -110,7 +109,7 @@ def bins_after(chart, at: float, now: float) -> list[int]:
 
 
 @pytest.mark.gui
-def test_a_crashed_consumers_band_goes_to_zero(open_window, qtbot) -> None:  # noqa: F811
+def test_a_crashed_consumers_band_goes_to_zero(open_window, qtbot) -> None:
     runtime, window = open_window(consumers=3, processing_ms=20)
     chart, panel = window.rate_chart, window.send_panel
     victim = sorted(window.grid.cards)[0]

@@ -18,13 +18,14 @@ def test_one_partition_one_worker_then_a_new_six_partition_topic_spreads_the_loa
     wait_for(lambda: runtime.ledger.totals()["processed"] >= 30, 15, "30 processed")
     assert len({runtime.ledger.get(s.message_id).deliveries[-1].consumer for s in before}) == 1
 
+    first = runtime.settings.topic
     with running_api(runtime) as url:
         status, switched = call(f"{url}/api/topic", "POST", {"partitions": 6})
         assert status == 200, switched
     assert switched == {
-        "topic": "mi-topico-6p",
+        "topic": f"{first}-6p",
         "partitions": 6,
-        "previous": "mi-topico",
+        "previous": first,
         "not_moved": [],
     }
     wait_for(
@@ -37,7 +38,7 @@ def test_one_partition_one_worker_then_a_new_six_partition_topic_spreads_the_loa
     )
     assert runtime.check_idle() is None
     after = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(60)])
-    assert {s.topic for s in after} == {"mi-topico-6p"}
+    assert {s.topic for s in after} == {f"{first}-6p"}
     wait_for(lambda: runtime.ledger.totals()["processed"] >= 90, 20, "60 more processed")
     workers = {runtime.ledger.get(s.message_id).deliveries[-1].consumer for s in after}
     assert len(workers) == 3, "the load spreads once there are enough partitions"
@@ -52,4 +53,4 @@ def test_a_bad_switch_is_a_clear_400(make_runtime):
         status, error = call(f"{url}/api/topic", "POST", {"partitions": 2, "topic": "bad/name"})
         assert status == 400 and "topic" in error["error"]
         status, current = call(f"{url}/api/topic")
-        assert status == 200 and current == {"topic": "mi-topico", "partitions": 6}
+        assert status == 200 and current == {"topic": runtime.settings.topic, "partitions": 6}

@@ -24,7 +24,14 @@ def test_log_file_has_one_sent_and_one_received_line_per_message(make_runtime, t
     assert sent_lines == Counter(ids)
     assert recv_lines == Counter(ids)
     first = next(ln for ln in lines if " RECEIVED " in ln)
-    for field in ("topic=mi-topico", "partition=", "offset=", "consumer=C", "key=k", "attempt=1"):
+    for field in (
+        f"topic={runtime.settings.topic}",
+        "partition=",
+        "offset=",
+        "consumer=C",
+        "key=k",
+        "attempt=1",
+    ):
         assert field in first
 
 

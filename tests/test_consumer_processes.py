@@ -6,11 +6,13 @@ broker over TCP, and the REST API over HTTP.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 
 import psutil
 import pytest
@@ -30,6 +32,10 @@ def start_standalone(runtime, processes, *extra: str) -> subprocess.Popen:
             "messaging.consumer",
             "--bootstrap-servers",
             runtime.bootstrap_servers,
+            "--topic",
+            runtime.settings.topic,
+            "--group",
+            runtime.settings.group,
             "--quiet",
             *extra,
         ],
@@ -126,47 +132,78 @@ SPEC_CONSUMER = textwrap.dedent(
     import json, sys
 
     consumer = KafkaConsumer(
-        'mi-topico',
+        sys.argv[2],  # the spec's 'mi-topico'; each test has a topic of its own
         bootstrap_servers=sys.argv[1],
         value_deserializer=lambda m: json.loads(m.decode('utf-8')),
-        group_id="grupo-consumidores",
+        group_id=sys.argv[3],  # the spec's "grupo-consumidores"
         session_timeout_ms=6000,  # tansu holds a join for half of kafka-python's 45 s
     )
     print("Esperando mensajes...", flush=True)
-    for message in consumer:
-        print(f"Mensaje recibido: {message.value}", flush=True)
+    # The spec's `for message in consumer` loop, polled so that the consumer can also say
+    # which partitions the broker gave it: the truth the app's views are checked against.
+    said = None
+    while True:
+        for records in consumer.poll(timeout_ms=200).values():
+            for message in records:
+                print(f"Mensaje recibido: {message.value}", flush=True)
+        owned = sorted(tp.partition for tp in consumer.assignment())
+        if owned != said:
+            print("ASSIGNED " + json.dumps(owned), flush=True)
+            said = owned
     """
 )
 
 
-def test_a_member_that_reports_nothing_shows_as_outside_holding_partitions(
+class SpecConsumer:
+    """The spec's plain consumer.py in a process of its own; ``assigned`` is what it last
+    said the broker gave it (read from its own output)."""
+
+    def __init__(self, runtime, processes: list, tmp_path) -> None:
+        script = tmp_path / "consumer.py"
+        script.write_text(SPEC_CONSUMER)
+        s = runtime.settings
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), runtime.bootstrap_servers, s.topic, s.group],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        processes.append(self.proc)
+        self.assigned: list[int] | None = None
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            if line.startswith("ASSIGNED "):
+                self.assigned = json.loads(line.split(" ", 1)[1])
+
+
+def test_a_member_that_reports_nothing_shows_as_outside_holding_its_partitions(
     make_runtime, processes, tmp_path
 ):
-    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
-    script = tmp_path / "consumer.py"
-    script.write_text(SPEC_CONSUMER)
-    proc = subprocess.Popen(
-        [sys.executable, str(script), runtime.bootstrap_servers],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    processes.append(proc)
+    runtime = make_runtime(consumer_mode=THREAD, consumers=1)
+    spec = SpecConsumer(runtime, processes, tmp_path)
 
     wait_for(
         lambda: any(s.kind == OUTSIDE and s.state != CRASHED for s in runtime.fleet.snapshots()),
         20,
         "the spec's consumer.py to show as an outside member",
     )
+
+    def outside_in_the_map() -> list[int]:
+        owners = runtime.fleet.owners(runtime.partitions)
+        return sorted(p for p, s in owners.items() if s.kind == OUTSIDE)
+
     wait_for(
         lambda: (
-            {s.kind for s in runtime.fleet.owners(runtime.partitions).values()} == {OUTSIDE}
-            and len(runtime.fleet.owners(runtime.partitions)) == 6
+            spec.assigned
+            and not runtime.fleet.rebalancing()
+            and outside_in_the_map() == spec.assigned
         ),
-        20,
-        "the outside member to hold every partition in the map",
+        25,
+        "the map to give the outside member exactly what the broker gave it",
     )
-    proc.kill()
-    proc.wait(5)
+    assert 0 < len(spec.assigned) < runtime.partitions, "the group shares the partitions"
 
 
 def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):

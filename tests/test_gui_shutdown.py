@@ -22,7 +22,9 @@ OUR_THREADS = ("gui-send", "consumer-C", "lag-monitor", "rest-api")
 
 def test_closing_the_window_leaves_nothing_behind(qapp, tmp_path) -> None:
     before = {t.ident for t in threading.enumerate()}
-    runtime = Runtime(settings_for(tmp_path)).start()
+    # Thread consumers: their "consumer-C<n>" threads are what must not outlive the window
+    # (process consumers have none in this process).
+    runtime = Runtime(settings_for(tmp_path, consumer_mode="thread")).start()
     server = ApiServer(runtime, "127.0.0.1", 0)
     url = server.start()
     broker_pid = runtime.broker.pid
@@ -37,6 +39,9 @@ def test_closing_the_window_leaves_nothing_behind(qapp, tmp_path) -> None:
         window = windows[0]
         if all_assigned(runtime) and "sent" not in seen:
             seen["sent"] = True
+            seen["running"] = {
+                t.name for t in threading.enumerate() if t.name.startswith(OUR_THREADS)
+            }
             window.send_panel.send_button.click()
         elif window.grid.processed_total() >= 1 or time.monotonic() > deadline:
             seen["processed"] = window.grid.processed_total()
@@ -54,6 +59,8 @@ def test_closing_the_window_leaves_nothing_behind(qapp, tmp_path) -> None:
         server.stop()
         runtime.stop()
     assert seen["processed"] == 1 and seen["api"] == url
+    running = {name.rstrip("0123456789") for name in seen["running"]}
+    assert {"consumer-C", "lag-monitor", "rest-api"} <= running, seen["running"]
     left = [t.name for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert not [n for n in left if n.startswith(OUR_THREADS)], left
     assert not psutil.pid_exists(broker_pid) or psutil.Process(broker_pid).status() == "zombie"

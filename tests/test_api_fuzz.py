@@ -1,74 +1,84 @@
-"""A bounded schemathesis fuzz of /openapi.json against the real app: zero failures allowed.
+"""``schemathesis run`` against the real app's /openapi.json: zero failures allowed.
 
 The API runs on a real runtime (embedded broker) with a token, so the auth checks run
-too. Every check schemathesis has runs on every answer: no 5xx, status codes and
-content types as documented, bodies matching their schemas, 405 with Allow for
-undocumented methods, valid data accepted and invalid data refused, auth enforced.
+too. Every check schemathesis has runs on every answer (``--checks all``): no 5xx, status
+codes and content types as documented, bodies matching their schemas, 405 with Allow
+for undocumented methods, valid data accepted and invalid data refused, auth enforced.
 
-Bounded: deterministic generation (same cases every run), a fixed number of examples
-per operation, and few for POST /api/consumers (every 201 starts a consumer) and the
-history export (every answer streams all messages sent so far).
+One test runs the whole fuzz through schemathesis' own command line and then reads what
+it sent from its HAR report, so a fuzz that reached nothing cannot pass, whatever order
+or selection of tests runs. Bounded: deterministic generation (the same cases every run),
+a fixed number of examples per operation, and few for POST /api/consumers (every 201
+starts a consumer) and the history export (every answer streams all messages so far).
 """
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-import schemathesis
 
 from api.openapi import spec
 from api.server import ApiServer
 from messaging.runtime import Runtime
-from tests.conftest import all_assigned, settings_for, wait_for
+from tests.conftest import all_assigned, shared_settings, wait_for
 
 TOKEN = "fuzz-token-0123456789"
-EXAMPLES = 25  # per operation, fuzzing phase
-CONSUMER_EXAMPLES = 3  # POST /api/consumers: each 201 is one more consumer
-EXPORT_EXAMPLES = 5  # GET /api/export/messages: each answer is the whole history
+EXAMPLES = 10  # per operation, fuzzing phase
+CONFIG = f"""
+# Through the schema's own bearerAuth scheme, so cases that test a missing or wrong
+# token really go without it.
+[auth.openapi.bearerAuth]
+bearer = "{TOKEN}"
 
-CONFIG = {
-    # Through the schema's own bearerAuth scheme, so cases that test a missing or
-    # wrong token really go without it.
-    "auth": {"openapi": {"bearerAuth": {"bearer": TOKEN}}},
-    "generation": {
-        "mode": "all",
-        "max-examples": EXAMPLES,
-        "deterministic": True,
-        # Requests carry the real token; the auth checks still send probes without it.
-        "with-security-parameters": False,
-    },
-    "phases": {"stateful": {"enabled": False}},
-    "checks": {
-        # Too many messages or too many bytes is a documented 413 (Content Too Large).
-        "negative_data_rejection": {
-            "expected-statuses": [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
-        }
-    },
-    "operations": [
-        {
-            "include-name": "POST /api/consumers",
-            "generation": {"max-examples": CONSUMER_EXAMPLES},
-            "phases": {"coverage": {"enabled": False}, "examples": {"enabled": False}},
-        },
-        {
-            # Each answer streams the whole history the fuzz has sent so far.
-            "include-name": "GET /api/export/messages",
-            "generation": {"max-examples": EXPORT_EXAMPLES},
-        },
-    ],
-}
+[generation]
+mode = "all"
+max-examples = {EXAMPLES}
+deterministic = true
+# Requests carry the real token; the auth checks still send probes without it.
+with-security-parameters = false
 
-pytestmark = pytest.mark.timeout(120)  # the fuzz takes ~35 s here; a hang fails fast
+[phases.stateful]
+enabled = false
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+# Too many messages or too many bytes is a documented 413 (Content Too Large).
+[checks.negative_data_rejection]
+expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
+
+# Each 201 is one more consumer.
+[[operations]]
+include-name = "POST /api/consumers"
+generation.max-examples = 3
+phases.coverage.enabled = false
+phases.examples.enabled = false
+
+# Each 200 creates a topic (up to 1000 partitions) and moves every consumer onto it.
+[[operations]]
+include-name = "POST /api/topic"
+generation.max-examples = 3
+
+# Each answer streams the whole history the fuzz has sent so far.
+[[operations]]
+include-name = "GET /api/export/messages"
+generation.max-examples = 5
+"""
+RUN_S = 240  # the whole fuzz; it takes ~60 s here
+
+pytestmark = pytest.mark.timeout(RUN_S + 60)
 
 
 @pytest.fixture(scope="module")
-def fuzzed_api(tmp_path_factory) -> Iterator[str]:
+def fuzzed_api(tmp_path_factory, shared_broker) -> Iterator[str]:
     """A real runtime and API with a token; consumers crashed first so none lingers."""
-    runtime = Runtime(settings_for(tmp_path_factory.mktemp("fuzz"), consumers=1)).start()
+    settings = shared_settings(shared_broker.address, tmp_path_factory.mktemp("fuzz"), consumers=1)
+    runtime = Runtime(settings).start()
     try:
         server = ApiServer(runtime, "127.0.0.1", 0, token=TOKEN)
         try:
@@ -84,42 +94,60 @@ def fuzzed_api(tmp_path_factory) -> Iterator[str]:
         runtime.stop()
 
 
-@pytest.fixture
-def api_schema(fuzzed_api):
-    config = schemathesis.Config.from_dict(CONFIG)
-    return schemathesis.openapi.from_url(f"{fuzzed_api}/openapi.json", config=config)
-
-
-SEEN: Counter[tuple[str, str, int]] = Counter()  # (operation, method sent, status)
-
-
-def record(ctx, response, case) -> None:
-    """Count what was sent and answered, so a fuzz that sent nothing cannot pass."""
-    SEEN[(case.operation.label, case.method, response.status_code)] += 1
-
-
-@schema.parametrize()
-def test_api_matches_its_openapi(case):
-    case.call_and_validate(additional_checks=[record])
-
-
-def test_the_fuzz_reached_every_operation_and_answer():
-    """A fuzz that sent nothing would pass; this runs after it (file order) and says so.
+def operations() -> dict[str, re.Pattern[str]]:
+    """``"METHOD /path/{param}"`` -> a pattern matching that operation's request paths.
 
     schemathesis leaves out GET /openapi.json, the document it was loaded from.
     """
-    assert SEEN, "run together with test_api_matches_its_openapi (it records what it sent)"
-    per_operation: Counter[str] = Counter()
-    for (operation, _, _), n in SEEN.items():
-        per_operation[operation] += n
-    expected = {
-        f"{method.upper()} {path}"
-        for path, operations in spec().get("paths", {}).items()
-        for method in operations
+    return {
+        f"{method.upper()} {path}": re.compile(re.sub(r"\{[^/]+\}", "[^/]+", path) + "$")
+        for path, methods in spec().get("paths", {}).items()
+        for method in methods
         if path != "/openapi.json"
     }
-    assert set(per_operation) == expected, per_operation
-    assert all(n >= 3 for n in per_operation.values()), per_operation
-    statuses = {status for (_, _, status) in SEEN}
+
+
+def sent(har: Path) -> Counter[tuple[str, int]]:
+    """(operation, status) of every request in schemathesis' HAR report; undocumented
+    methods and paths count under ``"METHOD other"``."""
+    ops = operations()
+    seen: Counter[tuple[str, int]] = Counter()
+    for entry in json.loads(har.read_text())["log"]["entries"]:
+        method = entry["request"]["method"]
+        path = urlsplit(entry["request"]["url"]).path
+        name = next(
+            (
+                op
+                for op, pattern in ops.items()
+                if op.startswith(method + " ") and pattern.match(path)
+            ),
+            f"{method} other",
+        )
+        seen[(name, entry["response"]["status"])] += 1
+    return seen
+
+
+def test_schemathesis_finds_nothing_and_reaches_every_operation(fuzzed_api, tmp_path):
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG)
+    har = tmp_path / "fuzz.har.json"
+    command = [
+        *(sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()"),
+        *("--config-file", str(config), "run", f"{fuzzed_api}/openapi.json"),
+        *("--checks", "all", "--no-color", "--report", "har", "--report-har-path", str(har)),
+    ]
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=RUN_S, check=False
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+    seen = sent(har)
+    per_operation: Counter[str] = Counter()
+    for (operation, _), n in seen.items():
+        per_operation[operation] += n
+    missed = set(operations()) - set(per_operation)
+    assert not missed, f"the fuzz never reached {sorted(missed)}"
+    assert all(per_operation[op] >= 3 for op in operations()), per_operation
+    statuses = {status for (_, status) in seen}
     assert statuses >= {200, 201, 400, 404, 405, 415}, statuses
-    assert not [s for s in statuses if s >= 500]
+    assert not [s for s in statuses if s >= 500], seen

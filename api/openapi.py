@@ -258,8 +258,24 @@ _CONSUMER = _object(
     kind={"type": "string", "enum": ["thread", "process", "remote", "outside"]},
     host=_STR,
     pid={"type": ["integer", "null"]},
-    note=_STR,
+    note={**_STR, "description": "why it ended, in English (reason, rendered)"},
+    reason={
+        "type": ["object", "null"],
+        "description": "why it ended, as data: a code (killed, exited, silent, left_group, "
+        "simulated_crash) with its parameters",
+        "properties": {"code": _STR, "params": {"type": "object"}},
+    },
     group=_STR,
+    client_id={**_STR, "description": "a member that reports nothing: its Kafka client id"},
+    member_id={**_STR, "description": "its member id in the group, as the broker knows it"},
+    generation={**_INT, "description": "the group generation of its assignment (-1: none yet)"},
+    assignment_source={
+        "type": ["string", "null"],
+        "enum": ["reported", "leader", "broker", "inferred", None],
+        "description": "where its partitions come from: the consumer's own report, the "
+        "assignment the group's leader (one of the app's consumers) computed, the broker's "
+        "DescribeGroups, or inferred (a guess); null for a dead member (it holds none)",
+    },
 )
 _GROUP = _object(
     ["group", "assignor", "group_state", "rebalances", "live", "lag"],
@@ -409,6 +425,11 @@ _SCHEMAS: dict[str, Any] = {
         redelivered=_INT,
         duplicates=_INT,
         dead_lettered=_INT,
+        consumed_outside={
+            **_INT,
+            "description": "messages consumed by members that report nothing, counted once "
+            "the group's committed offset passed them",
+        },
         failed_attempts=_INT,
         in_flight=_INT,
         lag={"type": "object", "additionalProperties": _INT},

@@ -136,11 +136,17 @@ def _register_messages(app: Flask, runtime: Runtime) -> None:
         return jsonify(record.as_json()), 200
 
 
+def _idle(runtime: Runtime) -> str | None:
+    """Why some consumers sit idle, in English (None when all can work)."""
+    reason = runtime.check_idle()
+    return reason.english() if reason else None
+
+
 def _register_consumers(app: Flask, runtime: Runtime) -> None:
     @app.get("/api/consumers")
     def consumers() -> Response:
         return jsonify(
-            consumers=[s.as_json() for s in runtime.snapshots()], warning=runtime.check_idle()
+            consumers=[s.as_json() for s in runtime.snapshots()], warning=_idle(runtime)
         )
 
     @app.post("/api/consumers")
@@ -155,7 +161,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
             return _error(f"no group {group!r}: add it with POST /api/groups", 404)
         changes = v.consumer_changes(body)
         snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0), kind)
-        return jsonify({**snap.as_json(), "warning": runtime.check_idle()}), 201
+        return jsonify({**snap.as_json(), "warning": _idle(runtime)}), 201
 
     @app.delete("/api/consumers/<int:wid>")
     def remove_consumer(wid: int) -> tuple[Response, int]:

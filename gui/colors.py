@@ -47,12 +47,14 @@ STATUS_COLORS: dict[str, str] = {
     "processed": "#4CD08A",
     "failed": "#F5A623",
     "dead_lettered": "#EF5D7F",
+    "consumed": "#7FB3D5",
 }
 
 GROUP_STATE_COLORS: dict[str, str] = {
     "Stable": "#4CD08A",
     "Rebalancing": "#F5A623",
     "Empty": "#8C93A5",
+    "Unknown": "#B39DDB",
 }
 
 

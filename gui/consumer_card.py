@@ -32,6 +32,7 @@ from messaging.events import (
     ConsumerSnapshot,
     Delivery,
 )
+from messaging.group_model import BROKER, INFERRED, LEADER
 
 RECENT = 5  # processed messages a card lists
 
@@ -54,6 +55,7 @@ class ConsumerCard(QFrame):
         self._rates: deque[tuple[float, int]] = deque(maxlen=40)
         self._started: tuple[str, float] | None = None  # in-flight message id, start time
         self.idle_reason = ""
+        self._note = ""
         self.setObjectName("card")
         self.setStyleSheet(
             f"QFrame#card {{ border-top: 4px solid {colors.consumer_hex(snapshot.id)}; }}"
@@ -152,29 +154,37 @@ class ConsumerCard(QFrame):
     def apply_snapshot(self, snap: ConsumerSnapshot) -> None:
         """Show the consumer's newest state; cheap when nothing visible changed."""
         old, self.snapshot = self.snapshot, snap
+        first = not self.chips.count()
+        if snap == old and not first:
+            return
         self.processed = snap.processed
-        self.state.setText(state_word(snap.state))
-        self.state.setStyleSheet(f"background: {colors.STATE_COLORS.get(snap.state, '#888')};")
-        dead = snap.state in (STOPPED, CRASHED)
-        drivable = not dead and snap.kind != OUTSIDE
-        self.stop_button.setEnabled(drivable)
-        self.crash_button.setEnabled(drivable)
-        self.delay.setEnabled(drivable)
-        self.note.setText(html.escape(core_text(snap.note)))
-        self.note.setVisible(bool(snap.note))
-        self.dismiss.setVisible(dead)
+        if first or (old.state, old.kind) != (snap.state, snap.kind):
+            self.state.setText(state_word(snap.state))
+            color = colors.STATE_COLORS.get(snap.state, "#888")
+            self.state.setStyleSheet(f"background: {color};")
+            dead = snap.state in (STOPPED, CRASHED)
+            drivable = not dead and snap.kind != OUTSIDE
+            self.stop_button.setEnabled(drivable)
+            self.crash_button.setEnabled(drivable)
+            self.delay.setEnabled(drivable)
+            self.dismiss.setVisible(dead)
+        note = " · ".join(x for x in (core_text(snap.reason), _source_text(snap)) if x)
+        if first or note != self._note:
+            self._note = note
+            self.note.setText(html.escape(note))
+            self.note.setVisible(bool(note))
         if not self.delay.hasFocus() and self.delay.value() != snap.processing_ms:
             self.delay.blockSignals(True)
             self.delay.setValue(snap.processing_ms)
             self.delay.blockSignals(False)
-        if old.partitions != snap.partitions or old.state != snap.state or not self.chips.count():
-            self._set_chips(snap.partitions, held=snap.state == CRASHED)
+        if old.partitions != snap.partitions or first:
+            self._set_chips(snap.partitions)
         self.idle.setVisible(snap.state == IDLE)
         if not snap.in_flight:
             self._started = None
 
-    def _set_chips(self, partitions: tuple[int, ...], held: bool = False) -> None:
-        """Chips in the consumer's colour; outlined when a crashed member still holds them."""
+    def _set_chips(self, partitions: tuple[int, ...]) -> None:
+        """Chips in the consumer's colour (the group model's partitions: none once dead)."""
         while self.chips.count():
             item = self.chips.takeAt(0)
             if item.widget():
@@ -184,17 +194,7 @@ class ConsumerCard(QFrame):
         for p in partitions:
             chip = QLabel(f"P{p}")
             chip.setObjectName("chip")
-            chip.setStyleSheet(
-                f"border: 1px dashed {hex_color}; color: {hex_color};"
-                if held
-                else f"background: {hex_color}; color: {ink};"
-            )
-            if held:
-                chip.setToolTip(
-                    translate(
-                        "ConsumerCard", "Held by the crashed member until its session expires"
-                    )
-                )
+            chip.setStyleSheet(f"background: {hex_color}; color: {ink};")
             self.chips.addWidget(chip)
         if not partitions:
             self.chips.addWidget(_label("noChips", translate("ConsumerCard", "no partitions")))
@@ -278,6 +278,27 @@ def where_text(snap: ConsumerSnapshot) -> str:
     if snap.kind == OUTSIDE:
         return translate("ConsumerCard", "outside member · reports nothing")
     return translate("ConsumerCard", "thread of the app")
+
+
+SOURCE_TEXTS = {
+    LEADER: QT_TRANSLATE_NOOP("ConsumerCard", "partitions as the group's leader assigned them"),
+    BROKER: QT_TRANSLATE_NOOP("ConsumerCard", "partitions as the broker describes them"),
+    INFERRED: QT_TRANSLATE_NOOP(
+        "ConsumerCard",
+        "partitions inferred: a guess, nobody told (none of the app's consumers leads)",
+    ),
+}
+
+
+def _source_text(snap: ConsumerSnapshot) -> str:
+    """Who a member that reports nothing is, and where its partitions came from."""
+    parts = []
+    if snap.client_id:
+        parts.append(translate("ConsumerCard", "client id {id}").format(id=snap.client_id))
+    source = SOURCE_TEXTS.get(snap.assignment_source)
+    if source and snap.state not in (STOPPED, CRASHED):
+        parts.append(translate("ConsumerCard", source))
+    return " · ".join(parts)
 
 
 def _label(name: str, text: str = "") -> QLabel:

@@ -21,6 +21,7 @@ from gui.consumer_card import ConsumerCard
 from gui.core_text import core_text
 from gui.translation import translate
 from messaging.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
+from messaging.reasons import Reason
 
 CARD_W = 240  # narrowest a card reads well at, plus spacing
 
@@ -162,7 +163,7 @@ class ConsumerGrid(QWidget):
             self._grid.setRowStretch(r, 0)
         self._grid.setRowStretch(rows, 1)
 
-    def tick(self, idle_reason: str | None) -> None:
+    def tick(self, idle_reason: Reason | None) -> None:
         """Clocks of every card; idle cards learn why they are idle."""
         live = sum(1 for c in self.cards.values() if c.snapshot.state not in (STOPPED, CRASHED))
         self.summary.setText(

@@ -1,101 +1,101 @@
-"""The core's sentences in the window's language.
+"""The core's findings in the window's language: a reason's code, translated.
 
-``messaging/`` knows no Qt and writes its findings in English: why a consumer ended
-("killed (SIGKILL)"), why some sit idle, why a delivery came out of key order. They
-arrive as data (a card's note, a record's reason). The window matches each against
-the core's known shapes and shows it through Qt's translation; anything else is shown
-as it came, so a new core sentence is never lost, only untranslated.
+``messaging/`` knows no Qt and reports why something happened as a
+:class:`~messaging.reasons.Reason`: a code with parameters. Here each code has a
+translated template; nothing is parsed back from English. A code the window does not
+know yet (a newer core) is shown in the core's English, never lost.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from gui.translation import QT_TRANSLATE_NOOP, translate
+from messaging.reasons import EXIT_MEANINGS, Reason
 
-Render = Callable[[re.Match[str]], str]
+Render = Callable[[Mapping[str, Any]], str]
 
-
-# What messaging.supervisor.EXIT_MEANINGS (and its fallback) say after an exit code.
+# messaging.reasons.EXIT_MEANINGS, and the fallback, for the translation tools.
 _EXIT_MEANINGS = {
-    "failed while running": QT_TRANSLATE_NOOP("Core", "failed while running"),
-    "bad arguments": QT_TRANSLATE_NOOP("Core", "bad arguments"),
-    "could not start": QT_TRANSLATE_NOOP("Core", "could not start"),
-    "unexpected": QT_TRANSLATE_NOOP("Core", "unexpected"),
+    1: QT_TRANSLATE_NOOP("Core", "failed while running"),
+    2: QT_TRANSLATE_NOOP("Core", "bad arguments"),
+    3: QT_TRANSLATE_NOOP("Core", "could not start"),
 }
+_UNEXPECTED = QT_TRANSLATE_NOOP("Core", "unexpected")
+assert set(_EXIT_MEANINGS) == set(EXIT_MEANINGS), "a new exit code needs its translation"
 
 
-def _exit_meaning(text: str) -> str:
-    return translate("Core", _EXIT_MEANINGS[text]) if text in _EXIT_MEANINGS else text
+def _killed(p: Mapping[str, Any]) -> str:
+    number = int(p["signal"])
+    if number == signal.SIGKILL:
+        return translate("Core", "killed (SIGKILL)")
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = str(number)
+    return translate("Core", "killed by {signal}").format(signal=name)
 
 
-def _out_of_order(m: re.Match[str]) -> str:
+def _exited(p: Mapping[str, Any]) -> str:
+    code = int(p["code"])
+    if code == 0:
+        return translate("Core", "exited after a graceful stop")
+    meaning = translate("Core", _EXIT_MEANINGS.get(code, _UNEXPECTED))
+    return translate("Core", "exited with code {code} ({meaning})").format(
+        code=code, meaning=meaning
+    )
+
+
+def _out_of_order(p: Mapping[str, Any]) -> str:
     why = (
         translate(
             "Core", "redelivered, because its partition was handed over with uncommitted work"
         )
-        if m["why"].startswith("redelivered")
+        if p["redelivered"]
         else translate("Core", "its partition was read again from an older offset")
     )
     head = translate("Core", "processed after a later message of key {key} (offset {offset})")
-    return f"{head.format(key=m['key'], offset=m['offset'])}: {why}"
+    return f"{head.format(key=p['key'], offset=p['offset'])}: {why}"
 
 
-# The core's sentences (messaging/fleet.py, supervisor.py, topics.py, ledger.py), whole.
-_SHAPES: list[tuple[re.Pattern[str], Render]] = [
-    (re.compile(r"killed \(SIGKILL\)"), lambda m: translate("Core", "killed (SIGKILL)")),
-    (
-        re.compile(r"killed by (?P<sig>\w+)"),
-        lambda m: translate("Core", "killed by {signal}").format(signal=m["sig"]),
+_TEMPLATES: dict[str, Render] = {
+    "killed": _killed,
+    "exited": _exited,
+    "left_group": lambda p: translate("Core", "left the group"),
+    "silent": lambda p: translate("Core", "silent for {seconds} s").format(
+        seconds=f"{p['seconds']:g}"
     ),
-    (
-        re.compile(r"exited after a graceful stop"),
-        lambda m: translate("Core", "exited after a graceful stop"),
-    ),
-    (
-        re.compile(r"exited with code (?P<code>-?\d+) \((?P<why>.+)\)"),
-        lambda m: translate("Core", "exited with code {code} ({meaning})").format(
-            code=m["code"], meaning=_exit_meaning(m["why"])
-        ),
-    ),
-    (re.compile(r"left the group"), lambda m: translate("Core", "left the group")),
-    (
-        re.compile(r"client id (?P<id>.+)"),
-        lambda m: translate("Core", "client id {id}").format(id=m["id"]),
-    ),
-    (
-        re.compile(r"silent for (?P<s>[\d.]+) s"),
-        lambda m: translate("Core", "silent for {seconds} s").format(seconds=m["s"]),
-    ),
-    (
-        re.compile(
-            r"topic (?P<topic>\S+) has (?P<p>\d+) partitions but (?P<c>\d+) consumers: "
-            r"(?P<idle>\d+) of them will sit idle \(one partition feeds at most one "
-            r"consumer of a group\)"
-        ),
-        lambda m: translate(
-            "Core",
-            "topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of "
-            "them will sit idle (one partition feeds at most one consumer of a group)",
-        ).format(topic=m["topic"], partitions=m["p"], consumers=m["c"], idle=m["idle"]),
-    ),
-    (
-        re.compile(
-            r"processed after a later message of key (?P<key>.*) \(offset (?P<offset>\d+)\): "
-            r"(?P<why>redelivered, because its partition was handed over with uncommitted work"
-            r"|its partition was read again from an older offset)",
-            re.DOTALL,
-        ),
-        _out_of_order,
-    ),
-]
+    "simulated_crash": lambda p: translate("Core", "crash simulated (a thread cannot be killed)"),
+    "idle_consumers": lambda p: translate(
+        "Core",
+        "topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of "
+        "them will sit idle (one partition feeds at most one consumer of a group)",
+    ).format(**{k: p[k] for k in ("topic", "partitions", "consumers", "idle")}),
+    "out_of_order": _out_of_order,
+    "topic_exists": lambda p: translate(
+        "Core", "topic {topic} already exists with {partitions} partitions (asked for {asked})"
+    ).format(**{k: p[k] for k in ("topic", "partitions", "asked")}),
+    "topic_came_back": lambda p: translate(
+        "Core",
+        "topic {topic} came back with {partitions} partitions, not {before}: a client "
+        "asked for it before the app could recreate it",
+    ).format(**{k: p[k] for k in ("topic", "partitions", "before")}),
+}
 
 
-def core_text(text: str) -> str:
-    """``text`` from the core in the window's language (as it came when unknown)."""
-    for pattern, render in _SHAPES:
-        m = pattern.fullmatch(text)
-        if m:
-            return render(m)
-    return text
+def core_text(reason: Reason | None) -> str:
+    """``reason`` in the window's language ("" for None; its English when unknown)."""
+    if reason is None:
+        return ""
+    render = _TEMPLATES.get(reason.code)
+    try:
+        return render(reason.params) if render else reason.english()
+    except (KeyError, ValueError):  # a newer core's parameters: its own words
+        return reason.english()
+
+
+def known_codes() -> set[str]:
+    """The codes the window translates (a test holds them to the core's)."""
+    return set(_TEMPLATES)

@@ -57,11 +57,10 @@ class GroupPanel(QWidget):
         monitor = self.runtime.monitors.get(self.group)
         if fleet is None or monitor is None:
             return
-        partitions = self.runtime.partitions
-        self.partition_map.partitions = partitions
-        owners = {p: (s.name, s.id) for p, s in fleet.owners(partitions).items()}
-        state = fleet.group_state()
-        self.partition_map.set_state(owners, dict(monitor.lag), state, fleet.rebalances)
+        self.partition_map.partitions = self.runtime.partitions
+        view = fleet.view()
+        self.partition_map.show_view(view, dict(monitor.lag))
+        self.grid.apply({s.id: s for s in view.members}, [])
         self.title.setText(
             translate(
                 "GroupPanel",

@@ -43,6 +43,7 @@ from gui.timeline import Lane, Segment, Timeline
 from gui.translation import translate
 from messaging import export
 from messaging.events import PROCESS, THREAD
+from messaging.group_model import GroupView
 from messaging.runtime import Runtime
 
 TICK_MS = 250
@@ -418,6 +419,8 @@ class MainWindow(QMainWindow):
     def on_batch(self, batch: Batch) -> None:
         """One drained batch of core events, applied to every widget at once."""
         self.groups.apply(batch.snapshots, batch.deliveries)
+        if batch.snapshots or batch.changes:
+            self._show_group()  # the map and the cards from one look, never apart
         self.model.apply(batch.sent, batch.deliveries)
         self.timeline.apply(batch.changes)
         self.log_pane.apply(batch.sent, batch.deliveries)
@@ -436,12 +439,10 @@ class MainWindow(QMainWindow):
         if self.partition_map.partitions != rt.partitions:  # the app switched topics
             self.partition_map.partitions = rt.partitions
             self.setWindowTitle(f"Kafka point-to-point — {rt.settings.topic} / {rt.settings.group}")
-        owners = {p: (s.name, s.id) for p, s in fleet.owners(rt.partitions).items()}
-        state = fleet.group_state()
+        view = self._show_group()
         lag = dict(rt.monitor.lag)
-        self.partition_map.set_state(owners, lag, state, fleet.rebalances)
         self.rate_chart.tick(sum(lag.values()))
-        self.timeline.note_group_state(state)
+        self.timeline.note_group_state(view.state)
         self.timeline.update()
         self.grid.tick(rt.check_idle())
         self.groups.tick()
@@ -449,6 +450,16 @@ class MainWindow(QMainWindow):
         if rt.broker_watch is not None:
             self.status.set_broker_note(rt.broker_note, rt.broker_watch.status.up)
         self.messages.refresh_selected()
+
+    def _show_group(self) -> GroupView | None:
+        """One look at the group model for the partition map, the badge and the cards."""
+        rt = self.runtime
+        if rt.fleet is None or rt.monitor is None:
+            return None
+        view = rt.fleet.view()
+        self.partition_map.show_view(view, dict(rt.monitor.lag))
+        self.grid.apply({s.id: s for s in view.members}, [])
+        return view
 
     def _consumer_states(self) -> dict[str, str]:
         return {card.name: card.snapshot.state for card in self.grid.cards.values()}

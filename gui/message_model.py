@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor
 from gui import colors
 from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
-from messaging.events import PROCESSED, PROCESSING, Delivery, SentMessage
+from messaging.events import CONSUMED, PROCESSED, PROCESSING, Delivery, SentMessage
+from messaging.reasons import Reason
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("MessageModel", "Message id"),
@@ -67,7 +68,7 @@ class MessageRow:
         self.attempts = 0
         self.status = "sent"
         self.redelivered = False
-        self.out_of_order: str | None = None
+        self.out_of_order: Reason | None = None
         self.done_groups: set[str] = set()  # groups that processed it (publish-subscribe)
 
     def latency_ms(self) -> float | None:
@@ -205,7 +206,7 @@ def _merge(item: MessageRow, d: Delivery) -> None:
     item.out_of_order = d.out_of_order or item.out_of_order
     if d.status != PROCESSING:
         item.done_at = d.at
-    if d.status == PROCESSED:
+    if d.status in (PROCESSED, CONSUMED):
         item.done_groups.add(d.group)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui import colors
 from gui.translation import state_word, translate
+from messaging.group_model import INFERRED, GroupView
 
 BADGE_W = 190
 NARROW_W = 96  # below this a partition box stacks its label, owner and lag
@@ -46,6 +47,15 @@ class PartitionMap(QWidget):
         self.owners, self.lag, self.group_state, self.rebalances = new
         self.update()
         return True
+
+    def show_view(self, view: GroupView, lag: dict[int, int]) -> bool:
+        """The group model's owners and state; a guessed owner's name carries a question
+        mark (its card says it is a guess)."""
+        owners = {
+            p: (f"{s.name}?" if s.assignment_source == INFERRED else s.name, s.id)
+            for p, s in view.owners.items()
+        }
+        return self.set_state(owners, lag, view.state, view.rebalances)
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # Qt override
         self.paints += 1

@@ -31,9 +31,11 @@ _WORDS = {
     "processed": QT_TRANSLATE_NOOP("State", "processed"),
     "failed": QT_TRANSLATE_NOOP("State", "failed"),
     "dead_lettered": QT_TRANSLATE_NOOP("State", "dead-lettered"),
+    "consumed": QT_TRANSLATE_NOOP("State", "consumed outside"),
     "Stable": QT_TRANSLATE_NOOP("State", "Stable"),
     "Rebalancing": QT_TRANSLATE_NOOP("State", "Rebalancing"),
     "Empty": QT_TRANSLATE_NOOP("State", "Empty"),
+    "Unknown": QT_TRANSLATE_NOOP("State", "Owners unknown"),
 }
 
 _installed: list[QTranslator] = []  # kept alive: Qt does not own installed translators

@@ -1,7 +1,10 @@
-"""The consumer group as the app sees it: members of every kind, added, stopped, crashed.
+"""The consumer group's members as the app sees them: added, stopped, crashed, adopted.
 
-One place decides how many live consumers are allowed, gives every member its name,
-and turns what members report (wherever they run) into the app's events.
+One place decides how many live consumers are allowed, gives every member its name, and
+turns what members report (wherever they run) into the app's events. What the group looks
+like (owners, state, rebalances) is the business of its :class:`GroupModel`: every
+snapshot that leaves the fleet is presented by it, so nobody sees a member's own claim
+where the model knows better (a dead member holds no partition).
 """
 
 from __future__ import annotations
@@ -9,12 +12,12 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
+import signal
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from messaging.config import Settings
 from messaging.control import ControlChannel
@@ -29,7 +32,17 @@ from messaging.events import (
     THREAD,
     ConsumerSnapshot,
     Delivery,
+    GroupAssignment,
     GroupChange,
+)
+from messaging.group_model import (  # noqa: F401 - the states, as the fleet's users knew them
+    EMPTY,
+    REBALANCING,
+    STABLE,
+    Described,
+    GroupModel,
+    GroupView,
+    Move,
 )
 from messaging.members import (
     Member,
@@ -40,25 +53,15 @@ from messaging.members import (
     RemoteMember,
     ThreadMember,
 )
+from messaging.reasons import Reason, exited, killed, left_group, silent
 from messaging.sender import SendError
-from messaging.supervisor import exit_reason, spawn
+from messaging.supervisor import spawn
 from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
 log = logging.getLogger(__name__)
-STABLE, REBALANCING, EMPTY = "Stable", "Rebalancing", "Empty"
 SILENT_AFTER_S = 3.5  # a reporting consumer repeats its snapshot every second
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
-
-
-@dataclass(frozen=True)
-class Move:
-    """What one rebalance changed: the partitions that got a new owner."""
-
-    rebalance: int
-    partitions: tuple[int, ...]
-    owned: int
-    assignor: str
-    at: float = field(default_factory=time.time)
+OUTSIDE_GONE_S = 3.0  # the lag monitor describes the group every second
 
 
 class UnknownConsumer(KeyError):
@@ -97,10 +100,16 @@ class Fleet:
         self._ids = ids or itertools.count(1)  # shared by the groups: names stay unique
         self._run = secrets.token_hex(3)
         self._lock = threading.Lock()
-        self.rebalances = 0
-        self._in_rebalance = False
-        self._settled_owners: dict[int, int] = {}  # partition -> member id, last rebalance
-        self.moves: deque[Move] = deque(maxlen=50)
+        self.model = GroupModel(self.group, settings.assignor, self._facts, homes.publish)
+        self.model.use_topic(settings.topic, settings.partitions)
+
+    @property
+    def rebalances(self) -> int:
+        return self.model.rebalances
+
+    @property
+    def moves(self) -> list[Move]:
+        return list(self.model.moves)
 
     # ----- adding and driving -------------------------------------------------------
     def add(
@@ -198,7 +207,7 @@ class Fleet:
                 member.stop()
             if wait:
                 member.join(wait)
-        return member.snapshot
+        return self.presented(member)
 
     def rebalancing(self) -> bool:
         """Whether any live member (remote ones too) is joining the group right now."""
@@ -217,8 +226,9 @@ class Fleet:
         if member.alive:
             member.crash()
             if not isinstance(member, ThreadMember):
-                self._mark(member, CRASHED, "killed (SIGKILL)")
-        return member.snapshot
+                self._mark(member, CRASHED, killed(signal.SIGKILL))
+        self.model.refresh()
+        return self.presented(member)
 
     def configure(
         self, wid: int, processing_ms: int | None = None, failure_rate: float | None = None
@@ -226,13 +236,13 @@ class Fleet:
         member = self.member(wid)
         member.configure(processing_ms, failure_rate)
         self._announce(member.snapshot)
-        return member.snapshot
+        return self.presented(member)
 
-    def resubscribe(self, topic: str) -> list[str]:
+    def resubscribe(self, topic: str, partitions: int) -> list[str]:
         """Every live member onto ``topic``; returns the names of those that cannot
         follow (outside members, or a consumer that did not answer)."""
+        self.model.use_topic(topic, partitions)  # a new topic: nothing "moved" in its first
         self.settings = replace(self.settings, topic=topic, channel_topic=self.settings.channel)
-        self._settled_owners = {}  # a new topic: nothing "moved" in its first assignment
         stuck = []
         for member in self.live():
             try:
@@ -241,17 +251,17 @@ class Fleet:
                 stuck.append(member.snapshot.name)
         return stuck
 
-    def _mark(self, member: Member, state: str, note: str) -> None:
-        snapshot, change = member.mark(state, note)
+    def _mark(self, member: Member, state: str, reason: Reason) -> None:
+        snapshot, change = member.mark(state, reason)
         if change is not None:
-            log.info("%s %s: %s", snapshot.name, state, note)
+            log.info("%s %s: %s", snapshot.name, state, reason.english())
             self._announce(snapshot)
             self._announce(change)
 
     def _announce(self, event: object) -> None:
-        """Publish one of the app's own findings, counted like a reported change."""
-        if isinstance(event, GroupChange):
-            self._count_rebalance(event)
+        """Publish one of the app's own findings (a snapshot as the model presents it)."""
+        if isinstance(event, ConsumerSnapshot):
+            event = self._present(event)
         self.homes.publish(event)
 
     # ----- what members report ------------------------------------------------------
@@ -263,14 +273,14 @@ class Fleet:
             if member is None:
                 return None
         if isinstance(event, ConsumerSnapshot):
-            return member.observe(event)
+            return self._present(member.observe(event))
         member.last_seen = time.monotonic()
         if isinstance(event, Delivery) and event.consumer_id != member.id:
             return replace(event, consumer_id=member.id, consumer=member.snapshot.name)
-        if isinstance(event, GroupChange):
-            if event.consumer_id != member.id:
-                event = replace(event, consumer_id=member.id)
-            self._count_rebalance(event)
+        if isinstance(event, GroupChange) and event.consumer_id != member.id:
+            return replace(event, consumer_id=member.id)
+        if isinstance(event, GroupAssignment):
+            return self._take_table(event)
         return event
 
     def _adopt(self, uid: str, event: object) -> Member | None:
@@ -289,32 +299,77 @@ class Fleet:
         self._announce(GroupChange("join", wid, group=self.group))
         return member
 
-    def observe_local(self, event: object) -> object:
+    def observe_local(self, event: object) -> object | None:
         """An event of a thread member (same process: ids are already the app's)."""
-        if isinstance(event, GroupChange):
-            self._count_rebalance(event)
+        if isinstance(event, ConsumerSnapshot):
+            return self._present(event)
+        if isinstance(event, GroupAssignment):
+            return self._take_table(event)
         return event
 
-    def observe_group(self, client_ids: list[str]) -> None:
-        """Members the broker lists; those that are not ours or reporting are outside."""
-        ours = f"{self.settings.group}-"
-        outside = {c for c in client_ids if not c.startswith(ours)}
-        with self._lock:
-            known = {m.snapshot.uid: m for m in self._members.values() if _is_outside(m)}
-        for cid in outside - set(known):
-            self._add_outside(cid)
-        for cid, member in known.items():
-            if cid not in outside and member.alive:
-                self._mark(member, STOPPED, "left the group")
+    def _take_table(self, event: GroupAssignment) -> None:
+        """The leader's whole assignment: members the table names that the app does not
+        know yet are outside members (known before the broker lists them)."""
+        self.model.leader_table(event.generation, event.topic, event.assignment)
+        for member_id in event.assignment:
+            if not self._reports(member_id):
+                self._outside(member_id, "")
+        self.model.refresh()
+        return None  # the model announces what it learnt
 
-    def _add_outside(self, client_id: str) -> None:
+    def observe_group(self, described: Described) -> None:
+        """What the broker lists: members that are neither ours nor reporting are outside
+        members (one per member id); one it has not listed for OUTSIDE_GONE_S has left
+        (a member the leader's table named may be listed a moment later)."""
+        now = time.monotonic()
+        listed = set()
+        for member_id, (client_id, _) in described.members.items():
+            if not self._reports(member_id):
+                self._outside(member_id, client_id).last_seen = now
+                listed.add(member_id)
+        for member in self.members():
+            gone = member.snapshot.uid not in listed and now - member.last_seen > OUTSIDE_GONE_S
+            if _is_outside(member) and member.alive and gone:
+                self._mark(member, STOPPED, left_group())
+        self.model.broker_described(described)
+        self.model.refresh()
+
+    def _reports(self, member_id: str) -> bool:
+        """Whether a broker member id is one of the consumers that report (the app's own
+        and those started by hand): their client id is ``<group>-<uid>``, and a member id
+        is its client id and a suffix, on Kafka and on tansu. They may not have said their
+        member id yet when the leader's table or the broker names it."""
+        return member_id.startswith(f"{self.settings.group}-") or any(
+            m.snapshot.member_id == member_id for m in self.members() if not _is_outside(m)
+        )
+
+    def _outside(self, member_id: str, client_id: str) -> Member:
+        """The outside member of ``member_id``, made on first sight (its client id, once
+        the broker lists it, names it on its card)."""
         with self._lock:
-            wid = next(self._ids)
-            snap = self._identity(wid, OUTSIDE, 0, 0.0)
-            snap = replace(snap, uid=client_id, host="", state="active", joining=False)
-            member = OutsideMember(replace(snap, note=f"client id {client_id}"))
-            self._remember(member)
-        self._announce(member.snapshot)
+            member = self._by_uid.get(member_id)
+            if member is None:
+                wid = next(self._ids)
+                snap = self._identity(wid, OUTSIDE, 0, 0.0)
+                snap = replace(snap, uid=member_id, member_id=member_id, host="", state="active")
+                member = OutsideMember(replace(snap, joining=False, client_id=client_id))
+                self._remember(member)
+                created = True
+            else:
+                created = False
+                if client_id and member.snapshot.client_id != client_id:
+                    member.observe(replace(member.snapshot, client_id=client_id))
+        if created:
+            log.info("%s: a member that reports nothing (%s)", member.snapshot.name, member_id)
+            self._announce(GroupChange("join", member.id, group=self.group))
+            self._announce(member.snapshot)
+        return member
+
+    def count_consumed(self, wid: int, count: int) -> None:
+        """A member that reports nothing consumed ``count`` more messages (see outside.py)."""
+        member = self.member(wid)
+        if isinstance(member, OutsideMember) and count:
+            self._announce(member.consumed(count))
 
     def reap(self) -> None:
         """Find members that died without a word: exited children, silent remotes."""
@@ -324,21 +379,45 @@ class Fleet:
                 code = member.child.poll()  # also reaps it: no zombies
                 if code is not None:
                     state = STOPPED if code == 0 or member.stopping else CRASHED
-                    self._mark(member, state, exit_reason(code))
+                    self._mark(member, state, killed(-code) if code < 0 else exited(code))
             elif (
                 isinstance(member, RemoteMember)
                 and member.alive
                 and now - member.last_seen > SILENT_AFTER_S
             ):
-                self._mark(member, CRASHED, f"silent for {SILENT_AFTER_S:g} s")
+                self._mark(member, CRASHED, silent(SILENT_AFTER_S))
+        self.model.refresh()
 
     # ----- read models --------------------------------------------------------------
     def members(self) -> list[Member]:
         with self._lock:
             return [self._members[k] for k in sorted(self._members)]
 
+    def _facts(self) -> list[tuple[ConsumerSnapshot, bool]]:
+        """What the model derives its view from: each member's newest snapshot, alive?"""
+        return [(m.snapshot, m.alive) for m in self.members()]
+
+    def view(self) -> GroupView:
+        """The group now: members as presented, owners, state (see GroupModel)."""
+        return self.model.view()
+
+    def _present(self, snapshot: ConsumerSnapshot) -> ConsumerSnapshot:
+        """``snapshot`` as the model shows it (its partitions, where they came from)."""
+        shown = self.model.refresh().member(snapshot.id)
+        if shown is None:
+            return snapshot
+        return replace(
+            snapshot,
+            partitions=shown.partitions,
+            assignment_source=shown.assignment_source,
+            joining=shown.joining,
+        )
+
+    def presented(self, member: Member) -> ConsumerSnapshot:
+        return self._present(member.snapshot)
+
     def snapshots(self) -> list[ConsumerSnapshot]:
-        return [m.snapshot for m in self.members()]
+        return list(self.view().members)
 
     def live(self) -> list[Member]:
         return [m for m in self.members() if m.alive]
@@ -349,66 +428,13 @@ class Fleet:
         return {k: live.count(k) for k in KINDS}
 
     def group_state(self) -> str:
-        """Stable / Rebalancing / Empty, as seen from the members' own reports.
-
-        A crashed member that the broker has not expired yet still counts: until its
-        session ends the group is waiting on it.
-        """
-        live = self.live()
-        if not live:
-            return EMPTY
-        now = time.time()
-        if any(m.joining for m in live) or any(
-            s.state == CRASHED and s.crashed_at and now - s.crashed_at < s.session_timeout_ms / 1000
-            for s in self.snapshots()
-        ):
-            return REBALANCING
-        return STABLE
+        """Stable / Rebalancing / Empty / Unknown: see :class:`GroupModel`."""
+        return self.view().state
 
     def owners(self, partitions: int | None = None) -> dict[int, ConsumerSnapshot]:
-        """partition -> the live member that owns it.
-
-        Partitions no reporting member owns, in a group with exactly one outside
-        member, are that member's: the broker lists members but (on tansu) not what
-        they were assigned.
-        """
-        live = [m.snapshot for m in self.live()]
-        owned = {p: s for s in live for p in s.partitions}
-        outside = [s for s in live if s.kind == OUTSIDE]
-        if partitions and len(outside) == 1 and self.group_state() == STABLE:
-            for p in range(partitions):
-                owned.setdefault(p, outside[0])
-        return owned
-
-    def _count_rebalance(self, event: GroupChange) -> None:
-        """One rebalance = from the first member (re)joining until all are assigned.
-
-        When one ends, the partitions whose owner changed are announced as a "moved"
-        change: the figure that tells the assignors apart (sticky moves the fewest).
-        """
-        if event.kind in ("join", "revoked") and not self._in_rebalance:
-            self._in_rebalance = True
-            self.rebalances += 1
-        elif event.kind == "assigned" and not self.rebalancing():
-            self._in_rebalance = False
-            self._note_moves()
-
-    def _note_moves(self) -> None:
-        owners = {p: s.id for p, s in self.owners().items() if s.kind != OUTSIDE}
-        before, self._settled_owners = self._settled_owners, owners
-        if not before:
-            return  # the first assignment moves nothing
-        moved = tuple(sorted(p for p, wid in owners.items() if before.get(p, wid) != wid))
-        move = Move(self.rebalances, moved, len(owners), self.settings.assignor)
-        self.moves.append(move)
-        log.info(
-            "rebalance %d (%s): %d of %d partitions changed owner",
-            move.rebalance,
-            move.assignor,
-            len(moved),
-            len(owners),
-        )
-        self.homes.publish(GroupChange("moved", 0, moved, group=self.group))
+        """partition -> the live member that owns it (``partitions`` is not needed any
+        more: the model knows the topic's count)."""
+        return self.view().owners
 
     def close(self, timeout: float = 8.0) -> None:
         """Stop every member the app started (in parallel) and wait for them."""

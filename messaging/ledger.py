@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
+from messaging import reasons
 from messaging.events import (
+    CONSUMED,
     DEAD_LETTERED,
     FAILED,
     PROCESSED,
@@ -22,6 +24,7 @@ from messaging.events import (
     Delivery,
     SentMessage,
 )
+from messaging.reasons import Reason
 
 
 @dataclass
@@ -38,7 +41,7 @@ class MessageRecord:
     topic: str = ""
     processed_times: int = 0  # by every group
     processed_by: Counter[str] = field(default_factory=Counter)  # group -> times
-    out_of_order: str | None = None
+    out_of_order: Reason | None = None
 
     @property
     def status(self) -> str:
@@ -54,7 +57,7 @@ class MessageRecord:
             "value": self.value,
             "sent_at": self.sent_at,
             "status": self.status,
-            "out_of_order": self.out_of_order,
+            "out_of_order": self.out_of_order.english() if self.out_of_order else None,
             "deliveries": [_delivery_json(d) for d in self.deliveries],
         }
 
@@ -70,7 +73,7 @@ def _delivery_json(d: Delivery) -> dict[str, Any]:
         "status": d.status,
         "at": d.at,
         "error": d.error,
-        "out_of_order": d.out_of_order,
+        "out_of_order": d.out_of_order.english() if d.out_of_order else None,
     }
 
 
@@ -81,6 +84,9 @@ class Ledger:
         self.capacity = capacity
         self._lock = threading.Lock()
         self._messages: OrderedDict[str, MessageRecord] = OrderedDict()
+        # (topic, partition) -> offset -> message id, for the kept messages that were sent:
+        # what a member that reports nothing consumed is known by position only.
+        self._at: dict[tuple[str, int], dict[int, str]] = {}
         self._totals: Counter[str] = Counter()
         self._per_consumer: Counter[str] = Counter()
         self._order = OrderWatch()
@@ -90,6 +96,7 @@ class Ledger:
             self._totals["sent"] += 1
             record = self._record(sent.message_id, sent.topic, sent.partition, sent.offset)
             record.key, record.value, record.sent_at = sent.key, sent.value, sent.at
+            self._at.setdefault((sent.topic, sent.partition), {})[sent.offset] = sent.message_id
             # Newest-first means in send order, even when a fast consumer reported the
             # message before the producer's acknowledgement was recorded.
             self._messages.move_to_end(record.message_id)
@@ -132,10 +139,11 @@ class Ledger:
     def _count(self, record: MessageRecord, delivery: Delivery) -> None:
         if delivery.redelivered and delivery.attempt == 1:
             self._totals["redelivered"] += 1
+        if delivery.status in (PROCESSED, CONSUMED):
+            self._totals["consumed_outside" if delivery.status == CONSUMED else "processed"] += 1
         if delivery.status == PROCESSED:
             record.processed_times += 1
             record.processed_by[delivery.group] += 1
-            self._totals["processed"] += 1
             self._per_consumer[delivery.consumer] += 1
             if record.processed_by[delivery.group] == 2:  # twice in one group
                 self._totals["duplicates"] += 1
@@ -160,7 +168,30 @@ class Ledger:
 
     def _trim(self) -> None:
         while len(self._messages) > self.capacity:
-            self._messages.popitem(last=False)
+            _, old = self._messages.popitem(last=False)
+            at = self._at.get((old.topic, old.partition))
+            if at is not None and at.get(old.offset) == old.message_id:
+                del at[old.offset]
+
+    def unprocessed_between(
+        self, group: str, topic: str, partition: int, start: int, end: int
+    ) -> list[MessageRecord]:
+        """Kept messages at offsets ``start`` <= o < ``end`` of a partition that ``group``
+        has not processed or consumed: what a member that reports nothing just consumed."""
+        with self._lock:
+            at = self._at.get((topic, partition), {})
+            if end - start <= len(at):
+                offsets = [o for o in range(start, end) if o in at]
+            else:  # a long stretch committed at once: walk what is kept instead
+                offsets = sorted(o for o in at if start <= o < end)
+            found = (self._messages.get(at[o]) for o in offsets)
+            return [
+                r
+                for r in found
+                if r is not None
+                and not r.processed_by[group]
+                and not any(d.group == group and d.status == CONSUMED for d in r.deliveries)
+            ]
 
     def get(self, message_id: str) -> MessageRecord | None:
         with self._lock:
@@ -196,7 +227,7 @@ class Ledger:
         """Exact counts since start: sent, processed, redelivered, duplicates, ..."""
         with self._lock:
             keys = ("sent", "processed", "redelivered", "duplicates", "dead_lettered")
-            return {k: self._totals[k] for k in (*keys, "failed_attempts")}
+            return {k: self._totals[k] for k in (*keys, "consumed_outside", "failed_attempts")}
 
     def order(self) -> dict[str, int]:
         """How processing order compared with send order, at three scopes."""
@@ -231,18 +262,21 @@ class OrderWatch:
     """
 
     def __init__(self) -> None:
-        self._key_max: dict[tuple[str, str], int] = {}  # (group, key) -> highest offset
-        self._partition_max: dict[tuple[str, int], int] = {}  # highest first-time offset
+        # Keyed by topic too: after a topic switch (or a broker back empty) offsets start
+        # again, and a new topic's first messages are in order, not behind the old ones.
+        self._key_max: dict[tuple[str, str, str], int] = {}  # (group, topic, key) -> offset
+        self._partition_max: dict[tuple[str, str, int], int] = {}  # highest first-time offset
         self._newest_sent: dict[str, float] = {}  # group -> latest send time processed
         self._counts: Counter[str] = Counter()
 
     def check(self, record: MessageRecord, d: Delivery) -> Delivery:
         """The delivery, with ``out_of_order`` set when it broke its key's order."""
         if record.processed_by[d.group] == 0:  # the group's first processing of it
-            top = self._partition_max.get((d.group, d.partition), -1)
+            where = (d.group, d.topic, d.partition)
+            top = self._partition_max.get(where, -1)
             if d.offset < top:
                 self._counts["partition_breaks"] += 1
-            self._partition_max[(d.group, d.partition)] = max(top, d.offset)
+            self._partition_max[where] = max(top, d.offset)
             if record.sent_at is not None:
                 newest_sent = self._newest_sent.get(d.group, 0.0)
                 if record.sent_at < newest_sent:
@@ -250,16 +284,12 @@ class OrderWatch:
                 self._newest_sent[d.group] = max(newest_sent, record.sent_at)
         if d.key is None:
             return d
-        newest = self._key_max.get((d.group, d.key), -1)
-        self._key_max[(d.group, d.key)] = max(newest, d.offset)
+        newest = self._key_max.get((d.group, d.topic, d.key), -1)
+        self._key_max[(d.group, d.topic, d.key)] = max(newest, d.offset)
         if d.offset >= newest:
             return d
         self._counts["key_out_of_order"] += 1
-        reason = f"processed after a later message of key {d.key} (offset {newest}): " + (
-            "redelivered, because its partition was handed over with uncommitted work"
-            if d.redelivered
-            else "its partition was read again from an older offset"
-        )
+        reason = reasons.out_of_order(d.key, newest, d.redelivered)
         record.out_of_order = reason
         return replace(d, out_of_order=reason)
 

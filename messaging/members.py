@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from messaging.control import CONFIGURE, CRASH, STOP, SUBSCRIBE, ControlChannel
 from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
+from messaging.reasons import Reason
 from messaging.supervisor import Child
 from messaging.worker import ConsumerWorker
 
@@ -64,7 +65,9 @@ class Member:
         mine = self._snapshot
         snapshot = replace(snapshot, id=mine.id, name=mine.name)
         if mine.state == CRASHED:  # a crashed member stays crashed, late reports or not
-            snapshot = replace(snapshot, state=CRASHED, crashed_at=mine.crashed_at, note=mine.note)
+            snapshot = replace(
+                snapshot, state=CRASHED, crashed_at=mine.crashed_at, reason=mine.reason
+            )
         with self._reported:
             self._snapshot = snapshot
             self.reports += 1
@@ -78,14 +81,23 @@ class Member:
                 lambda: self.reports > 0 and check(self._snapshot), timeout
             )
 
-    def mark(self, state: str, note: str = "") -> tuple[ConsumerSnapshot, GroupChange | None]:
-        """The app's own finding (killed, exited, silent): the new snapshot and the change."""
+    def mark(self, state: str, reason: Reason) -> tuple[ConsumerSnapshot, GroupChange | None]:
+        """The app's own finding (killed, exited, silent): the new snapshot and the change.
+
+        The change names the partitions it held; the snapshot holds none any more.
+        """
         snap = self._snapshot
         if snap.state in (STOPPED, CRASHED):
             return snap, None
         crashed_at = time.time() if state == CRASHED else None
         self._snapshot = replace(
-            snap, state=state, crashed_at=crashed_at, in_flight=None, note=note, joining=False
+            snap,
+            state=state,
+            crashed_at=crashed_at,
+            in_flight=None,
+            reason=reason,
+            joining=False,
+            partitions=(),
         )
         kind = "crash" if state == CRASHED else "stop"
         return self._snapshot, GroupChange(kind, snap.id, snap.partitions, group=snap.group)
@@ -203,4 +215,10 @@ class ProcessMember(RemoteMember):
 
 
 class OutsideMember(Member):
-    """A group member that reports nothing: known from the broker's group description."""
+    """A group member that reports nothing: known from the broker's group description
+    (and the leader's assignment); what it consumed is known from the group's commits."""
+
+    def consumed(self, count: int) -> ConsumerSnapshot:
+        """``count`` more messages it consumed (the group's committed offset passed them)."""
+        self._snapshot = replace(self._snapshot, processed=self._snapshot.processed + count)
+        return self._snapshot

@@ -16,18 +16,26 @@ from typing import Any
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from messaging import limits, names
+from messaging import limits, names, reasons
 from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
 from messaging.control import ControlChannel
-from messaging.events import DEAD_LETTERED, ConsumerSnapshot, Delivery, EventHub
+from messaging.events import (
+    DEAD_LETTERED,
+    ConsumerSnapshot,
+    Delivery,
+    EventHub,
+    GroupAssignment,
+)
 from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
+from messaging.outside import OutsideConsumption
+from messaging.reasons import Reason
 from messaging.sender import Sender
-from messaging.topics import ensure_topic, idle_warning
+from messaging.topics import ensure_topic
 from messaging.traffic_log import TrafficLog
 from messaging.worker import ASSIGNORS
 
@@ -72,13 +80,14 @@ class Runtime:
         self.fleet: Fleet | None = None
         self.monitor: LagMonitor | None = None
         self.reader: ActivityReader | None = None
-        self.warnings: list[str] = []
+        self.warnings: list[Reason] = []
         self.started_at: float | None = None
         self._halt = threading.Event()
         self._watch: threading.Thread | None = None
         self.broker_watch: BrokerWatch | None = None
         self.fleets: dict[str, Fleet] = {}
         self.monitors: dict[str, LagMonitor] = {}
+        self._outside: dict[str, OutsideConsumption] = {}
         self._groups_lock = threading.Lock()
         self._ids = itertools.count(1)
 
@@ -107,16 +116,14 @@ class Runtime:
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
         admin, _ = self._connect()
+        _close_quietly(admin)
         if self.partitions < s.partitions:
-            self.warnings.append(
-                f"topic {s.topic} already exists with {self.partitions} "
-                f"partitions (asked for {s.partitions})"
-            )
+            self.warnings.append(reasons.topic_exists(s.topic, self.partitions, s.partitions))
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
         control = ControlChannel(self.sender.publish_raw, s.channel)
         self._homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
-        self.fleet = self._new_group(s.group, s.assignor, admin)
+        self.fleet = self._new_group(s.group, s.assignor)
         self._start_reader()
         self.broker_watch = BrokerWatch(
             self.bootstrap_servers, self.broker, self._recover, self._broker_status
@@ -128,24 +135,28 @@ class Runtime:
             self.fleet.add()
         self.check_idle()
         for warning in self.warnings:
-            log.warning(warning)
+            log.warning(warning.english())
         self.started_at = time.time()
 
     # ----- groups: one is point-to-point, two or more is publish-subscribe ------------
-    def _new_group(self, name: str, assignor: str, admin: KafkaAdminClient | None = None) -> Fleet:
-        settings = replace(self.settings, group=name, assignor=assignor)
+    def _new_group(self, name: str, assignor: str) -> Fleet:
+        settings = replace(self.settings, group=name, assignor=assignor, partitions=self.partitions)
         fleet = Fleet(settings, self.bootstrap_servers, self._homes, self._ids)
+        outside = OutsideConsumption(fleet, self.ledger, self._deliver)
         with self._groups_lock:
             self.fleets[name] = fleet
-        self._watch_lag(fleet, admin)
+            self._outside[name] = outside
+        self._watch_lag(fleet)
         return fleet
 
-    def _watch_lag(self, fleet: Fleet, admin: KafkaAdminClient | None = None) -> None:
-        """A lag monitor for ``fleet`` on the current topic (replacing its old one)."""
+    def _watch_lag(self, fleet: Fleet) -> None:
+        """A lag monitor for ``fleet`` on the current topic (replacing its old one). It
+        connects on its own thread: this may run on the activity reader's."""
         monitor = LagMonitor(
-            admin or self._admin(), self.settings.topic, fleet.group, self.partitions
+            self.bootstrap_servers, self.settings.topic, fleet.group, self.partitions
         )
-        monitor.on_members = fleet.observe_group
+        monitor.on_described = fleet.observe_group
+        monitor.on_committed = self._outside[fleet.group].committed
         with self._groups_lock:
             old = self.monitors.get(fleet.group)
             self.monitors[fleet.group] = monitor
@@ -154,7 +165,6 @@ class Runtime:
         monitor.start()
         if old is not None:
             old.stop()
-            _close_quietly(old.use(None))
 
     def switch_topic(self, partitions: int, topic: str | None = None) -> dict[str, Any]:
         """Move the app onto a new topic, e.g. from the spec's single partition to six.
@@ -183,10 +193,10 @@ class Runtime:
         self.partitions = count
         assert self.sender is not None
         self.sender.topic = name
-        stuck = [n for fleet in self.groups() for n in fleet.resubscribe(name)]
+        stuck = [n for fleet in self.groups() for n in fleet.resubscribe(name, count)]
         for fleet in self.groups():
             self._watch_lag(fleet)
-        self.warnings = [w for w in self.warnings if previous not in w]
+        self.warnings = [w for w in self.warnings if w.params.get("topic") != previous]
         log.info("switched from topic %s to %s (%d partitions)", previous, name, count)
         return {"topic": name, "partitions": count, "previous": previous, "not_moved": stuck}
 
@@ -224,7 +234,9 @@ class Runtime:
         """An event of a thread worker (on its thread)."""
         fleet = self.fleets.get(getattr(event, "group", "") or self.settings.group)
         if fleet is not None:
-            self._deliver(fleet.observe_local(event))
+            seen = fleet.observe_local(event)
+            if seen is not None:
+                self._deliver(seen)
 
     def ingest_reported(self, uid: str, events: list[object]) -> None:
         """Events a process or remote consumer reported on the activity topic."""
@@ -241,7 +253,9 @@ class Runtime:
         for fleet in self.groups():
             if fleet.knows(uid):
                 return fleet
-        group = next((e.group for e in events if isinstance(e, ConsumerSnapshot)), None)
+        group = next(
+            (e.group for e in events if isinstance(e, (ConsumerSnapshot, GroupAssignment))), None
+        )
         if not group:
             return None
         if group not in self.fleets:
@@ -267,7 +281,7 @@ class Runtime:
             self.traffic.write(
                 event=what,
                 message_id=d.message_id,
-                topic=self.settings.topic,
+                topic=d.topic or self.settings.topic,
                 partition=d.partition,
                 offset=d.offset,
                 consumer=d.consumer,
@@ -313,12 +327,14 @@ class Runtime:
         """
         before = self.partitions
         admin, recreated = self._connect()
+        _close_quietly(admin)
         if self.partitions != before:
             self._note_partitions_changed(before)
         if self.sender:
             self.sender.reset()
         for fleet in self.groups():  # new monitors: the topic may have another count now
-            self._watch_lag(fleet, admin if fleet.group == self.settings.group else None)
+            fleet.model.use_topic(self.settings.topic, self.partitions)
+            self._watch_lag(fleet)
         if self.reader:
             self.reader.stop()
         self._start_reader(from_start=recreated)
@@ -326,12 +342,8 @@ class Runtime:
     def _note_partitions_changed(self, before: int) -> None:
         """tansu creates a topic on first use, with 4 partitions, and no client can ask
         it not to: one that asked for the topic before the app recreated it wins."""
-        s = self.settings
-        warning = (
-            f"topic {s.topic} came back with {self.partitions} partitions, not {before}: "
-            "a client asked for it before the app could recreate it"
-        )
-        log.warning("%s; the app goes on with %d", warning, self.partitions)
+        warning = reasons.topic_came_back(self.settings.topic, self.partitions, before)
+        log.warning("%s; the app goes on with %d", warning.english(), self.partitions)
         self.warnings.append(warning)
 
     def _start_reader(self, from_start: bool = False) -> None:
@@ -354,16 +366,18 @@ class Runtime:
         """Members that died without a word, every WATCH_S; the broker, every second."""
         while not self._halt.wait(WATCH_S):
             for fleet in self.groups():
-                fleet.reap()
+                fleet.reap()  # and a fresh look at the group: a crashed session may end
             if self.broker_watch is not None and self.broker_watch.due():
                 self.broker_watch.check()
                 self._revive_reader()
 
-    def check_idle(self) -> str | None:
-        """The idle-consumer explanation for the current fleet size, if any applies."""
+    def check_idle(self) -> Reason | None:
+        """Why some consumers sit idle (more of them than partitions), if they do."""
         live = len(self.fleet.live()) if self.fleet else 0
-        warning = idle_warning(self.settings.topic, self.partitions, live)
-        if warning and warning not in self.warnings:
+        if live <= self.partitions:
+            return None
+        warning = reasons.idle_consumers(self.settings.topic, self.partitions, live)
+        if warning not in self.warnings:
             self.warnings.append(warning)
         return warning
 
@@ -379,8 +393,7 @@ class Runtime:
             self.reader.stop()
             self.reader = None
         for monitor in self.monitors.values():
-            monitor.stop()
-            _close_quietly(monitor.use(None))  # each monitor owns its admin client
+            monitor.stop()  # each monitor closes its own admin client
         self.monitor = None
         if self.sender:
             self.sender.close(timeout=max(deadline - time.monotonic() - 1, 0.5))
@@ -395,45 +408,49 @@ class Runtime:
     # ----- read models for the API and the window ------------------------------------
     def stats(self) -> dict[str, Any]:
         totals = self.ledger.totals()
-        snapshots = self.fleet.snapshots() if self.fleet else []
+        view = self.fleet.view() if self.fleet else None
+        members = view.members if view else ()
         lag = dict(self.monitor.lag) if self.monitor else {}
         return {
             **{
                 k: totals[k]
                 for k in ("sent", "processed", "redelivered", "duplicates", "dead_lettered")
             },
+            "consumed_outside": totals["consumed_outside"],
             "failed_attempts": totals["failed_attempts"],
-            "in_flight": sum(1 for s in snapshots if s.in_flight),
+            "in_flight": sum(1 for s in members if s.in_flight),
             "lag": {str(p): n for p, n in lag.items()},
             "consumers": {
                 s.name: {
                     "kind": s.kind,
                     "state": s.state,
                     "partitions": list(s.partitions),
+                    "assignment_source": s.assignment_source or None,
                     "processed": s.processed,
                 }
-                for s in snapshots
+                for s in members
             },
             "live": self.fleet.counts() if self.fleet else {},
-            "group_state": self.fleet.group_state() if self.fleet else "Empty",
-            "rebalances": self.fleet.rebalances if self.fleet else 0,
+            "group_state": view.state if view else "Empty",
+            "rebalances": view.rebalances if view else 0,
             "order": self.ledger.order(),
             "groups": {f.group: self.group_stats(f) for f in self.groups()},
             "assignor": self.settings.assignor,
             "moves": [
                 {"rebalance": m.rebalance, "moved": list(m.partitions), "at": m.at}
-                for m in (self.fleet.moves if self.fleet else ())
+                for m in (view.moves if view else ())
             ][-10:],
         }
 
     def group_stats(self, fleet: Fleet) -> dict[str, Any]:
         """One group as the API and the window show it."""
         monitor = self.monitors.get(fleet.group)
+        view = fleet.view()
         return {
             "group": fleet.group,
             "assignor": fleet.settings.assignor,
-            "group_state": fleet.group_state(),
-            "rebalances": fleet.rebalances,
+            "group_state": view.state,
+            "rebalances": view.rebalances,
             "live": len(fleet.live()),
             "lag": {str(p): n for p, n in (monitor.lag if monitor else {}).items()},
         }
@@ -462,7 +479,7 @@ class Runtime:
             wait_reachable(self.bootstrap_servers, timeout=1.0)
         except BrokerError as exc:
             return False, {**info, "status": "unavailable", "error": str(exc)}
-        state = self.fleet.group_state() if self.fleet else "Empty"
+        state = self.fleet.view().state if self.fleet else "Empty"
         return True, {**info, "status": "ok", "group_state": state}
 
     @property

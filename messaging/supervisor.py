@@ -21,7 +21,6 @@ from messaging.config import Settings
 from messaging.events import ConsumerSnapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-EXIT_MEANINGS = {1: "failed while running", 2: "bad arguments", 3: "could not start"}
 
 _children: weakref.WeakSet[Child] = weakref.WeakSet()
 
@@ -64,14 +63,6 @@ class Child:
                 self.kill()
                 self.wait(2.0)
         _children.discard(self)
-
-
-def exit_reason(code: int) -> str:
-    if code < 0:
-        return f"killed by {signal.Signals(-code).name}"
-    if code == 0:
-        return "exited after a graceful stop"
-    return f"exited with code {code} ({EXIT_MEANINGS.get(code, 'unexpected')})"
 
 
 def spawn(settings: Settings, bootstrap: str, me: ConsumerSnapshot) -> Child:

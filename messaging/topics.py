@@ -32,14 +32,3 @@ def partition_count(admin: KafkaAdminClient, topic: str) -> int:
     except KafkaError as exc:
         raise RuntimeError(f"cannot describe topic {topic}: {exc}") from exc
     return len(described[0]["partitions"]) if described else 0
-
-
-def idle_warning(topic: str, partitions: int, consumers: int) -> str | None:
-    """The sentence that explains idle consumers, or ``None`` when all can work."""
-    if consumers <= partitions:
-        return None
-    return (
-        f"topic {topic} has {partitions} partitions but {consumers} consumers: "
-        f"{consumers - partitions} of them will sit idle (one partition feeds at most one "
-        "consumer of a group)"
-    )

@@ -25,6 +25,7 @@ from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAs
 from kafka.errors import KafkaError
 
 from messaging import processing
+from messaging.assignment import ReportingAssignor
 from messaging.config import Settings
 from messaging.events import (
     ACTIVE,
@@ -37,9 +38,11 @@ from messaging.events import (
     STOPPED,
     ConsumerSnapshot,
     Delivery,
+    GroupAssignment,
     GroupChange,
 )
 from messaging.positions import LogWatch
+from messaging.reasons import simulated_crash
 from messaging.sender import SendError
 from messaging.traffic_log import TrafficLog
 
@@ -220,6 +223,7 @@ class ConsumerWorker:
         self._pending: dict[TopicPartition, int] = {}
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
+        self._assignor: ReportingAssignor | None = None  # made with each KafkaConsumer
         self._fetch_wait = FetchWait()
         self._log_watch = LogWatch()
         self._new_topic: str | None = None  # asked for by resubscribe(), taken by the loop
@@ -254,8 +258,16 @@ class ConsumerWorker:
     def crash(self) -> None:
         """Simulated failure of a thread: drop everything now; no commit, no LeaveGroup."""
         self._crashed.set()
-        self._update(state=CRASHED, crashed_at=time.time(), in_flight=None)
-        self._change("crash", self._snapshot.partitions)
+        held = self._snapshot.partitions
+        self._update(
+            state=CRASHED,
+            crashed_at=time.time(),
+            in_flight=None,
+            partitions=(),
+            joining=False,
+            reason=simulated_crash(),
+        )
+        self._change("crash", held)
 
     def configure(
         self, processing_ms: int | None = None, failure_rate: float | None = None
@@ -300,6 +312,7 @@ class ConsumerWorker:
 
     def _make_consumer(self) -> KafkaConsumer:
         s = self.setup.settings
+        self._assignor = ReportingAssignor(ASSIGNORS[s.assignor](), s.topic, self._on_table)
         consumer = KafkaConsumer(
             bootstrap_servers=self.setup.bootstrap_servers,
             group_id=s.group,
@@ -311,7 +324,8 @@ class ConsumerWorker:
             session_timeout_ms=s.session_timeout_ms,
             heartbeat_interval_ms=s.heartbeat_ms,
             max_poll_interval_ms=300_000,
-            partition_assignment_strategy=[ASSIGNORS[s.assignor]],
+            # The configured assignor, reporting the whole table when this one leads.
+            partition_assignment_strategy=[self._assignor],
             # On tansu, kafka-python's default 500 ms wait gave an e2e p50 of ~110 ms;
             # see FetchWait.
             fetch_max_wait_ms=FETCH_WAIT_IDLE_MS,
@@ -407,6 +421,8 @@ class ConsumerWorker:
             return
         self._commit()
         self.setup.settings = replace(self.setup.settings, topic=topic)
+        if self._assignor is not None:
+            self._assignor.topic = topic
         consumer.subscribe([topic], listener=_Listener(self))
         self._update(joining=True)
         log.info("%s: now consuming %s", self.name, topic)
@@ -544,8 +560,20 @@ class ConsumerWorker:
             return
         # Eager assignors hand out the whole new set (a cooperative one only what is new).
         parts = tuple(sorted({*self._snapshot.partitions, *_numbers(assigned)}))
-        self._update(partitions=parts, state=ACTIVE if parts else IDLE, joining=False)
+        membership = self._consumer.group_metadata() if self._consumer is not None else None
+        self._update(
+            partitions=parts,
+            state=ACTIVE if parts else IDLE,
+            joining=False,
+            member_id=membership.member_id if membership else "",
+            generation=membership.generation_id if membership else -1,
+        )
         self._change("assigned", parts)
+
+    def _on_table(self, generation: int, topic: str, table: dict[str, tuple[int, ...]]) -> None:
+        """This consumer led the group: report who got what (see messaging.assignment)."""
+        report = GroupAssignment(self.group, topic, generation, table, self._snapshot.uid)
+        self.setup.sink.report(report)
 
     def _shutdown(self) -> None:
         held = self._snapshot.partitions  # close() revokes them; the stop event names them

@@ -142,12 +142,13 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 def all_assigned(runtime: Runtime, fleet: Fleet | None = None) -> bool:
-    """Every partition owned by a live consumer of ``fleet`` (the default group's unless
-    told) and no member still joining."""
+    """The group model says Stable for ``fleet`` (the default group's unless told): every
+    partition owned by a live consumer, nobody joining, no crashed session running."""
     fleet = fleet if fleet is not None else runtime.fleet
-    return (
-        fleet is not None and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
-    )
+    if fleet is None:
+        return False
+    view = fleet.view()
+    return view.state == "Stable" and len(view.owners) == runtime.partitions
 
 
 @pytest.fixture

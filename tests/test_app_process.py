@@ -176,8 +176,8 @@ def test_existing_topic_with_fewer_partitions_is_reported(make_runtime):
         group="another-group",
     )
     assert second.partitions == 2
-    assert any("already exists with 2 partitions" in w for w in second.warnings)
-    assert any("will sit idle" in w for w in second.warnings)
+    assert any("already exists with 2 partitions" in w.english() for w in second.warnings)
+    assert any("will sit idle" in w.english() for w in second.warnings)
 
 
 def test_env_var_points_at_an_external_cluster(make_runtime, tmp_path):

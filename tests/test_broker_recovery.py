@@ -222,7 +222,9 @@ def test_a_topic_a_client_recreated_first_is_taken_with_its_partitions(make_runt
     wait_for(lambda: runtime.broker_watch.status.up, 20, "the recovery")
     assert count and runtime.partitions == count
     if count != 6:
-        assert any(f"came back with {count} partitions, not 6" in w for w in runtime.warnings)
+        assert any(
+            f"came back with {count} partitions, not 6" in w.english() for w in runtime.warnings
+        )
     seen = runtime.monitor.updated_at or 0
     wait_for(lambda: (runtime.monitor.updated_at or 0) > seen, 15, "the lag monitor")
     assert sorted(runtime.monitor.lag) == list(range(count))

@@ -59,10 +59,6 @@
             <translation>Simulated processing time per message</translation>
         </message>
         <message>
-            <source>Held by the crashed member until its session expires</source>
-            <translation>Held by the crashed member until its session expires</translation>
-        </message>
-        <message>
             <source>no partitions</source>
             <translation>no partitions</translation>
         </message>
@@ -101,6 +97,22 @@
         <message>
             <source>thread of the app</source>
             <translation>thread of the app</translation>
+        </message>
+        <message>
+            <source>partitions as the group's leader assigned them</source>
+            <translation>partitions as the group's leader assigned them</translation>
+        </message>
+        <message>
+            <source>partitions as the broker describes them</source>
+            <translation>partitions as the broker describes them</translation>
+        </message>
+        <message>
+            <source>partitions inferred: a guess, nobody told (none of the app's consumers leads)</source>
+            <translation>partitions inferred: a guess, nobody told (none of the app's consumers leads)</translation>
+        </message>
+        <message>
+            <source>client id {id}</source>
+            <translation>client id {id}</translation>
         </message>
         <message>
             <source>broker notices in {left} s (session timeout)</source>
@@ -189,6 +201,14 @@
             <translation>processed after a later message of key {key} (offset {offset})</translation>
         </message>
         <message>
+            <source>topic {topic} already exists with {partitions} partitions (asked for {asked})</source>
+            <translation>topic {topic} already exists with {partitions} partitions (asked for {asked})</translation>
+        </message>
+        <message>
+            <source>topic {topic} came back with {partitions} partitions, not {before}: a client asked for it before the app could recreate it</source>
+            <translation>topic {topic} came back with {partitions} partitions, not {before}: a client asked for it before the app could recreate it</translation>
+        </message>
+        <message>
             <source>killed (SIGKILL)</source>
             <translation>killed (SIGKILL)</translation>
         </message>
@@ -209,12 +229,12 @@
             <translation>left the group</translation>
         </message>
         <message>
-            <source>client id {id}</source>
-            <translation>client id {id}</translation>
-        </message>
-        <message>
             <source>silent for {seconds} s</source>
             <translation>silent for {seconds} s</translation>
+        </message>
+        <message>
+            <source>crash simulated (a thread cannot be killed)</source>
+            <translation>crash simulated (a thread cannot be killed)</translation>
         </message>
         <message>
             <source>topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of them will sit idle (one partition feeds at most one consumer of a group)</source>
@@ -639,6 +659,10 @@ app creates a new one and every group moves to it. Partitions:</translation>
             <translation>dead-lettered</translation>
         </message>
         <message>
+            <source>consumed outside</source>
+            <translation>consumed outside</translation>
+        </message>
+        <message>
             <source>Stable</source>
             <translation>Stable</translation>
         </message>
@@ -649,6 +673,10 @@ app creates a new one and every group moves to it. Partitions:</translation>
         <message>
             <source>Empty</source>
             <translation>Empty</translation>
+        </message>
+        <message>
+            <source>Owners unknown</source>
+            <translation>Owners unknown</translation>
         </message>
     </context>
     <context>

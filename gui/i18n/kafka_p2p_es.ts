@@ -59,10 +59,6 @@
             <translation>Tiempo de procesamiento simulado por mensaje</translation>
         </message>
         <message>
-            <source>Held by the crashed member until its session expires</source>
-            <translation>Retenida por el miembro caído hasta que expire su sesión</translation>
-        </message>
-        <message>
             <source>no partitions</source>
             <translation>sin particiones</translation>
         </message>
@@ -101,6 +97,22 @@
         <message>
             <source>thread of the app</source>
             <translation>hilo de la app</translation>
+        </message>
+        <message>
+            <source>partitions as the group's leader assigned them</source>
+            <translation>particiones tal como las asignó el líder del grupo</translation>
+        </message>
+        <message>
+            <source>partitions as the broker describes them</source>
+            <translation>particiones tal como las describe el broker</translation>
+        </message>
+        <message>
+            <source>partitions inferred: a guess, nobody told (none of the app's consumers leads)</source>
+            <translation>particiones deducidas: una suposición, nadie las comunicó (ningún consumidor de la app es el líder)</translation>
+        </message>
+        <message>
+            <source>client id {id}</source>
+            <translation>id de cliente {id}</translation>
         </message>
         <message>
             <source>broker notices in {left} s (session timeout)</source>
@@ -189,6 +201,14 @@
             <translation>procesado después de un mensaje posterior de la clave {key} (offset {offset})</translation>
         </message>
         <message>
+            <source>topic {topic} already exists with {partitions} partitions (asked for {asked})</source>
+            <translation>el tópico {topic} ya existe con {partitions} particiones (se pidieron {asked})</translation>
+        </message>
+        <message>
+            <source>topic {topic} came back with {partitions} partitions, not {before}: a client asked for it before the app could recreate it</source>
+            <translation>el tópico {topic} volvió con {partitions} particiones, no {before}: un cliente lo pidió antes de que la app pudiera recrearlo</translation>
+        </message>
+        <message>
             <source>killed (SIGKILL)</source>
             <translation>matado (SIGKILL)</translation>
         </message>
@@ -209,12 +229,12 @@
             <translation>salió del grupo</translation>
         </message>
         <message>
-            <source>client id {id}</source>
-            <translation>id de cliente {id}</translation>
-        </message>
-        <message>
             <source>silent for {seconds} s</source>
             <translation>sin noticias desde hace {seconds} s</translation>
+        </message>
+        <message>
+            <source>crash simulated (a thread cannot be killed)</source>
+            <translation>caída simulada (un hilo no se puede matar)</translation>
         </message>
         <message>
             <source>topic {topic} has {partitions} partitions but {consumers} consumers: {idle} of them will sit idle (one partition feeds at most one consumer of a group)</source>
@@ -639,6 +659,10 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
             <translation>en la DLT</translation>
         </message>
         <message>
+            <source>consumed outside</source>
+            <translation>consumido fuera</translation>
+        </message>
+        <message>
             <source>Stable</source>
             <translation>Estable</translation>
         </message>
@@ -649,6 +673,10 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
         <message>
             <source>Empty</source>
             <translation>Vacío</translation>
+        </message>
+        <message>
+            <source>Owners unknown</source>
+            <translation>Dueños desconocidos</translation>
         </message>
     </context>
     <context>

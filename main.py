@@ -13,12 +13,16 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from api.security import token_problem
 from messaging import limits, names
 from messaging.broker import BrokerError, embedded_broker_check
 from messaging.config import Settings
 from messaging.flags import OneLineParser, checked, ranged, span
+
+if TYPE_CHECKING:
+    from messaging.control import ControlKeys
 
 log = logging.getLogger("main")
 
@@ -201,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     settings = settings_from(args)
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, control_keys=control_keys(args.api_token))
     stop = _install_signal_handlers()
     try:
         runtime.start()
@@ -221,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.group,
         url,
     )
+    log.info("a consumer in another terminal or on another machine: %s", runtime.join_command())
     try:
         if args.headless:
             log.info("headless: Ctrl-C or SIGTERM to stop")
@@ -240,6 +245,14 @@ def main(argv: list[str] | None = None) -> int:
         log.info("shutting down")
         api.stop()
         runtime.stop()
+
+
+def control_keys(api_token: str | None) -> ControlKeys:
+    """What commands to consumers are signed with: derived from the API token when there
+    is one (a remote consumer's key then outlives a restart), else new for this run."""
+    from messaging.control import ControlKeys
+
+    return ControlKeys.from_token(api_token) if api_token else ControlKeys.random()
 
 
 def _install_signal_handlers() -> list[int]:

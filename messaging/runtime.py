@@ -21,7 +21,7 @@ from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
-from messaging.control import ControlChannel
+from messaging.control import ControlChannel, ControlKeys, join_command
 from messaging.events import DEAD_LETTERED, ConsumerSnapshot, Delivery, EventHub
 from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
@@ -60,8 +60,16 @@ log = logging.getLogger(__name__)
 class Runtime:
     """Start with :meth:`start`, end with :meth:`stop` (idempotent, bounded in time)."""
 
-    def __init__(self, settings: Settings, hub: EventHub | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        hub: EventHub | None = None,
+        control_keys: ControlKeys | None = None,
+    ) -> None:
         self.settings = settings
+        # Signs the commands to consumers outside the process (see messaging.control).
+        self.control_keys = control_keys or ControlKeys.random()
+        self.control: ControlChannel | None = None
         self.hub = hub or EventHub()
         self.ledger = Ledger(settings.ledger_size)
         self.broker: EmbeddedBroker | None = None
@@ -114,8 +122,8 @@ class Runtime:
             )
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
-        control = ControlChannel(self.sender.publish_raw, s.channel)
-        self._homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
+        self.control = ControlChannel(self.sender.publish_raw, s.channel, self.control_keys)
+        self._homes = Homes(LocalSink(self), self.sender, self.control, self.hub.publish)
         self.fleet = self._new_group(s.group, s.assignor, admin)
         self._start_reader()
         self.broker_watch = BrokerWatch(
@@ -464,6 +472,13 @@ class Runtime:
             return False, {**info, "status": "unavailable", "error": str(exc)}
         state = self.fleet.group_state() if self.fleet else "Empty"
         return True, {**info, "status": "ok", "group_state": state}
+
+    def join_command(self) -> str:
+        """The one command that starts a consumer of this group in another terminal or on
+        another machine, with the key that lets this app drive it."""
+        s = self.settings
+        key = self.control.remote_key if self.control else None
+        return join_command(self.bootstrap_servers, s.topic, s.group, s.channel, key)
 
     @property
     def broker_note(self) -> str | None:

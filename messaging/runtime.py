@@ -23,6 +23,7 @@ from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
 from messaging.control import ControlChannel, ControlKeys, join_command
 from messaging.events import DEAD_LETTERED, ConsumerSnapshot, Delivery, EventHub
+from messaging.exposure import BrokerExposure, broker_exposure
 from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
@@ -70,6 +71,7 @@ class Runtime:
         # Signs the commands to consumers outside the process (see messaging.control).
         self.control_keys = control_keys or ControlKeys.random()
         self.control: ControlChannel | None = None
+        self.exposure: BrokerExposure | None = None  # the embedded broker open to the network
         self.hub = hub or EventHub()
         self.ledger = Ledger(settings.ledger_size)
         self.broker: EmbeddedBroker | None = None
@@ -112,6 +114,9 @@ class Runtime:
         if self.embedded:
             self.broker = EmbeddedBroker(s.broker_host, s.broker_port, s.advertised_host)
             self.bootstrap_servers = self.broker.start()
+            self.exposure = broker_exposure(s.broker_host, self.broker.port)
+            if self.exposure:
+                log.warning(self.exposure.text)
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
         admin, _ = self._connect()
@@ -465,6 +470,7 @@ class Runtime:
             "topic": self.settings.topic,
             "group": self.settings.group,
             "partitions": self.partitions,
+            "warnings": [self.exposure.as_dict()] if self.exposure else [],
         }
         try:
             wait_reachable(self.bootstrap_servers, timeout=1.0)

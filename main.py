@@ -127,7 +127,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--broker-host",
         default=d.broker_host,
-        help="where the embedded broker listens (0.0.0.0 = consumers on other machines can join)",
+        help="where the embedded broker listens (0.0.0.0 = consumers on other machines can "
+        "join, and anyone on the network can read and join: the app warns)",
     )
     p.add_argument(
         "--broker-port", type=ranged(limits.PORT), default=0, help="embedded broker port (0 = any)"

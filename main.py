@@ -13,12 +13,16 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from api.security import token_problem
 from messaging import limits, names
 from messaging.broker import BrokerError, embedded_broker_check
 from messaging.config import Settings
 from messaging.flags import OneLineParser, checked, ranged, span
+
+if TYPE_CHECKING:
+    from messaging.control import ControlKeys
 
 log = logging.getLogger("main")
 
@@ -123,7 +127,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--broker-host",
         default=d.broker_host,
-        help="where the embedded broker listens (0.0.0.0 = consumers on other machines can join)",
+        help="where the embedded broker listens (0.0.0.0 = consumers on other machines can "
+        "join, and anyone on the network can read and join: the app warns)",
     )
     p.add_argument(
         "--broker-port", type=ranged(limits.PORT), default=0, help="embedded broker port (0 = any)"
@@ -201,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     settings = settings_from(args)
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, control_keys=control_keys(args.api_token))
     stop = _install_signal_handlers()
     try:
         runtime.start()
@@ -221,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.group,
         url,
     )
+    log.info("a consumer in another terminal or on another machine: %s", runtime.join_command())
     try:
         if args.headless:
             log.info("headless: Ctrl-C or SIGTERM to stop")
@@ -240,6 +246,14 @@ def main(argv: list[str] | None = None) -> int:
         log.info("shutting down")
         api.stop()
         runtime.stop()
+
+
+def control_keys(api_token: str | None) -> ControlKeys:
+    """What commands to consumers are signed with: derived from the API token when there
+    is one (a remote consumer's key then outlives a restart), else new for this run."""
+    from messaging.control import ControlKeys
+
+    return ControlKeys.from_token(api_token) if api_token else ControlKeys.random()
 
 
 def _install_signal_handlers() -> list[int]:

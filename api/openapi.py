@@ -438,7 +438,7 @@ _SCHEMAS: dict[str, Any] = {
         rebalances=_INT,
     ),
     "Health": _object(
-        ["broker", "status"],
+        ["broker", "status", "warnings"],
         broker=_STR,
         embedded={"type": "boolean"},
         topic=_STR,
@@ -447,6 +447,18 @@ _SCHEMAS: dict[str, Any] = {
         status={"type": "string", "enum": ["ok", "unavailable"]},
         group_state=_STR,
         error=_STR,
+        warnings={
+            "type": "array",
+            "description": "what is open to the network: broker_open (the embedded broker "
+            "listens beyond loopback; listen says where) and api_open (this API does, "
+            "without a token); empty when nothing is",
+            "items": _object(
+                ["code", "message"],
+                code={"type": "string", "enum": ["broker_open", "api_open"]},
+                message=_STR,
+                listen=_STR,
+            ),
+        },
     ),
 }
 

@@ -38,7 +38,7 @@ def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127
     _register_errors(app)
     _register_messages(app, runtime)
     _register_consumers(app, runtime)
-    _register_status(app, runtime, token_required=bool(token))
+    _register_status(app, runtime, bool(token), security.exposure_warning(bind_host, token))
     _register_export(app, runtime)
     _register_topic(app, runtime)
     return app
@@ -221,7 +221,9 @@ def _register_topic(app: Flask, runtime: Runtime) -> None:
             return _error(str(exc), 409)
 
 
-def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None:
+def _register_status(
+    app: Flask, runtime: Runtime, token_required: bool, api_open: str | None = None
+) -> None:
     @app.get("/api/stats")
     def stats() -> Response:
         return jsonify(runtime.stats())
@@ -229,6 +231,11 @@ def _register_status(app: Flask, runtime: Runtime, token_required: bool) -> None
     @app.get("/health")
     def health() -> tuple[Response, int]:
         ok, info = runtime.health()
+        if api_open:  # what is open to the network: the broker (from the core), this API
+            info["warnings"] = [
+                *info.get("warnings", []),
+                {"code": "api_open", "message": api_open},
+            ]
         return jsonify(info), 200 if ok else 503
 
     @app.get("/openapi.json")

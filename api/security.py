@@ -14,22 +14,13 @@ import ipaddress
 
 from flask import Flask, Response, jsonify, request
 
+from messaging.exposure import is_loopback  # the broker's bind is judged the same way
+
 REALM = "kafka-p2p-demo"
 # Open without a token: liveness probes and the API description (whatever the method,
 # so a wrong one is the same 405 with Allow for everyone).
 PUBLIC = frozenset({"/health", "/openapi.json"})
 MAX_TOKEN = 256
-
-
-def is_loopback(host: str) -> bool:
-    """Whether a bind address only accepts connections from this machine."""
-    name = host.strip("[]").lower()
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 def local_host_header(value: str) -> bool:

@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
             s.topic,
             s.group,
             api_token=api_token,
+            exposed=runtime.exposure.listen if runtime.exposure else None,
+            join_command=runtime.join_command,
         )
         self.setStatusBar(self.status)
         self._commands = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gui-command")

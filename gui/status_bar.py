@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from gui.translation import translate
 
 FAILURE_RED = "#EF5D7F"  # the window's red (a crashed consumer)
+WARNING_AMBER = "#F5A623"  # the window's amber (a broker back after an outage)
+LINK_BLUE = "#5B9BF8"
 
 
 def curl_command(api_url: str, token: str | None = None) -> str:
@@ -39,19 +42,38 @@ class StatusBar(QStatusBar):
         group: str,
         parent: QWidget | None = None,
         api_token: str | None = None,
+        exposed: str | None = None,
+        join_command: Callable[[], str] | None = None,
     ) -> None:
+        """``exposed``: where the embedded broker listens when that is beyond loopback.
+        ``join_command``: the command that starts a consumer elsewhere (its key included)."""
         super().__init__(parent)
         self.api_url, self._api_token = api_url, api_token
+        self._join_command = join_command
         self.api_failure: str | None = None
         if embedded:
             kind = translate("StatusBar", "embedded tansu")
         else:
             kind = translate("StatusBar", "external Kafka")
+        address = html.escape(broker)
+        if join_command:
+            address = f"<a href='join' style='color:{LINK_BLUE}'>{address}</a>"
         self._broker_text = translate("StatusBar", "<b>Broker</b> {kind} {address}").format(
-            kind=kind, address=broker
+            kind=kind, address=address
         )
         self.broker = _label(self._broker_text)
+        if join_command:
+            self.broker.setToolTip(
+                translate(
+                    "StatusBar",
+                    "Click to copy the command that starts a consumer in another terminal or "
+                    "on another machine; it carries the key this window signs its commands "
+                    "with, so the window can stop, crash and slow that consumer",
+                )
+            )
+            self.broker.linkActivated.connect(self.copy_join_command)
         self.broker_note: str | None = None
+        self.exposure = _exposure_label(exposed) if exposed else None
         if api_url:
             self.api = _label(f"<b>API</b> <a href='copy' style='color:#5B9BF8'>{api_url}</a>")
             self.api.setToolTip(
@@ -68,6 +90,8 @@ class StatusBar(QStatusBar):
         self.totals = _label("")
         for widget in (self.broker, self.api, self.topic):
             self.addWidget(widget)
+        if self.exposure:  # permanent: a passing message must not hide it
+            self.addPermanentWidget(self.exposure)
         self.addPermanentWidget(self.totals)
 
     def copy_curl(self, _link: str = "") -> str:
@@ -75,6 +99,13 @@ class StatusBar(QStatusBar):
         command = curl_command(self.api_url or "", self._api_token)
         QGuiApplication.clipboard().setText(command)
         self.showMessage(translate("StatusBar", "curl command copied to the clipboard"), 4000)
+        return command
+
+    def copy_join_command(self, _link: str = "") -> str:
+        """Put the command for a consumer elsewhere on the clipboard and say so."""
+        command = self._join_command() if self._join_command else ""
+        QGuiApplication.clipboard().setText(command)
+        self.showMessage(translate("StatusBar", "consumer command copied to the clipboard"), 4000)
         return command
 
     def set_broker_note(self, note: str | None, up: bool) -> None:
@@ -111,6 +142,24 @@ class StatusBar(QStatusBar):
                 lag=f"{lag:,}",
             )
         )
+
+
+def _exposure_label(listen: str) -> QLabel:
+    """The warning that the embedded broker is open to the network, with what to do."""
+    label = _label(translate("StatusBar", "⚠ Broker open to the network"))
+    label.setStyleSheet(f"color: {WARNING_AMBER}; font-weight: bold;")
+    label.setToolTip(
+        translate(
+            "StatusBar",
+            "The embedded broker listens on {listen}, beyond this machine. Anyone on the "
+            "network can read every message, write to any topic, and join the group to "
+            "take partitions: the broker has no authentication. Commands to consumers are "
+            "signed, so nobody else can stop, crash or slow them.\n"
+            "To protect it: use it only on a network you trust, or restart without "
+            "--broker-host to keep the broker on this machine.",
+        ).format(listen=listen)
+    )
+    return label
 
 
 def _label(text: str) -> QLabel:

@@ -1,12 +1,14 @@
 """One consumer of the group in a process of its own: the spec's consumer.py, done right.
 
     python -m messaging.consumer --bootstrap-servers HOST:PORT [--topic] [--group]
-                                 [--processing-ms N] [--failure-rate F]
+                                 [--processing-ms N] [--failure-rate F] [--control-key K]
 
 Start it in another terminal or on another machine: it joins the group, takes its
 share of the partitions, and reports to whichever app window watches the same
 cluster (through the ``<topic>.activity`` topic; it obeys ``<topic>.control``). It
 needs no address but Kafka's. The app starts its own process consumers the same way.
+It obeys only commands signed with the key the app's window shows in its command
+(``P2P_CONTROL_KEY`` or ``--control-key``); without one it consumes but cannot be driven.
 
 Exit codes: 0 stopped, 1 failed while running, 2 bad flags, 3 could not start (broker
 unreachable).
@@ -27,7 +29,15 @@ from messaging import limits, names
 from messaging.activity import ActivityPublisher, activity_topic, control_topic
 from messaging.broker import BrokerError, wait_reachable
 from messaging.config import Settings
-from messaging.control import CONFIGURE, CRASH, STOP, SUBSCRIBE, ControlListener
+from messaging.control import (
+    CONFIGURE,
+    CRASH,
+    KEY_ENV,
+    STOP,
+    SUBSCRIBE,
+    ControlListener,
+    key_problem,
+)
 from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
 from messaging.flags import OneLineParser, checked, ranged, span
 from messaging.sender import RawPublisher, make_producer
@@ -69,6 +79,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--assignor", choices=sorted(ASSIGNORS), default=d.assignor, help="the group's strategy"
     )
     p.add_argument("--quiet", action="store_true", help="do not print a line per message")
+    p.add_argument(
+        "--control-key",
+        type=checked(key_problem, echo=False),
+        default=None,
+        help=f"the key the app signs its commands with (env {KEY_ENV}); without it the app "
+        "cannot stop, crash or slow this consumer",
+    )
     # Set by the app for the consumers it starts itself.
     p.add_argument("--id", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--name", default=None, help=argparse.SUPPRESS)
@@ -78,6 +95,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not 0.0 <= args.failure_rate <= 1.0:
         p.error("--failure-rate must be between 0 and 1")
+    if args.control_key is None and os.environ.get(KEY_ENV):
+        args.control_key = os.environ[KEY_ENV].strip()
+        problem = key_problem(args.control_key)
+        if problem:
+            p.error(f"{KEY_ENV} {problem}")
     return args
 
 
@@ -161,13 +183,17 @@ def _run(settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace) -> 
     worker = ConsumerWorker(
         me, Setup(settings, bootstrap, publisher, RawPublisher(producer), traffic)
     )
-    control = ControlListener(bootstrap, settings.channel, me.uid, _commands(worker))
+    control = ControlListener(
+        bootstrap, settings.channel, me.uid, _commands(worker), args.control_key
+    )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: worker.stop())
     if args.parent_pid:
         _watch_parent(args.parent_pid, worker)
     control.start()
     log.info("%s (%s) joining group %s on %s", me.name, me.uid, settings.group, bootstrap)
+    if args.control_key is None:
+        log.info("no control key (--control-key or %s): the app's commands are refused", KEY_ENV)
     try:
         worker.run()
     finally:

@@ -162,7 +162,7 @@ class Fleet:
             worker = ConsumerWorker(me, setup)
             worker.start_thread()
             return ThreadMember(worker)
-        child = spawn(self.settings, self.bootstrap_servers, me)
+        child = spawn(self.settings, self.bootstrap_servers, me, self.homes.control.child_env())
         return ProcessMember(replace(me, pid=child.pid), self.homes.control, child)
 
     def _remember(self, member: Member) -> None:

@@ -14,7 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from messaging.control import CONFIGURE, CRASH, STOP, SUBSCRIBE, ControlChannel
+from messaging.control import (
+    CONFIGURE,
+    CRASH,
+    PROCESS_SCOPE,
+    REMOTE_SCOPE,
+    STOP,
+    SUBSCRIBE,
+    ControlChannel,
+)
 from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
 from messaging.reasons import Reason
 from messaging.supervisor import Child
@@ -156,7 +164,10 @@ class ThreadMember(Member):
 
 
 class RemoteMember(Member):
-    """A consumer started by hand, anywhere: driven through the control topic."""
+    """A consumer started by hand, anywhere: driven through the control topic, with
+    commands signed by the key the window's command gave it."""
+
+    scope = REMOTE_SCOPE
 
     def __init__(self, snapshot: ConsumerSnapshot, control: ControlChannel) -> None:
         super().__init__(snapshot)
@@ -166,7 +177,7 @@ class RemoteMember(Member):
         """Commands reach a consumer once it listens: it reports only after that."""
         if not self.wait_reported(lambda _s: True, START_TIMEOUT_S):
             raise NotApplied(f"{self.snapshot.name} has not reported yet; try again")
-        self._control.send(self.snapshot.uid, op, **args)
+        self._control.send(self.snapshot.uid, op, self.scope, **args)
 
     def stop(self) -> None:
         self._send(STOP)
@@ -197,7 +208,10 @@ class RemoteMember(Member):
 
 
 class ProcessMember(RemoteMember):
-    """A child process of the app: signals for stop and crash, the topic for settings."""
+    """A child process of the app: signals for stop and crash, the topic for settings
+    (signed with the key only the app's own children have)."""
+
+    scope = PROCESS_SCOPE
 
     def __init__(self, snapshot: ConsumerSnapshot, control: ControlChannel, child: Child) -> None:
         super().__init__(snapshot, control)

@@ -21,7 +21,7 @@ from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
-from messaging.control import ControlChannel
+from messaging.control import ControlChannel, ControlKeys, join_command
 from messaging.events import (
     DEAD_LETTERED,
     ConsumerSnapshot,
@@ -29,6 +29,7 @@ from messaging.events import (
     EventHub,
     GroupAssignment,
 )
+from messaging.exposure import BrokerExposure, broker_exposure
 from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
@@ -68,8 +69,17 @@ log = logging.getLogger(__name__)
 class Runtime:
     """Start with :meth:`start`, end with :meth:`stop` (idempotent, bounded in time)."""
 
-    def __init__(self, settings: Settings, hub: EventHub | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        hub: EventHub | None = None,
+        control_keys: ControlKeys | None = None,
+    ) -> None:
         self.settings = settings
+        # Signs the commands to consumers outside the process (see messaging.control).
+        self.control_keys = control_keys or ControlKeys.random()
+        self.control: ControlChannel | None = None
+        self.exposure: BrokerExposure | None = None  # the embedded broker open to the network
         self.hub = hub or EventHub()
         self.ledger = Ledger(settings.ledger_size)
         self.broker: EmbeddedBroker | None = None
@@ -113,6 +123,9 @@ class Runtime:
         if self.embedded:
             self.broker = EmbeddedBroker(s.broker_host, s.broker_port, s.advertised_host)
             self.bootstrap_servers = self.broker.start()
+            self.exposure = broker_exposure(s.broker_host, self.broker.port)
+            if self.exposure:
+                log.warning(self.exposure.text)
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
         admin, _ = self._connect()
@@ -121,8 +134,8 @@ class Runtime:
             self.warnings.append(reasons.topic_exists(s.topic, self.partitions, s.partitions))
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
-        control = ControlChannel(self.sender.publish_raw, s.channel)
-        self._homes = Homes(LocalSink(self), self.sender, control, self.hub.publish)
+        self.control = ControlChannel(self.sender.publish_raw, s.channel, self.control_keys)
+        self._homes = Homes(LocalSink(self), self.sender, self.control, self.hub.publish)
         self.fleet = self._new_group(s.group, s.assignor)
         self._start_reader()
         self.broker_watch = BrokerWatch(
@@ -474,6 +487,7 @@ class Runtime:
             "topic": self.settings.topic,
             "group": self.settings.group,
             "partitions": self.partitions,
+            "warnings": [self.exposure.as_dict()] if self.exposure else [],
         }
         try:
             wait_reachable(self.bootstrap_servers, timeout=1.0)
@@ -481,6 +495,13 @@ class Runtime:
             return False, {**info, "status": "unavailable", "error": str(exc)}
         state = self.fleet.view().state if self.fleet else "Empty"
         return True, {**info, "status": "ok", "group_state": state}
+
+    def join_command(self) -> str:
+        """The one command that starts a consumer of this group in another terminal or on
+        another machine, with the key that lets this app drive it."""
+        s = self.settings
+        key = self.control.remote_key if self.control else None
+        return join_command(self.bootstrap_servers, s.topic, s.group, s.channel, key)
 
     @property
     def broker_note(self) -> str | None:

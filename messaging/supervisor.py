@@ -65,8 +65,17 @@ class Child:
         _children.discard(self)
 
 
-def spawn(settings: Settings, bootstrap: str, me: ConsumerSnapshot) -> Child:
-    """Start ``python -m messaging.consumer`` for ``me`` and return its handle."""
+def spawn(
+    settings: Settings,
+    bootstrap: str,
+    me: ConsumerSnapshot,
+    secret_env: dict[str, str] | None = None,
+) -> Child:
+    """Start ``python -m messaging.consumer`` for ``me`` and return its handle.
+
+    ``secret_env`` (its control key) goes into the child's environment, not its arguments:
+    arguments are in every user's ``ps``.
+    """
     args = [
         sys.executable,
         "-m",
@@ -100,6 +109,7 @@ def spawn(settings: Settings, bootstrap: str, me: ConsumerSnapshot) -> Child:
     ]
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), path]))}
+    env.update(secret_env or {})
     popen = subprocess.Popen(
         args,
         stdin=subprocess.DEVNULL,

@@ -23,8 +23,11 @@ from tests.conftest import ROOT, all_assigned, running_api, wait_for
 from tests.test_api import call
 
 
-def start_standalone(runtime, processes, *extra: str) -> subprocess.Popen:
-    """``python -m messaging.consumer`` as a user starts it in another terminal."""
+def start_standalone(
+    runtime, processes, *extra: str, env: dict[str, str] | None = None, stderr=subprocess.DEVNULL
+) -> subprocess.Popen:
+    """``python -m messaging.consumer`` as a user starts it in another terminal (``env``
+    added to this process's environment, e.g. the window command's control key)."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -41,7 +44,8 @@ def start_standalone(runtime, processes, *extra: str) -> subprocess.Popen:
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
+        env={**os.environ, **(env or {})},
     )
     processes.append(proc)
     return proc
@@ -113,7 +117,8 @@ def test_standalone_consumer_joins_takes_its_share_and_a_survivor_takes_over(
 def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime, processes):
     runtime = make_runtime(consumer_mode=THREAD, consumers=0)
     with running_api(runtime) as url:
-        proc = start_standalone(runtime, processes)
+        # With the key the window's command carries (signed commands only).
+        proc = start_standalone(runtime, processes, "--control-key", runtime.control.remote_key)
         wait_for(lambda: consumers_of(url), 15, "the standalone consumer to report")
         wid = consumers_of(url)[0]["id"]
 

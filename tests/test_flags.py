@@ -114,6 +114,8 @@ CONSUMER_FLAGS = ("--topic", "--group", "--processing-ms", "--session-timeout-ms
 CONSUMER_BAD_FLAGS = [b for b in BAD_FLAGS if b[1] in CONSUMER_FLAGS] + [
     (["--failure-rate", "1.5"], "--failure-rate", "between 0 and 1"),
     (["--assignor", "cooperative-sticky"], "--assignor", "invalid choice"),
+    (["--control-key", "0123abc"], "--control-key", "64 hexadecimal characters"),
+    (["--control-key", "z" * 64], "--control-key", "64 hexadecimal characters"),
 ]
 
 

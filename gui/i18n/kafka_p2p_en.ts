@@ -694,6 +694,10 @@ app creates a new one and every group moves to it. Partitions:</translation>
             <translation>&lt;b&gt;Broker&lt;/b&gt; {kind} {address}</translation>
         </message>
         <message>
+            <source>Click to copy the command that starts a consumer in another terminal or on another machine; it carries the key this window signs its commands with, so the window can stop, crash and slow that consumer</source>
+            <translation>Click to copy the command that starts a consumer in another terminal or on another machine; it carries the key this window signs its commands with, so the window can stop, crash and slow that consumer</translation>
+        </message>
+        <message>
             <source>Click to copy a curl command that sends a message</source>
             <translation>Click to copy a curl command that sends a message</translation>
         </message>
@@ -710,12 +714,26 @@ app creates a new one and every group moves to it. Partitions:</translation>
             <translation>curl command copied to the clipboard</translation>
         </message>
         <message>
+            <source>consumer command copied to the clipboard</source>
+            <translation>consumer command copied to the clipboard</translation>
+        </message>
+        <message>
             <source>&lt;b&gt;API down&lt;/b&gt; {reason}</source>
             <translation>&lt;b&gt;API down&lt;/b&gt; {reason}</translation>
         </message>
         <message>
             <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
             <translation>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>⚠ Broker open to the network</source>
+            <translation>⚠ Broker open to the network</translation>
+        </message>
+        <message>
+            <source>The embedded broker listens on {listen}, beyond this machine. Anyone on the network can read every message, write to any topic, and join the group to take partitions: the broker has no authentication. Commands to consumers are signed, so nobody else can stop, crash or slow them.
+To protect it: use it only on a network you trust, or restart without --broker-host to keep the broker on this machine.</source>
+            <translation>The embedded broker listens on {listen}, beyond this machine. Anyone on the network can read every message, write to any topic, and join the group to take partitions: the broker has no authentication. Commands to consumers are signed, so nobody else can stop, crash or slow them.
+To protect it: use it only on a network you trust, or restart without --broker-host to keep the broker on this machine.</translation>
         </message>
     </context>
     <context>

@@ -694,6 +694,10 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
             <translation>&lt;b&gt;Broker&lt;/b&gt; {kind} {address}</translation>
         </message>
         <message>
+            <source>Click to copy the command that starts a consumer in another terminal or on another machine; it carries the key this window signs its commands with, so the window can stop, crash and slow that consumer</source>
+            <translation>Haz clic para copiar el comando que arranca un consumidor en otra terminal o en otra máquina; lleva la clave con la que esta ventana firma sus órdenes, para que la ventana pueda detener, tumbar y ralentizar ese consumidor</translation>
+        </message>
+        <message>
             <source>Click to copy a curl command that sends a message</source>
             <translation>Haz clic para copiar un comando curl que envía un mensaje</translation>
         </message>
@@ -710,12 +714,26 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
             <translation>comando curl copiado al portapapeles</translation>
         </message>
         <message>
+            <source>consumer command copied to the clipboard</source>
+            <translation>comando del consumidor copiado al portapapeles</translation>
+        </message>
+        <message>
             <source>&lt;b&gt;API down&lt;/b&gt; {reason}</source>
             <translation>&lt;b&gt;API caída&lt;/b&gt; {reason}</translation>
         </message>
         <message>
             <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
             <translation>enviados &lt;b&gt;{sent}&lt;/b&gt; · procesados &lt;b&gt;{processed}&lt;/b&gt; · reentregados &lt;b&gt;{redelivered}&lt;/b&gt; · a la DLT &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>⚠ Broker open to the network</source>
+            <translation>⚠ Broker abierto a la red</translation>
+        </message>
+        <message>
+            <source>The embedded broker listens on {listen}, beyond this machine. Anyone on the network can read every message, write to any topic, and join the group to take partitions: the broker has no authentication. Commands to consumers are signed, so nobody else can stop, crash or slow them.
+To protect it: use it only on a network you trust, or restart without --broker-host to keep the broker on this machine.</source>
+            <translation>El broker integrado escucha en {listen}, más allá de esta máquina. Cualquiera en la red puede leer todos los mensajes, escribir en cualquier topic y unirse al grupo para quedarse con particiones: el broker no tiene autenticación. Las órdenes a los consumidores van firmadas, así que nadie más puede detenerlos, tumbarlos ni ralentizarlos.
+Para protegerlo: úsalo solo en una red de confianza, o reinicia sin --broker-host para que el broker quede en esta máquina.</translation>
         </message>
     </context>
     <context>

@@ -86,8 +86,16 @@ def test_the_spec_consumer_gets_what_the_broker_gave_it_everywhere_and_its_messa
     with running_api(runtime) as url:
         spec = SpecConsumer(runtime, processes, tmp_path)
 
+        last: dict[str, object] = {}
+
         def everywhere() -> bool:
             outside = [c for c in api_members(url).values() if c["kind"] == OUTSIDE]
+            last.update(
+                spec=spec.assigned,
+                api=[(c["id"], c["state"], c["partitions"]) for c in api_members(url).values()],
+                map=map_owners(window),
+                badge=window.partition_map.group_state,
+            )
             if not spec.assigned or len(outside) != 1 or not settled_views_agree(window, url):
                 return False
             (member,) = outside
@@ -100,7 +108,10 @@ def test_the_spec_consumer_gets_what_the_broker_gave_it_everywhere_and_its_messa
                 == spec.assigned
             )
 
-        qtbot.waitUntil(everywhere, timeout=JOIN_S * 2000)
+        try:
+            qtbot.waitUntil(everywhere, timeout=JOIN_S * 2000)
+        except qtbot.TimeoutError:
+            pytest.fail(f"the views never all gave the spec's consumer its partitions: {last}")
         (member,) = [c for c in api_members(url).values() if c["kind"] == OUTSIDE]
         # The app's consumer joined first, so it leads the group and told the table.
         assert member["assignment_source"] == "leader", member

@@ -145,9 +145,7 @@ def _idle(runtime: Runtime) -> str | None:
 def _register_consumers(app: Flask, runtime: Runtime) -> None:
     @app.get("/api/consumers")
     def consumers() -> Response:
-        return jsonify(
-            consumers=[s.as_json() for s in runtime.snapshots()], warning=_idle(runtime)
-        )
+        return jsonify(consumers=[s.as_json() for s in runtime.snapshots()], warning=_idle(runtime))
 
     @app.post("/api/consumers")
     def add_consumer() -> tuple[Response, int]:

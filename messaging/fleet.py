@@ -101,6 +101,7 @@ class Fleet:
         self._run = secrets.token_hex(3)
         self._lock = threading.Lock()
         self.model = GroupModel(self.group, settings.assignor, self._facts, homes.publish)
+        self._view_keys: dict[int, tuple[object, ...]] = {}  # what each member's view read
         self.model.use_topic(settings.topic, settings.partitions)
 
     @property
@@ -402,8 +403,24 @@ class Fleet:
         return self.model.view()
 
     def _present(self, snapshot: ConsumerSnapshot) -> ConsumerSnapshot:
-        """``snapshot`` as the model shows it (its partitions, where they came from)."""
-        shown = self.model.refresh().member(snapshot.id)
+        """``snapshot`` as the model shows it (its partitions, where they came from).
+
+        A busy consumer reports a snapshot per message (its count); only a change of
+        what the group model reads from it (state, partitions, membership) is worth a
+        new view, else the last one tells.
+        """
+        key = (
+            snapshot.state,
+            snapshot.partitions,
+            snapshot.joining,
+            snapshot.generation,
+            snapshot.member_id,
+        )
+        view = self.model.cached
+        if view is None or self._view_keys.get(snapshot.id) != key:
+            self._view_keys[snapshot.id] = key
+            view = self.model.refresh()
+        shown = view.member(snapshot.id)
         if shown is None:
             return snapshot
         return replace(

@@ -317,6 +317,6 @@ class GroupModel:
         return events
 
     @property
-    def latest(self) -> GroupView:
-        """The view of the last :meth:`refresh` (a fresh one before the first)."""
-        return self._view or self.view()
+    def cached(self) -> GroupView | None:
+        """The view of the last :meth:`refresh` (None before the first)."""
+        return self._view

@@ -101,6 +101,11 @@ class Ledger:
             # message before the producer's acknowledgement was recorded.
             self._messages.move_to_end(record.message_id)
 
+    def record_deliveries(self, deliveries: list[Delivery]) -> list[tuple[Delivery, bool]]:
+        """:meth:`record_delivery` for a consumer's whole report, under one lock."""
+        with self._lock:
+            return [self._record_delivery(d) for d in deliveries]
+
     def record_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
         """Record one attempt; returns it as recorded, and whether it starts an attempt.
 
@@ -110,31 +115,35 @@ class Ledger:
         (retries) inherit the flag of the attempt they retry.
         """
         with self._lock:
-            record = self._record(
-                delivery.message_id, delivery.topic, delivery.partition, delivery.offset
-            )
-            if record.key is None:
-                record.key = delivery.key
-            if record.value is None:
-                record.value = delivery.value
-            group = [i for i, d in enumerate(record.deliveries) if d.group == delivery.group]
-            last = record.deliveries[group[-1]] if group else None
-            same_attempt = (
-                last is not None
-                and last.status == PROCESSING
-                and last.consumer_id == delivery.consumer_id
-                and last.attempt == delivery.attempt
-            )
-            earlier = [record.deliveries[i] for i in (group[:-1] if same_attempt else group)]
-            delivery = _flag(earlier, delivery)
-            if delivery.status == PROCESSED:
-                delivery = self._order.check(record, delivery)
-            if same_attempt:
-                del record.deliveries[group[-1]]  # superseded: one entry per attempt
-            record.deliveries.append(delivery)
-            if delivery.status != PROCESSING:
-                self._count(record, delivery)
-            return delivery, not same_attempt
+            return self._record_delivery(delivery)
+
+    def _record_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
+        """Called under the lock."""
+        record = self._record(
+            delivery.message_id, delivery.topic, delivery.partition, delivery.offset
+        )
+        if record.key is None:
+            record.key = delivery.key
+        if record.value is None:
+            record.value = delivery.value
+        group = [i for i, d in enumerate(record.deliveries) if d.group == delivery.group]
+        last = record.deliveries[group[-1]] if group else None
+        same_attempt = (
+            last is not None
+            and last.status == PROCESSING
+            and last.consumer_id == delivery.consumer_id
+            and last.attempt == delivery.attempt
+        )
+        earlier = [record.deliveries[i] for i in (group[:-1] if same_attempt else group)]
+        delivery = _flag(earlier, delivery)
+        if delivery.status == PROCESSED:
+            delivery = self._order.check(record, delivery)
+        if same_attempt:
+            del record.deliveries[group[-1]]  # superseded: one entry per attempt
+        record.deliveries.append(delivery)
+        if delivery.status != PROCESSING:
+            self._count(record, delivery)
+        return delivery, not same_attempt
 
     def _count(self, record: MessageRecord, delivery: Delivery) -> None:
         if delivery.redelivered and delivery.attempt == 1:

@@ -256,10 +256,15 @@ class Runtime:
         fleet = self._fleet_of(uid, events)
         if fleet is None:
             return
-        for event in events:
-            seen = fleet.observe(uid, event)
-            if seen is not None:
-                self._deliver(seen)
+        seen = [e for e in (fleet.observe(uid, event) for event in events) if e is not None]
+        deliveries = [e for e in seen if isinstance(e, Delivery)]
+        # One ledger lock for the report's deliveries, then every event in report order.
+        recorded = iter(self.ledger.record_deliveries(deliveries))
+        for event in seen:
+            if isinstance(event, Delivery):
+                event, starts = next(recorded)
+                self._logged(event, starts)
+            self.hub.publish(event)
 
     def _fleet_of(self, uid: str, events: list[object]) -> Fleet | None:
         """The group a reporting consumer belongs to; a new group is shown as it appears."""
@@ -283,11 +288,15 @@ class Runtime:
         """Ledger and traffic log first, then the observers (window, tests)."""
         if isinstance(event, Delivery):
             event, starts = self.ledger.record_delivery(event)
-            if starts:
-                self._log_delivery("received", event)
-            if event.status == DEAD_LETTERED:
-                self._log_delivery("dead_lettered", event)
+            self._logged(event, starts)
         self.hub.publish(event)
+
+    def _logged(self, d: Delivery, starts: bool) -> None:
+        """The traffic log's lines of a recorded delivery."""
+        if starts:
+            self._log_delivery("received", d)
+        if d.status == DEAD_LETTERED:
+            self._log_delivery("dead_lettered", d)
 
     def _log_delivery(self, what: str, d: Delivery) -> None:
         if self.traffic:

@@ -66,6 +66,7 @@ class TopicTail:
             auto_offset_reset="earliest",
             allow_auto_create_topics=False,  # the app creates topics (see sender.py)
             client_id=f"p2p-demo-{self.name}",
+            metrics_enabled=False,  # never read; a sensor update per fetch and record
         )
         try:
             self._position(consumer)

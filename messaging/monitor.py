@@ -15,7 +15,8 @@ from typing import Any
 
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
-from kafka.protocol.admin import DescribeGroupsRequest
+
+from messaging import kafka_compat
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,10 @@ def describe_group(admin: KafkaAdminClient, group: str) -> Any:
     """The broker's DescribeGroups answer for ``group`` (its state, its members).
 
     kafka-python's describe_groups asks for ACL bits that tansu answers with a value
-    kafka-python cannot parse (15), so this asks without them.
+    kafka-python cannot parse (15), so this asks without them, on every broker (see
+    messaging/profile.py).
     """
-
-    async def describe() -> object:
-        coordinator = (await admin._find_coordinator_ids([group]))[group]
-        request = DescribeGroupsRequest(groups=[group], include_authorized_operations=False)
-        return await admin._manager.send(request, node_id=coordinator)
-
-    (described,) = admin._manager.run(describe).groups
-    return described
+    return kafka_compat.describe_group(admin, group)
 
 
 def group_client_ids(admin: KafkaAdminClient, group: str) -> list[str]:

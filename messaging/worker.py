@@ -24,7 +24,7 @@ from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
 from kafka.errors import KafkaError
 
-from messaging import processing
+from messaging import kafka_compat, processing
 from messaging.config import Settings
 from messaging.events import (
     ACTIVE,
@@ -85,9 +85,7 @@ class FetchWait:
             self._last_records = now
         busy = now - self._last_records < BUSY_FOR_S
         wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
-        fetcher_config = consumer._fetcher.config  # read per fetch request
-        if fetcher_config["fetch_max_wait_ms"] != wait:
-            fetcher_config["fetch_max_wait_ms"] = wait
+        kafka_compat.set_fetch_max_wait(consumer, wait)
 
 
 class Sink(Protocol):
@@ -183,9 +181,8 @@ class _Listener(AsyncConsumerRebalanceListener):
         offsets = worker._take_pending(revoked)
         consumer = worker._consumer
         if offsets and consumer is not None and worker.setup.sink.flush(FLUSH_TIMEOUT_S):
-            coordinator = consumer._coordinator  # no public async commit
             try:
-                await coordinator._commit_offsets_sync_async(offsets, timeout_ms=3000)
+                await kafka_compat.commit_on_io_loop(consumer, offsets, COMMIT_TIMEOUT_MS)
             except KafkaError as exc:  # the next owner re-reads them, flagged as redelivered
                 log.warning("%s: commit before revoke failed (%s)", worker.name, exc)
         worker._on_revoked(revoked)
@@ -336,7 +333,7 @@ class ConsumerWorker:
             # race added 3 s to one hand-over in three (6.5 s instead of 3.5 s). A long
             # consumer.poll() would avoid it too, but then idles on for the whole timeout
             # after the join when no record comes, deaf to stop().
-            consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)
+            kafka_compat.finish_join(consumer, self.setup.settings.session_timeout_ms)
         batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
         self._fetch_wait.adapt(consumer, bool(batches))
         gone = self._rewind_if_log_went_back(consumer)
@@ -578,7 +575,7 @@ def _abandon(consumer: KafkaConsumer) -> None:
     Turning that one request into a no-op leaves the broker to find out at session
     expiry, as with a real crash. Process consumers are SIGKILLed instead.
     """
-    consumer._coordinator.maybe_leave_group = lambda *a, **k: None
+    kafka_compat.skip_leave_group(consumer)
     try:
         consumer.close(autocommit=False, timeout_ms=500)
     except Exception:  # already gone is fine

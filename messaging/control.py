@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from messaging.activity import control_topic
+from messaging.profile import BrokerProfile
 from messaging.tail import TopicTail
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,18 @@ class ControlChannel:
 class ControlListener:
     """A consumer's side: calls ``handle(op, args)`` for each command addressed to ``uid``."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, uid: str, handle: Handler) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        uid: str,
+        handle: Handler,
+        profile: BrokerProfile,
+    ) -> None:
         self.uid, self._handle = uid, handle
-        self._tail = TopicTail(bootstrap_servers, control_topic(topic), self._one, "control")
+        self._tail = TopicTail(
+            bootstrap_servers, control_topic(topic), self._one, "control", profile
+        )
 
     def start(self, timeout: float = 10.0) -> None:
         self._tail.start(timeout)

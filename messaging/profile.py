@@ -91,15 +91,14 @@ class FetchWait:
         self._last_records = 0.0
 
     def adapt(self, consumer: KafkaConsumer, got_records: bool) -> None:
+        from messaging import kafka_compat  # loaded by then: a dictionary lookup per poll
+
         now = time.monotonic()
         if got_records:
             self._last_records = now
         busy = now - self._last_records < BUSY_FOR_S
-        from messaging import kafka_compat
-
-        kafka_compat.set_fetch_max_wait(
-            consumer, FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
-        )
+        wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
+        kafka_compat.set_fetch_max_wait(consumer, wait)
 
 
 class LongPoll:

@@ -98,13 +98,12 @@ def test_the_runtime_on_an_external_tansu_runs_the_tansu_profile(make_runtime):
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
 def test_consumer_processes_are_told_the_profile_instead_of_detecting_it(make_runtime):
     runtime = make_runtime(consumers=1, consumer_mode="process")
-    wait_for(lambda: runtime.fleet.snapshots()[0].pid, 10, "the child's pid")
     child = runtime.fleet.snapshots()[0]
-    try:
-        args = Path(f"/proc/{child.pid}/cmdline").read_bytes().split(b"\0")
-    except FileNotFoundError:
-        args = []
-    assert b"--broker-profile" in args, f"{child.name} (pid {child.pid}): {args} {child}"
+    cmdline = Path(f"/proc/{child.pid}/cmdline")
+    # Empty for a moment after the child is spawned, until its new program runs.
+    wait_for(lambda: not cmdline.exists() or cmdline.read_bytes(), 10, "the child's command line")
+    args = cmdline.read_bytes().split(b"\0")
+    assert b"--broker-profile" in args, f"{child.name} (pid {child.pid}): {args}"
     assert args[args.index(b"--broker-profile") + 1] == b"tansu"
 
 

@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING
 
 from api.security import token_problem
 from messaging import limits, names
+from messaging import profile as broker_profile
 from messaging.broker import BrokerError, embedded_broker_check
 from messaging.config import Settings
-from messaging.flags import OneLineParser, checked, ranged, span
+from messaging.flags import (
+    OneLineParser,
+    check_against_profile,
+    checked,
+    ranged,
+    session_help,
+    span,
+)
 
 if TYPE_CHECKING:
     from messaging.control import ControlKeys
@@ -67,7 +75,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=ranged(limits.SESSION_TIMEOUT_MS),
         default=d.session_timeout_ms,
         help="how long the broker waits before it drops a silent (crashed) consumer; "
-        + span(limits.SESSION_TIMEOUT_MS),
+        + session_help(),
     )
     p.add_argument(
         "--processing-ms",
@@ -120,9 +128,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--assignor",
-        choices=("range", "roundrobin", "sticky"),
+        choices=broker_profile.STANDARD_ASSIGNORS,
         default=d.assignor,
-        help="how the group shares the partitions out (sticky moves the fewest)",
+        help="how the group shares the partitions out (sticky moves the fewest; "
+        "cooperative-sticky moves them without stopping the others, not on tansu)",
+    )
+    p.add_argument(
+        "--broker-profile",
+        choices=broker_profile.CHOICES,
+        default=d.broker_profile,
+        help="whose quirks to mind: auto = tansu for the embedded broker, else ask the "
+        "broker; tansu or kafka to say so",
     )
     p.add_argument(
         "--broker-host",
@@ -152,6 +168,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             p.error(f"P2P_API_TOKEN {problem}")
     if args.consumers > args.max_consumers:
         p.error(f"--consumers {args.consumers} is over --max-consumers {args.max_consumers}")
+    # With auto on an external broker this waits for the broker's answer (Runtime.start).
+    check_against_profile(p, args, embedded=not args.bootstrap_servers)
     return args
 
 
@@ -179,6 +197,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         broker_host=args.broker_host,
         broker_port=args.broker_port or None,
         advertised_host=args.advertised_host,
+        broker_profile=args.broker_profile,
     )
 
 
@@ -211,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runtime.start()
         api = ApiServer(runtime, settings.api_host, settings.api_port, token=args.api_token)
+    except broker_profile.UnfitSettings as exc:  # a flag the broker refuses, like a bad flag
+        runtime.stop()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (BrokerError, OSError) as exc:
         runtime.stop()
         print(f"error: {exc}", file=sys.stderr)
@@ -218,9 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     url = api.start()
     where = "embedded tansu" if runtime.embedded else "external Kafka"
     log.info(
-        "broker %s (%s), topic %s (%d partitions), group %s, API %s",
+        "broker %s (%s, profile %s), topic %s (%d partitions), group %s, API %s",
         runtime.bootstrap_servers,
         where,
+        runtime.settings.broker_profile,
         settings.topic,
         runtime.partitions,
         settings.group,

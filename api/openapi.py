@@ -8,9 +8,12 @@ reached, 503 when the broker did not acknowledge.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from typing import Any
 
 from api.validation import MAX_BATCH, MAX_BODY, MAX_DEPTH
+from messaging.profile import STANDARD_ASSIGNORS
 
 _ERROR = {
     "description": "what is wrong, in one sentence",
@@ -61,7 +64,8 @@ _NEW_GROUP = {
     "required": ["group"],
     "properties": {
         "group": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,249}$"},
-        "assignor": {"type": "string", "enum": ["range", "roundrobin", "sticky"]},
+        # The enum is the running broker profile's (spec() puts it in).
+        "assignor": {"type": "string", "enum": list(STANDARD_ASSIGNORS)},
         "consumers": {"type": "integer", "minimum": 0, "maximum": 4},
         "kind": _KIND,
     },
@@ -313,6 +317,14 @@ _MESSAGE = _object(
 )
 
 
+def _groups_offering(assignors: Sequence[str]) -> dict[str, Any]:
+    """``/api/groups`` whose new group's ``assignor`` enum is ``assignors``."""
+    groups = copy.deepcopy(_PATHS["/api/groups"])
+    body = groups["post"]["requestBody"]["content"]["application/json"]["schema"]
+    body["properties"]["assignor"]["enum"] = list(assignors)
+    return {"/api/groups": groups}
+
+
 def _export_paths(history: int) -> dict[str, Any]:
     """Downloads of the session's history and traffic log (File > Export in the window).
 
@@ -459,6 +471,19 @@ _SCHEMAS: dict[str, Any] = {
                 listen=_STR,
             ),
         },
+        profile={
+            **_object(
+                ["name", "detected_by", "detail"],
+                name={"type": "string", "enum": ["tansu", "kafka"]},
+                detected_by={
+                    "type": "string",
+                    "enum": ["embedded", "flag", "cluster_id", "api_versions"],
+                    "description": "how the profile was chosen",
+                },
+                detail={**_STR, "description": "the same, in words"},
+            ),
+            "description": "the broker profile whose quirks the app minds (messaging/profile.py)",
+        },
     ),
 }
 
@@ -470,9 +495,14 @@ _DESCRIPTION = (
 )
 
 
-def spec(token_required: bool = False, history: int = 100_000) -> dict[str, Any]:
+def spec(
+    token_required: bool = False,
+    history: int = 100_000,
+    assignors: Sequence[str] = STANDARD_ASSIGNORS,
+) -> dict[str, Any]:
     """The document this server answers by: with the bearer requirement iff a token is
-    set, and the export limit of its ledger (``history`` messages)."""
+    set, the export limit of its ledger (``history`` messages), and the assignors its
+    broker's profile offers (cooperative-sticky is not offered on tansu)."""
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -480,7 +510,7 @@ def spec(token_required: bool = False, history: int = 100_000) -> dict[str, Any]
             "version": "1.1.0",
             "description": _DESCRIPTION,
         },
-        "paths": {**_PATHS, **_export_paths(history)},
+        "paths": {**_PATHS, **_export_paths(history), **_groups_offering(assignors)},
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {

@@ -18,6 +18,7 @@ from api.openapi import spec
 from messaging import export
 from messaging.fleet import FleetFull, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
+from messaging.profile import STANDARD_ASSIGNORS
 from messaging.runtime import GroupExists, Runtime
 from messaging.sender import SendError
 
@@ -238,7 +239,8 @@ def _register_status(
 
     @app.get("/openapi.json")
     def openapi() -> Response:
-        return jsonify(spec(token_required, runtime.ledger.capacity))
+        offered = runtime.profile.assignors if runtime.profile else STANDARD_ASSIGNORS
+        return jsonify(spec(token_required, runtime.ledger.capacity, offered))
 
 
 def _register_export(app: Flask, runtime: Runtime) -> None:

@@ -1,4 +1,5 @@
-"""Help > About: which versions of the app, Qt, kafka-python and the broker are running."""
+"""Help > About: which versions of the app, Qt, kafka-python and the broker are running,
+and the broker profile the app chose (messaging/profile.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,30 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 import messaging
 from gui.translation import translate
+from messaging import profile as broker_profile
 from messaging.broker import broker_version
+from messaging.profile import BrokerProfile
 
 
-def versions(embedded: bool, bootstrap_servers: str) -> dict[str, str]:
+def profile_text(profile: BrokerProfile) -> str:
+    """ "profile tansu (cluster id tansu_cluster)": the broker profile and how it was chosen."""
+    how = {
+        broker_profile.EMBEDDED: translate("About", "embedded"),
+        broker_profile.FLAG: "--broker-profile",  # the flag itself: not translated
+        broker_profile.CLUSTER_ID: translate("About", "cluster id {id}").format(
+            id=profile.cluster_id
+        ),
+    }.get(profile.detected_by)
+    if how is None and profile.tansu:
+        how = translate("About", "no CreatePartitions API")
+    elif how is None:
+        how = translate("About", "has the CreatePartitions API")
+    return translate("About", "profile {name} ({how})").format(name=profile.name, how=how)
+
+
+def versions(
+    embedded: bool, bootstrap_servers: str, profile: BrokerProfile | None = None
+) -> dict[str, str]:
     """Name -> version; the broker's is asked of the tansu binary once per process."""
     if embedded:
         broker = translate("About", "embedded {version} at {address}").format(
@@ -22,6 +43,8 @@ def versions(embedded: bool, bootstrap_servers: str) -> dict[str, str]:
         )
     else:
         broker = translate("About", "external Kafka at {address}").format(address=bootstrap_servers)
+    if profile is not None:
+        broker = f"{broker} · {profile_text(profile)}"
     return {
         translate("About", "App"): f"kafka-p2p-demo {messaging.__version__}",
         "Qt": f"PySide6 {PySide6.__version__}, Qt {qVersion()}",
@@ -30,11 +53,13 @@ def versions(embedded: bool, bootstrap_servers: str) -> dict[str, str]:
     }
 
 
-def show_about(parent: QWidget, embedded: bool, bootstrap_servers: str) -> QMessageBox:
+def show_about(
+    parent: QWidget, embedded: bool, bootstrap_servers: str, profile: BrokerProfile | None = None
+) -> QMessageBox:
     """Open the About box without blocking (``open()``, not ``exec()``); returns it."""
     rows = "".join(
         f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
-        for k, v in versions(embedded, bootstrap_servers).items()
+        for k, v in versions(embedded, bootstrap_servers, profile).items()
     )
     box = QMessageBox(parent)
     box.setObjectName("aboutBox")

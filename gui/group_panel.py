@@ -18,6 +18,7 @@ from gui.consumer_grid import ConsumerGrid
 from gui.partition_map import PartitionMap
 from gui.translation import translate
 from messaging.events import ConsumerSnapshot, Delivery
+from messaging.profile import BrokerProfile
 from messaging.runtime import Runtime
 from messaging.worker import ASSIGNORS
 
@@ -112,8 +113,13 @@ class GroupsArea(QSplitter):
             panel.tick()
 
 
-def ask_group(parent: QWidget, number: int) -> tuple[str, str] | None:
-    """Name and assignor of a new group, asked in two small dialogs; None if cancelled."""
+def ask_group(
+    parent: QWidget, number: int, profile: BrokerProfile | None = None
+) -> tuple[str, str] | None:
+    """Name and assignor of a new group, asked in two small dialogs; None if cancelled.
+
+    The assignors offered are those of the broker's ``profile`` (all, when unknown).
+    """
     name, ok = QInputDialog.getText(
         parent,
         translate("GroupPanel", "Add consumer group"),
@@ -130,7 +136,7 @@ def ask_group(parent: QWidget, number: int) -> tuple[str, str] | None:
         parent,
         translate("GroupPanel", "Add consumer group"),
         translate("GroupPanel", "Assignment strategy:"),
-        list(ASSIGNORS),
+        list(profile.assignors if profile is not None else ASSIGNORS),
         0,
         False,
     )

@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
             self.switch_topic(partitions)
 
     def ask_add_group(self) -> None:
-        answer = ask_group(self, len(self.runtime.fleets) + 1)
+        answer = ask_group(self, len(self.runtime.fleets) + 1, self.runtime.profile)
         if answer:
             self.add_group(*answer)
 
@@ -304,7 +304,8 @@ class MainWindow(QMainWindow):
             act(cid)
 
     def show_about(self) -> QMessageBox:
-        self.about_box = show_about(self, self.runtime.embedded, self.runtime.bootstrap_servers)
+        r = self.runtime
+        self.about_box = show_about(self, r.embedded, r.bootstrap_servers, r.profile)
         return self.about_box
 
     def export_history(self, path: str) -> str:

@@ -23,6 +23,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from messaging.events import ConsumerSnapshot, from_wire, to_wire
+from messaging.profile import BrokerProfile
 from messaging.tail import TopicTail
 
 log = logging.getLogger(__name__)
@@ -157,11 +158,21 @@ class ActivityReader:
     """
 
     def __init__(
-        self, bootstrap_servers: str, topic: str, ingest: IngestFn, from_start: bool = False
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        ingest: IngestFn,
+        profile: BrokerProfile,
+        from_start: bool = False,
     ) -> None:
         self._ingest = ingest
         self._tail = TopicTail(
-            bootstrap_servers, activity_topic(topic), self._one, "activity-reader", from_start
+            bootstrap_servers,
+            activity_topic(topic),
+            self._one,
+            "activity-reader",
+            profile,
+            from_start,
         )
         self.records = 0
         self.failures = 0

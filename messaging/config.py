@@ -29,9 +29,10 @@ class Settings:
     log_file (str | None): rotating traffic log; ``None`` logs to stderr only.
     log_format (str): ``text`` or ``json`` (JSON lines).
     api_host / api_port: where the REST API listens. Default: 127.0.0.1:5000.
-    assignor (str): how the group shares partitions out: ``range``, ``roundrobin`` or
-        ``sticky`` (moves as few partitions as it can).
-        Chosen when the group is created. Default: ``range``, Kafka's own default.
+    assignor (str): how the group shares partitions out: ``range``, ``roundrobin``,
+        ``sticky`` (moves as few partitions as it can) or ``cooperative-sticky`` (moves
+        them without stopping the others; not on tansu). Chosen when the group is
+        created. Default: ``range``, Kafka's own default.
     consumer_mode (str): where new consumers run: ``process`` (an OS process each, the
         default: Crash is a real SIGKILL) or ``thread`` (inside the app's process).
     max_consumers (int): live consumers the app allows at once; each costs a process
@@ -42,6 +43,9 @@ class Settings:
     advertised_host (str | None): the address clients on other machines reach the
         embedded broker at; ``None`` = ``broker_host``, or this machine's name when
         that is a wildcard.
+    broker_profile (str): whose quirks to mind (messaging/profile.py): ``auto`` (the
+        embedded broker is tansu, an external one is detected), ``tansu`` or ``kafka``.
+        The runtime replaces ``auto`` with what it chose. Default: ``auto``.
     """
 
     bootstrap_servers: str | None = None
@@ -67,6 +71,7 @@ class Settings:
     broker_host: str = "127.0.0.1"
     broker_port: int | None = None
     advertised_host: str | None = None
+    broker_profile: str = "auto"
 
     @property
     def heartbeat_ms(self) -> int:

@@ -2,6 +2,7 @@
 
     python -m messaging.consumer --bootstrap-servers HOST:PORT [--topic] [--group]
                                  [--processing-ms N] [--failure-rate F] [--control-key K]
+                                 [--broker-profile auto|tansu|kafka]
 
 Start it in another terminal or on another machine: it joins the group, takes its
 share of the partitions, and reports to whichever app window watches the same
@@ -10,8 +11,8 @@ needs no address but Kafka's. The app starts its own process consumers the same 
 It obeys only commands signed with the key the app's window shows in its command
 (``P2P_CONTROL_KEY`` or ``--control-key``); without one it consumes but cannot be driven.
 
-Exit codes: 0 stopped, 1 failed while running, 2 bad flags, 3 could not start (broker
-unreachable).
+Exit codes: 0 stopped, 1 failed while running, 2 bad flags (also a setting the broker
+refuses, found once it answered), 3 could not start (broker unreachable).
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ import signal
 import socket
 import sys
 import threading
+from dataclasses import replace
 from typing import Any
 
+from kafka.errors import KafkaError
+
 from messaging import limits, names
+from messaging import profile as broker_profile
 from messaging.activity import ActivityPublisher, activity_topic, control_topic
 from messaging.broker import BrokerError, wait_reachable
 from messaging.config import Settings
@@ -39,13 +44,21 @@ from messaging.control import (
     key_problem,
 )
 from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
-from messaging.flags import OneLineParser, checked, ranged, span
+from messaging.flags import (
+    OneLineParser,
+    check_against_profile,
+    checked,
+    ranged,
+    session_help,
+    span,
+)
+from messaging.profile import BrokerProfile
 from messaging.sender import RawPublisher, make_producer
 from messaging.traffic_log import TrafficLog
 from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
 
 log = logging.getLogger("consumer")
-EXIT_STOPPED, EXIT_FAILED, EXIT_NO_START = 0, 1, 3  # 2: bad flags (OneLineParser)
+EXIT_STOPPED, EXIT_FAILED, EXIT_BAD_FLAGS, EXIT_NO_START = 0, 1, 2, 3  # 2: OneLineParser's too
 PARENT_CHECK_S = 0.5
 
 
@@ -67,7 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--session-timeout-ms",
         type=ranged(limits.SESSION_TIMEOUT_MS),
         default=d.session_timeout_ms,
-        help=span(limits.SESSION_TIMEOUT_MS),
+        help=session_help(),
     )
     p.add_argument(
         "--max-retries",
@@ -76,7 +89,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=span(limits.MAX_RETRIES),
     )
     p.add_argument(
-        "--assignor", choices=sorted(ASSIGNORS), default=d.assignor, help="the group's strategy"
+        "--assignor", choices=list(ASSIGNORS), default=d.assignor, help="the group's strategy"
+    )
+    p.add_argument(
+        "--broker-profile",
+        choices=broker_profile.CHOICES,
+        default=d.broker_profile,
+        help="whose quirks to mind; auto = ask the broker",
     )
     p.add_argument("--quiet", action="store_true", help="do not print a line per message")
     p.add_argument(
@@ -100,6 +119,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         problem = key_problem(args.control_key)
         if problem:
             p.error(f"{KEY_ENV} {problem}")
+    # An external broker's profile is known only once it answers (main() checks then).
+    check_against_profile(p, args, embedded=False)
     return args
 
 
@@ -134,15 +155,27 @@ def main(argv: list[str] | None = None) -> int:
         max_retries=args.max_retries,
         assignor=args.assignor,
         channel_topic=args.channel,
+        broker_profile=args.broker_profile,
     )
     me = identity(args)
     try:
         wait_reachable(args.bootstrap_servers, timeout=10.0)
-        _ensure_channels(args.bootstrap_servers, settings.channel)
-    except (BrokerError, RuntimeError) as exc:
+        profile = broker_profile.resolve(args.broker_profile, args.bootstrap_servers)
+    except (BrokerError, KafkaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_START
-    return _run(settings, me, args)
+    try:  # before anything is created: a setting this broker refuses is a bad flag
+        profile.check(settings.session_timeout_ms, settings.assignor)
+    except broker_profile.UnfitSettings as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_FLAGS
+    log.info("broker profile %s (%s)", profile.name, profile.detail)
+    try:
+        _ensure_channels(args.bootstrap_servers, settings.channel)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NO_START
+    return _run(replace(settings, broker_profile=profile.name), me, args, profile)
 
 
 def _ensure_channels(bootstrap: str, topic: str) -> None:
@@ -163,7 +196,9 @@ def _ensure_channels(bootstrap: str, topic: str) -> None:
         admin.close()
 
 
-def _run(settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace) -> int:
+def _run(
+    settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace, profile: BrokerProfile
+) -> int:
     bootstrap = settings.bootstrap_servers or ""
     producer = make_producer(
         bootstrap,
@@ -184,7 +219,7 @@ def _run(settings: Settings, me: ConsumerSnapshot, args: argparse.Namespace) -> 
         me, Setup(settings, bootstrap, publisher, RawPublisher(producer), traffic)
     )
     control = ControlListener(
-        bootstrap, settings.channel, me.uid, _commands(worker), args.control_key
+        bootstrap, settings.channel, me.uid, _commands(worker), args.control_key, profile
     )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: worker.stop())

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from messaging.activity import control_topic
+from messaging.profile import BrokerProfile
 from messaging.tail import TopicTail
 
 log = logging.getLogger(__name__)
@@ -285,12 +286,20 @@ class ControlListener:
     """
 
     def __init__(
-        self, bootstrap_servers: str, topic: str, uid: str, handle: Handler, key: str | None
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        uid: str,
+        handle: Handler,
+        key: str | None,
+        profile: BrokerProfile,
     ) -> None:
         self.uid, self._handle = uid, handle
         self.gate = CommandGate(control_topic(topic), uid, key)
         self.refusals = RefusalLog(log)
-        self._tail = TopicTail(bootstrap_servers, control_topic(topic), self._one, "control")
+        self._tail = TopicTail(
+            bootstrap_servers, control_topic(topic), self._one, "control", profile
+        )
 
     def start(self, timeout: float = 10.0) -> None:
         self._tail.start(timeout)

@@ -1,7 +1,8 @@
 """Command-line flag checks shared by ``main.py`` and ``python -m messaging.consumer``.
 
 A bad flag is one line on stderr and exit code 2, before anything starts: the same
-rules (Kafka's names, the ranges of :mod:`messaging.limits`) on both commands.
+rules (Kafka's names, the ranges of :mod:`messaging.limits`, what the broker's profile
+allows when it is known before connecting) on both commands.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 from collections.abc import Callable
 from typing import NoReturn
 
-from messaging import limits
+from messaging import limits, profile
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -49,3 +50,28 @@ def ranged(bounds: tuple[int, int]) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     return convert
+
+
+def session_help() -> str:
+    """The session-timeout ranges, per broker profile, for ``--help``."""
+    return (
+        f"{span(profile.TANSU_SESSION_TIMEOUT_MS)} on tansu, "
+        f"{span(profile.KAFKA_SESSION_TIMEOUT_MS)} on Apache Kafka"
+    )
+
+
+def check_against_profile(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, embedded: bool
+) -> None:
+    """Settings the broker's profile refuses are bad flags, when the profile is known
+    before connecting (``--broker-profile`` given, or the embedded broker, tansu).
+
+    Otherwise the broker is asked once it answers, and the same check runs then.
+    """
+    known = profile.without_asking(args.broker_profile, embedded)
+    if known is None:
+        return
+    try:
+        known.check(args.session_timeout_ms, args.assignor)
+    except profile.UnfitSettings as exc:
+        parser.error(str(exc))

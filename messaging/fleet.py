@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from messaging import profile as broker_profile
 from messaging.config import Settings
 from messaging.control import ControlChannel
 from messaging.events import (
@@ -190,16 +191,13 @@ class Fleet:
     def stop(self, wid: int, wait: float | None = 5.0) -> ConsumerSnapshot:
         """Graceful stop; with ``wait`` blocks until it has left the group.
 
-        While a member (itself too) is joining, the stop waits for that rebalance to end
-        (at most two sessions). Measured on tansu 0.6: a member that left 0.7 s after a
-        newcomer asked to join, before it had heard of the rebalance, left the group
-        unable to finish any rebalance again, in 2 of 3 tries; even stopping every
-        member and starting new ones did not heal it. On Apache Kafka the wait costs
-        at most one rebalance.
+        On tansu, while a member (itself too) is joining, the stop waits for that
+        rebalance to end (at most two sessions; why: the profile's
+        ``stop_waits_for_rebalance``). On Apache Kafka it stops at once.
         """
         member = self.member(wid)
         if member.alive:
-            if self.rebalancing():
+            if broker_profile.of(self.settings).stop_waits_for_rebalance and self.rebalancing():
                 log.info("%s stops once the rebalance in progress ends", member.snapshot.name)
                 threading.Thread(
                     target=self._stop_after_rebalance, args=(member,), daemon=True

@@ -1,30 +1,117 @@
-"""Every use of kafka-python's private internals, in one place, each saying why.
+"""Every use of kafka-python's private internals, each in one small function.
 
-kafka-python 3.0 has no public call for these; each is a thin function over one private
-attribute, and tests/test_kafka_compat.py fails with the attribute's name if a release
-renames or removes it.
+kafka-python (3.0.12 here) has no public call for any of these; each docstring says
+why the app needs it. ``tests/test_kafka_compat.py`` checks that every attribute used
+here still exists, and fails naming it when a kafka-python release renames or removes
+one: fix it here, nowhere else.
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.protocol.admin import DescribeGroupsRequest
+
+log = logging.getLogger(__name__)
+
+
+def set_fetch_max_wait(consumer: KafkaConsumer, wait_ms: int) -> None:
+    """Change ``fetch_max_wait_ms`` of a running consumer (read per fetch request).
+
+    kafka-python takes it only at construction; the tansu profile's adaptive fetch
+    wait (:class:`messaging.profile.FetchWait`) changes it between polls.
+    """
+    config = consumer._fetcher.config
+    if config["fetch_max_wait_ms"] != wait_ms:
+        config["fetch_max_wait_ms"] = wait_ms
+
+
+async def commit_on_io_loop(
+    consumer: KafkaConsumer, offsets: dict[TopicPartition, OffsetAndMetadata], timeout_ms: int
+) -> None:
+    """Commit ``offsets`` from inside a rebalance listener, awaited on kafka-python's IO loop.
+
+    kafka-python 3 runs an ``AsyncConsumerRebalanceListener`` on its IO thread and forbids
+    blocking consumer calls there (``commit()`` would deadlock); its public API has no
+    awaitable commit, so this awaits the coordinator's own. Raises ``KafkaError``.
+    """
+    await consumer._coordinator._commit_offsets_sync_async(offsets, timeout_ms=timeout_ms)
+
+
+def finish_join(consumer: KafkaConsumer, timeout_ms: int) -> None:
+    """Let the group coordinator finish a join in progress, for up to ``timeout_ms``.
+
+    ``consumer.poll()`` with a short timeout returns mid-join, and kafka-python 3.0.12
+    then sends a second JoinGroup when the join completes between two polls; a long
+    ``poll()`` would wait out its whole timeout when no record comes. The coordinator's
+    own poll returns as soon as the join is done, and is not public.
+    """
+    consumer._coordinator.poll(timeout_ms=timeout_ms)
+
+
+def skip_leave_group(consumer: KafkaConsumer) -> None:
+    """Make the consumer's next ``close()`` send no LeaveGroup, like a killed process.
+
+    kafka-python has no public "die" call and ``close()`` always leaves the group, which
+    makes the broker rebalance at once; a simulated crash must leave the broker to find
+    out at session expiry.
+    """
+    consumer._coordinator.maybe_leave_group = lambda *a, **k: None
+
+
+@dataclass(frozen=True)
+class PartitionPosition:
+    """Where a consumer stands in one assigned partition."""
+
+    tp: TopicPartition
+    position: int | None  # the next offset to fetch; None while it has no valid one
+    highwater: int | None  # the log's end as the last fetch response gave it
+
+
+def positions(consumer: KafkaConsumer) -> list[PartitionPosition]:
+    """The position and high watermark of every assigned partition, without blocking.
+
+    ``consumer.position()`` may block on a lookup and ``consumer.highwater()`` says
+    nothing of a partition with no valid position; this reads the subscription state
+    under the lock kafka-python's IO thread reassigns it under.
+    """
+    subscription = consumer._subscription
+    with subscription._lock:
+        return [
+            PartitionPosition(
+                tp,
+                state.position.offset if state.has_valid_position else None,
+                state.highwater,
+            )
+            for tp, state in subscription.assignment.items()
+        ]
+
+
+def topic_id(consumer: KafkaConsumer, topic: str) -> uuid.UUID | None:
+    """The topic's id in the consumer's cluster metadata (a recreated topic gets a new one).
+
+    ``ClusterMetadata.topic_id()`` is public, but the consumer's metadata object is not
+    reachable through a public attribute.
+    """
+    return consumer._cluster.topic_id(topic)
 
 
 def describe_group(admin: KafkaAdminClient, group: str) -> Any:
-    """The broker's DescribeGroups answer for ``group`` (its state, its members).
+    """The broker's raw DescribeGroups answer for ``group``, asked without ACL bits.
 
-    Not ``admin.describe_groups``: it asks for the ACL bits, which tansu answers with a
-    value kafka-python cannot parse (15). This sends the request without them, through
-    the admin client's own connection manager.
+    ``KafkaAdminClient.describe_groups`` always asks for the group's authorized operations
+    (whatever its ``include_authorized_operations`` argument says), and cannot parse the
+    value tansu answers (15); there is no public way to send the request without them.
     """
 
-    async def ask() -> object:
+    async def describe() -> object:
         coordinator = (await admin._find_coordinator_ids([group]))[group]
         request = DescribeGroupsRequest(groups=[group], include_authorized_operations=False)
         return await admin._manager.send(request, node_id=coordinator)
 
-    (described,) = admin._manager.run(ask).groups
+    (described,) = admin._manager.run(describe).groups
     return described

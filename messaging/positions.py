@@ -24,6 +24,8 @@ activity reader fetched offset 1107 of a partition that seven consumer processes
 to, 1106 was acknowledged to its producer 2 ms later, and the reader, already past it,
 never read it (the committed offsets of those reports' deliveries made their messages
 look lost). :class:`HoleGuard` holds a reader at such a hole until it fills.
+
+Both are tansu's: :mod:`messaging.profile` applies them only on its tansu profile.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
+
+from messaging import kafka_compat
 
 log = logging.getLogger(__name__)
 HOLE_WAIT_S = 2.0  # how long a hole may stay before it is taken as real and read past
@@ -52,29 +56,22 @@ class LogWatch:
         It reads a few partition states and sends nothing unless one moves (then
         kafka-python looks up the start on its next poll).
         """
-        subscription = consumer._subscription  # position() would block
-        with subscription._lock:  # the IO thread reassigns under this lock
-            states = list(subscription.assignment.items())
-        recreated = self._recreated(consumer, {tp.topic for tp, _ in states})
+        states = kafka_compat.positions(consumer)
+        recreated = self._recreated(consumer, {s.tp.topic for s in states})
         moved = [
-            tp
-            for tp, state in states
-            if tp.topic in recreated
-            or (
-                state.highwater is not None
-                and state.has_valid_position
-                and state.position.offset > state.highwater
-            )
+            s.tp
+            for s in states
+            if s.tp.topic in recreated
+            or (s.highwater is not None and s.position is not None and s.position > s.highwater)
         ]
         if moved:
             consumer.seek_to_beginning(*moved)
         return moved
 
     def _recreated(self, consumer: KafkaConsumer, topics: set[str]) -> set[str]:
-        cluster = consumer._cluster  # its topic_id() is public
         changed = set()
         for topic in topics:
-            now = cluster.topic_id(topic)
+            now = kafka_compat.topic_id(consumer, topic)
             if now is None:
                 continue
             if self._ids.setdefault(topic, now) != now:

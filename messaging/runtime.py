@@ -17,6 +17,7 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from messaging import limits, names, reasons
+from messaging import profile as broker_profile
 from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
@@ -34,11 +35,11 @@ from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
 from messaging.outside import OutsideConsumption
+from messaging.profile import BrokerProfile
 from messaging.reasons import Reason
 from messaging.sender import Sender
 from messaging.topics import ensure_topic
 from messaging.traffic_log import TrafficLog
-from messaging.worker import ASSIGNORS
 
 MAX_GROUPS = 4  # each group has its own consumers and lag monitor
 
@@ -83,6 +84,7 @@ class Runtime:
         self.hub = hub or EventHub()
         self.ledger = Ledger(settings.ledger_size)
         self.broker: EmbeddedBroker | None = None
+        self.profile: BrokerProfile | None = None  # chosen at start (messaging/profile.py)
         self.bootstrap_servers = settings.bootstrap_servers or ""
         self.partitions = settings.partitions
         self.traffic: TrafficLog | None = None
@@ -106,7 +108,8 @@ class Runtime:
         return self.settings.bootstrap_servers is None
 
     def start(self) -> Runtime:
-        """Bring everything up; raises :class:`BrokerError` with a one-line reason.
+        """Bring everything up; raises :class:`BrokerError` with a one-line reason, or
+        :class:`messaging.profile.UnfitSettings` for a setting the broker refuses.
 
         Call it from a long-lived thread (the main thread): the embedded broker is
         tied to the thread that started it and dies with it.
@@ -128,6 +131,9 @@ class Runtime:
                 log.warning(self.exposure.text)
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
+        self.profile = self._choose_profile()
+        # Every group, thread and child process from here on runs under this choice.
+        self.settings = replace(s, broker_profile=self.profile.name)
         admin, _ = self._connect()
         _close_quietly(admin)
         if self.partitions < s.partitions:
@@ -150,6 +156,20 @@ class Runtime:
         for warning in self.warnings:
             log.warning(warning.english())
         self.started_at = time.time()
+
+    def _choose_profile(self) -> BrokerProfile:
+        """The broker's profile (asked of an external broker unless the flag says), and
+        the settings checked against it before anything is created or started."""
+        s = self.settings
+        try:
+            chosen = broker_profile.resolve(
+                s.broker_profile, None if self.embedded else self.bootstrap_servers
+            )
+        except KafkaError as exc:
+            raise BrokerError(f"Kafka at {self.bootstrap_servers} did not answer: {exc}") from exc
+        chosen.check(s.session_timeout_ms, s.assignor)
+        log.info("broker profile %s (%s)", chosen.name, chosen.detail)
+        return chosen
 
     # ----- groups: one is point-to-point, two or more is publish-subscribe ------------
     def _new_group(self, name: str, assignor: str) -> Fleet:
@@ -225,8 +245,9 @@ class Runtime:
         problem = names.group_problem(name) if isinstance(name, str) else "must be a string"
         if problem:
             raise ValueError(f"group {problem}")
-        if assignor is not None and assignor not in ASSIGNORS:
-            raise ValueError(f"assignor must be one of {', '.join(ASSIGNORS)} (got {assignor!r})")
+        problem = None if assignor is None else self._profile.assignor_problem(assignor)
+        if problem:
+            raise ValueError(problem)
         with self._groups_lock:
             if name in self.fleets:
                 raise GroupExists(f"group {name} exists already")
@@ -371,7 +392,11 @@ class Runtime:
     def _start_reader(self, from_start: bool = False) -> None:
         """Read the consumers' reports (from the start of a topic recreated empty)."""
         self.reader = ActivityReader(
-            self.bootstrap_servers, self.settings.channel, self.ingest_reported, from_start
+            self.bootstrap_servers,
+            self.settings.channel,
+            self.ingest_reported,
+            self._profile,
+            from_start,
         )
         self.reader.start()
 
@@ -498,6 +523,8 @@ class Runtime:
             "partitions": self.partitions,
             "warnings": [self.exposure.as_dict()] if self.exposure else [],
         }
+        if self.profile is not None:
+            info["profile"] = self.profile.as_json()
         try:
             wait_reachable(self.bootstrap_servers, timeout=1.0)
         except BrokerError as exc:
@@ -511,6 +538,11 @@ class Runtime:
         s = self.settings
         key = self.control.remote_key if self.control else None
         return join_command(self.bootstrap_servers, s.topic, s.group, s.channel, key)
+
+    @property
+    def _profile(self) -> BrokerProfile:
+        assert self.profile is not None, "start() chooses the broker profile"
+        return self.profile
 
     @property
     def broker_note(self) -> str | None:

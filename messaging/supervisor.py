@@ -96,6 +96,9 @@ def spawn(
         str(settings.max_retries),
         "--assignor",
         settings.assignor,
+        # Resolved by the runtime (tansu or kafka): the child does not ask the broker again.
+        "--broker-profile",
+        settings.broker_profile,
         "--channel",
         settings.channel,
         "--id",

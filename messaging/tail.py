@@ -3,7 +3,8 @@
 The app reads what consumers report (``<topic>.activity``) and every consumer outside
 the app reads what the app asks (``<topic>.control``). Both must see every record,
 so neither joins a group: they ``assign()`` every partition and start at the end, and
-neither may step over a record that is not visible yet (see :class:`HoleGuard`).
+neither may step over a record that is not visible yet (on tansu: see
+:meth:`messaging.profile.BrokerProfile.hole_guard`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
 
-from messaging.positions import HoleGuard, LogWatch
-from messaging.worker import FetchWait
+from messaging.positions import HoleGuard
+from messaging.profile import BrokerProfile, NoHoleGuard
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ class TopicTail:
     """Calls ``handle(value)`` for each new record of ``topic``, on its own thread.
 
     ``from_start`` reads a topic from its beginning instead (one recreated after a
-    broker restart holds only what came since). A failure ends the thread, logged;
-    ``alive`` tells.
+    broker restart holds only what came since). ``profile`` says which broker's quirks
+    to mind. A failure ends the thread, logged; ``alive`` tells.
     """
 
     def __init__(
@@ -35,9 +36,10 @@ class TopicTail:
         topic: str,
         handle: Callable[[bytes | None], None],
         name: str,
+        profile: BrokerProfile,
         from_start: bool = False,
     ) -> None:
-        self.topic, self._handle, self.name = topic, handle, name
+        self.topic, self._handle, self.name, self.profile = topic, handle, name, profile
         self._bootstrap, self._from_start = bootstrap_servers, from_start
         self._halt = threading.Event()
         self._ready = threading.Event()
@@ -71,7 +73,8 @@ class TopicTail:
         try:
             self._position(consumer)
             self._ready.set()
-            wait, log_watch, holes = FetchWait(), LogWatch(), HoleGuard()
+            p = self.profile
+            wait, log_watch, holes = p.fetch_wait(), p.log_watch(), p.hole_guard()
             while not self._halt.is_set():
                 batches = consumer.poll(timeout_ms=100, max_records=2000)
                 wait.adapt(consumer, bool(batches))
@@ -87,7 +90,7 @@ class TopicTail:
         consumer: KafkaConsumer,
         batches: dict[TopicPartition, list],
         gone: list[TopicPartition],
-        holes: HoleGuard,
+        holes: HoleGuard | NoHoleGuard,
     ) -> None:
         """Handle one poll's records: each once, in offset order, none skipped."""
         if gone:

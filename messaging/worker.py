@@ -19,12 +19,14 @@ from typing import Any, Protocol
 
 from kafka import AsyncConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
 from kafka.errors import KafkaError
 
-from messaging import processing
+from messaging import kafka_compat, processing
+from messaging import profile as broker_profile
 from messaging.assignment import ReportingAssignor
 from messaging.config import Settings
 from messaging.events import (
@@ -41,7 +43,6 @@ from messaging.events import (
     GroupAssignment,
     GroupChange,
 )
-from messaging.positions import LogWatch
 from messaging.reasons import simulated_crash
 from messaging.sender import SendError
 from messaging.traffic_log import TrafficLog
@@ -50,47 +51,16 @@ log = logging.getLogger(__name__)
 # Commit processed offsets at least this often (and on revoke and stop): bounds what a
 # crash can cause to be redelivered without a commit round trip per poll.
 COMMIT_EVERY_S = 0.2
-FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 20, 100
-BUSY_FOR_S = 2.0  # how long after the last record a consumer keeps fetching eagerly
 POLL_MS = 100
 FLUSH_TIMEOUT_S = 3.0
 COMMIT_TIMEOUT_MS = 3000
-STUCK_JOIN_SESSIONS = 4  # a join this many sessions long is stuck: rejoin afresh
 ASSIGNORS = {
     "range": RangePartitionAssignor,
     "roundrobin": RoundRobinPartitionAssignor,
     "sticky": StickyPartitionAssignor,
-}  # kafka-python's cooperative-sticky never finished a rebalance on tansu here (25 s)
+    "cooperative-sticky": CooperativeStickyAssignor,
+}  # which of them a broker is offered is its profile's business (messaging/profile.py)
 MAX_REPORTED_VALUE = 2048  # bytes of a message's value a report carries (the app has its own)
-
-
-class FetchWait:
-    """Short fetch waits while traffic flows, long ones when idle.
-
-    Measured in-process with 3 consumers on tansu: a fixed 100 ms wait costs 0.10
-    cores idle and gives an e2e p50 of 30 ms; a fixed 20 ms gives 10 ms but 0.30
-    cores idle. Switching on recent traffic measured 0.10 cores idle and 8.8 ms.
-
-    On tansu the wait is both the latency and the CPU dial: a fetch that finds nothing
-    sleeps out its whole wait (tansu's fetch loop sleeps; it is not woken by a produce,
-    as Apache Kafka's is), so a record waits up to one wait, and a busy consumer sends
-    1000 / wait fetches a second. Measured with 3 process consumers at 200 msgs/s: the
-    app's HTTP answer p50 was 14-30 ms with the 20 ms wait and 5-6 ms with 100 ms (less
-    CPU taken from the app on 2 cores), for a fetch delay p50 of 7 ms against 29 ms.
-    """
-
-    def __init__(self) -> None:
-        self._last_records = 0.0
-
-    def adapt(self, consumer: KafkaConsumer, got_records: bool) -> None:
-        now = time.monotonic()
-        if got_records:
-            self._last_records = now
-        busy = now - self._last_records < BUSY_FOR_S
-        wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
-        fetcher_config = consumer._fetcher.config  # read per fetch request
-        if fetcher_config["fetch_max_wait_ms"] != wait:
-            fetcher_config["fetch_max_wait_ms"] = wait
 
 
 class Sink(Protocol):
@@ -187,9 +157,8 @@ class _Listener(AsyncConsumerRebalanceListener):
         offsets = worker._take_pending(revoked)
         consumer = worker._consumer
         if offsets and consumer is not None and worker.setup.sink.flush(FLUSH_TIMEOUT_S):
-            coordinator = consumer._coordinator  # no public async commit
             try:
-                await coordinator._commit_offsets_sync_async(offsets, timeout_ms=3000)
+                await kafka_compat.commit_on_io_loop(consumer, offsets, COMMIT_TIMEOUT_MS)
             except KafkaError as exc:  # the next owner re-reads them, flagged as redelivered
                 log.warning("%s: commit before revoke failed (%s)", worker.name, exc)
         worker._on_revoked(revoked)
@@ -208,6 +177,7 @@ class ConsumerWorker:
     def __init__(self, identity: ConsumerSnapshot, setup: Setup) -> None:
         self.wid, self.name, self.setup = identity.id, identity.name, setup
         self.group = setup.settings.group
+        self.profile = broker_profile.of(setup.settings)
         self._snapshot = replace(
             identity,
             group=self.group,
@@ -225,8 +195,8 @@ class ConsumerWorker:
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
         self._assignor: ReportingAssignor | None = None  # made with each KafkaConsumer
-        self._fetch_wait = FetchWait()
-        self._log_watch = LogWatch()
+        self._fetch_wait = self.profile.fetch_wait()
+        self._log_watch = self.profile.log_watch()
         self._new_topic: str | None = None  # asked for by resubscribe(), taken by the loop
         self._joining_since: float | None = None
         self._thread: threading.Thread | None = None
@@ -327,10 +297,8 @@ class ConsumerWorker:
             max_poll_interval_ms=300_000,
             # The configured assignor, reporting the whole table when this one leads.
             partition_assignment_strategy=[self._assignor],
-            # On tansu, kafka-python's default 500 ms wait gave an e2e p50 of ~110 ms;
-            # see FetchWait.
-            fetch_max_wait_ms=FETCH_WAIT_IDLE_MS,
             metrics_enabled=False,  # never read; a sensor update per fetch and record
+            **self.profile.consumer_config(),
         )
         consumer.subscribe([s.topic], listener=_Listener(self))
         return consumer
@@ -345,14 +313,11 @@ class ConsumerWorker:
         if self.joining and self._stuck_joining():
             self._rejoin_as_new_member()
             return
-        if self.joining:
-            # Wait for the whole join, then no longer: kafka-python 3.0.12 sends a second
-            # JoinGroup when a short poll times out mid-join and the join completes
-            # between polls; tansu holds every JoinGroup for half a session, so that
-            # race added 3 s to one hand-over in three (6.5 s instead of 3.5 s). A long
-            # consumer.poll() would avoid it too, but then idles on for the whole timeout
-            # after the join when no record comes, deaf to stop().
-            consumer._coordinator.poll(timeout_ms=self.setup.settings.session_timeout_ms)
+        if self.joining and self.profile.waits_out_joins:
+            # Wait for the whole join, then no longer (why: BrokerProfile.waits_out_joins).
+            # A long consumer.poll() would avoid the race too, but then idles on for the
+            # whole timeout after the join when no record comes, deaf to stop().
+            kafka_compat.finish_join(consumer, self.setup.settings.session_timeout_ms)
         batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
         self._fetch_wait.adapt(consumer, bool(batches))
         gone = self._rewind_if_log_went_back(consumer)
@@ -391,15 +356,14 @@ class ConsumerWorker:
         return moved
 
     def _stuck_joining(self) -> bool:
-        """Joining for longer than STUCK_JOIN_SESSIONS sessions: a normal join takes one.
-
-        tansu 0.6 can keep a member that left mid-join as the group's leader; then no
-        join ever completes (SyncGroup keeps failing) until members rejoin afresh.
-        """
+        """Joining for longer than the profile allows (tansu: see STUCK_JOIN_SESSIONS in
+        messaging/profile.py); never on a broker whose joins always end."""
+        limit = self.profile.stuck_join_after_s(self.setup.settings.session_timeout_ms)
+        if limit is None:
+            return False
         now = time.monotonic()
         if self._joining_since is None:
             self._joining_since = now
-        limit = STUCK_JOIN_SESSIONS * self.setup.settings.session_timeout_ms / 1000
         return now - self._joining_since > limit
 
     def _rejoin_as_new_member(self) -> None:
@@ -608,7 +572,7 @@ def _abandon(consumer: KafkaConsumer) -> None:
     Turning that one request into a no-op leaves the broker to find out at session
     expiry, as with a real crash. Process consumers are SIGKILLed instead.
     """
-    consumer._coordinator.maybe_leave_group = lambda *a, **k: None
+    kafka_compat.skip_leave_group(consumer)
     try:
         consumer.close(autocommit=False, timeout_ms=500)
     except Exception:  # already gone is fine

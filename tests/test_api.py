@@ -138,7 +138,16 @@ def test_health_and_openapi(api):
     status, health = call(f"{url}/health")
     assert status == 200 and health["broker"] == runtime.bootstrap_servers
     assert health["group_state"] in {"Stable", "Rebalancing"}
+    # The shared broker is tansu reached by address: detected, not assumed.
+    assert health["profile"] == {
+        "name": "tansu",
+        "detected_by": "cluster_id",
+        "detail": "cluster id tansu_cluster",
+    }
     _, doc = call(f"{url}/openapi.json")
+    new_group = doc["paths"]["/api/groups"]["post"]["requestBody"]["content"]
+    assignor = new_group["application/json"]["schema"]["properties"]["assignor"]
+    assert assignor["enum"] == ["range", "roundrobin", "sticky"]  # what tansu is offered
     for path in (
         "/enviar",
         "/api/messages",

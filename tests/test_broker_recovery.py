@@ -163,6 +163,7 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(cluster):
     """The app's activity reader and every consumer's control listener are such tails."""
     from kafka import KafkaAdminClient
 
+    from messaging.profile import resolve
     from messaging.sender import make_producer
     from messaging.tail import TopicTail
     from messaging.topics import ensure_topic
@@ -180,7 +181,9 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(cluster):
 
     fill([b"old-%d" % i for i in range(5)])
     seen: list[bytes | None] = []
-    tail = TopicTail(address, "t.control", seen.append, "tail")
+    profile = resolve("auto", address)  # tansu, by its cluster id: its LogWatch is on
+    assert profile.name == "tansu"
+    tail = TopicTail(address, "t.control", seen.append, "tail", profile)
     tail.start()
     try:
         fill([b"before"])

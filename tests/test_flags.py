@@ -20,7 +20,7 @@ BAD_FLAGS = [
     (["--api-port", "http"], "--api-port", "whole number"),
     (["--session-timeout-ms", "10"], "--session-timeout-ms", "between 1000 and"),
     (["--session-timeout-ms", "999"], "--session-timeout-ms", "between 1000 and"),
-    (["--session-timeout-ms", "300001"], "--session-timeout-ms", "between 1000 and 300000"),
+    (["--session-timeout-ms", "1800001"], "--session-timeout-ms", "between 1000 and 1800000"),
     (["--topic", "bad/topic"], "--topic", "may only contain"),
     (["--topic", ""], "--topic", "must not be empty"),
     (["--topic", "."], "--topic", "cannot be"),
@@ -44,6 +44,35 @@ BAD_FLAGS = [
     (["--lang", "fr"], "--lang", "invalid choice"),
     (["--lang", "ES"], "--lang", "invalid choice"),
     (["--no-such-flag"], "--no-such-flag", "unrecognized"),
+    (["--broker-profile", "rabbit"], "--broker-profile", "invalid choice"),
+    (["--assignor", "fastest"], "--assignor", "invalid choice"),
+]
+# What the broker's profile refuses, checked before anything starts when the profile is
+# known then: given by --broker-profile, or tansu for the embedded broker (no address).
+PROFILE_BAD_FLAGS = [
+    (
+        ["--session-timeout-ms", "300001"],
+        "--session-timeout-ms",
+        "between 1000 and 300000 on tansu",
+    ),
+    (["--assignor", "cooperative-sticky"], "--assignor", "not offered on tansu"),
+    (
+        ["--broker-profile", "kafka", "--session-timeout-ms", "3000"],
+        "--session-timeout-ms",
+        "between 6000 and 1800000 on Apache Kafka (the broker's group.min.session.timeout.ms",
+    ),
+    (
+        [
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--broker-profile",
+            "tansu",
+            "--assignor",
+            "cooperative-sticky",
+        ],
+        "--assignor",
+        "not offered on tansu",
+    ),
 ]
 
 
@@ -62,7 +91,9 @@ def run_main(tmp_path: Path, *flags: str, env: dict[str, str] | None = None):
 
 
 @pytest.mark.parametrize(
-    ("flags", "flag", "says"), BAD_FLAGS, ids=[" ".join(b[0]) for b in BAD_FLAGS]
+    ("flags", "flag", "says"),
+    BAD_FLAGS + PROFILE_BAD_FLAGS,
+    ids=[" ".join(b[0]) for b in BAD_FLAGS + PROFILE_BAD_FLAGS],
 )
 def test_bad_flag_is_one_line_and_exit_2_before_anything_starts(tmp_path, flags, flag, says):
     result, took, log_file = run_main(tmp_path, *flags)
@@ -97,7 +128,16 @@ def test_help_still_prints_usage_and_ranges():
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith("usage: main.py")
     text = " ".join(result.stdout.split())  # argparse wraps lines
-    for expected in ("--api-token", "P2P_API_TOKEN", "1000..300000", "1..1000", "0..600000"):
+    for expected in (
+        "--api-token",
+        "P2P_API_TOKEN",
+        "1000..300000 on tansu",
+        "6000..1800000 on Apache Kafka",
+        "cooperative-sticky",
+        "--broker-profile {auto,tansu,kafka}",
+        "1..1000",
+        "0..600000",
+    ):
         assert expected in text
 
 
@@ -110,12 +150,35 @@ def test_names_accept_what_kafka_accepts():
     assert names.group_problem("grupo-consumidores") is None
 
 
-CONSUMER_FLAGS = ("--topic", "--group", "--processing-ms", "--session-timeout-ms", "--max-retries")
+CONSUMER_FLAGS = (
+    "--topic",
+    "--group",
+    "--processing-ms",
+    "--session-timeout-ms",
+    "--max-retries",
+    "--assignor",
+    "--broker-profile",
+)
 CONSUMER_BAD_FLAGS = [b for b in BAD_FLAGS if b[1] in CONSUMER_FLAGS] + [
     (["--failure-rate", "1.5"], "--failure-rate", "between 0 and 1"),
-    (["--assignor", "cooperative-sticky"], "--assignor", "invalid choice"),
     (["--control-key", "0123abc"], "--control-key", "64 hexadecimal characters"),
     (["--control-key", "z" * 64], "--control-key", "64 hexadecimal characters"),
+    # Its broker is external: the profile is known before connecting only when given.
+    (
+        ["--broker-profile", "tansu", "--session-timeout-ms", "300001"],
+        "--session-timeout-ms",
+        "between 1000 and 300000 on tansu",
+    ),
+    (
+        ["--broker-profile", "tansu", "--assignor", "cooperative-sticky"],
+        "--assignor",
+        "not offered on tansu",
+    ),
+    (
+        ["--broker-profile", "kafka", "--session-timeout-ms", "5999"],
+        "--session-timeout-ms",
+        "group.min.session.timeout.ms",
+    ),
 ]
 
 
@@ -139,3 +202,47 @@ def test_standalone_consumer_checks_the_same_flags_before_it_connects(flags, fla
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and flag in lines[0] and says in lines[0], result.stderr
     assert time.monotonic() - started < 8, "it tried to reach the broker first"
+
+
+# ----- an external broker's profile is known once it answers --------------------------------
+REFUSED_ONCE_ASKED = [
+    (["--session-timeout-ms", "300001"], "between 1000 and 300000 on tansu"),
+    (["--assignor", "cooperative-sticky"], "--assignor cooperative-sticky is not offered on tansu"),
+]
+
+
+@pytest.mark.parametrize(
+    ("flags", "says"), REFUSED_ONCE_ASKED, ids=[" ".join(f) for f, _ in REFUSED_ONCE_ASKED]
+)
+def test_a_setting_the_detected_broker_refuses_is_a_bad_flag(tmp_path, kafka, flags, says):
+    """The shared broker is tansu reached by address: detected at start (auto), it refuses
+    what tansu cannot do, in one line and exit 2, before any consumer or log starts."""
+    result, _, log_file = run_main(
+        tmp_path, "--bootstrap-servers", kafka, "--api-port", "0", "--consumers", "1", *flags
+    )
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1 and says in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not log_file.exists()  # nothing started
+
+
+@pytest.mark.parametrize(
+    ("flags", "says"), REFUSED_ONCE_ASKED, ids=[" ".join(f) for f, _ in REFUSED_ONCE_ASKED]
+)
+def test_the_standalone_consumer_refuses_it_too_once_it_asked(kafka, flags, says):
+    group = f"refused-{os.getpid()}-{time.monotonic_ns()}"
+    result = subprocess.run(
+        [
+            sys.executable,
+            *("-m", "messaging.consumer", "--bootstrap-servers", kafka, "--group", group),
+            *flags,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1 and says in lines[0], result.stderr

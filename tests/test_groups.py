@@ -49,6 +49,8 @@ def test_group_names_are_checked(make_runtime):
         runtime.add_group(" padded ")
     with pytest.raises(ValueError, match="assignor"):
         runtime.add_group("ok", assignor="fastest")
+    with pytest.raises(ValueError, match="assignor cooperative-sticky is not offered on tansu"):
+        runtime.add_group("ok", assignor="cooperative-sticky")
     with pytest.raises(GroupExists):
         runtime.add_group(runtime.settings.group)
 
@@ -95,6 +97,9 @@ def test_groups_over_rest(make_runtime):
         assert call(f"{url}/api/groups", "POST", body)[0] == 409
         status, error = call(f"{url}/api/groups", "POST", {"group": "x", "assignor": "fastest"})
         assert status == 400 and "assignor" in error["error"]
+        body = {"group": "x", "assignor": "cooperative-sticky"}
+        status, error = call(f"{url}/api/groups", "POST", body)
+        assert status == 400 and "not offered on tansu" in error["error"]
 
         status, consumer = call(f"{url}/api/consumers", "POST", {"group": "auditoria"})
         assert status == 201 and consumer["group"] == "auditoria"

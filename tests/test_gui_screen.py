@@ -180,6 +180,7 @@ def test_about_names_every_version(open_window, qtbot) -> None:
         kafka.__version__,
         "embedded tansu 0.",
         window.runtime.bootstrap_servers,
+        "profile tansu (embedded)",
     ):
         assert version in text
     box.button(QMessageBox.StandardButton.Close).click()

@@ -4,6 +4,26 @@
     <context>
         <name>About</name>
         <message>
+            <source>embedded</source>
+            <translation>embedded</translation>
+        </message>
+        <message>
+            <source>cluster id {id}</source>
+            <translation>cluster id {id}</translation>
+        </message>
+        <message>
+            <source>no CreatePartitions API</source>
+            <translation>no CreatePartitions API</translation>
+        </message>
+        <message>
+            <source>has the CreatePartitions API</source>
+            <translation>has the CreatePartitions API</translation>
+        </message>
+        <message>
+            <source>profile {name} ({how})</source>
+            <translation>profile {name} ({how})</translation>
+        </message>
+        <message>
             <source>embedded {version} at {address}</source>
             <translation>embedded {version} at {address}</translation>
         </message>

@@ -4,6 +4,26 @@
     <context>
         <name>About</name>
         <message>
+            <source>embedded</source>
+            <translation>embebido</translation>
+        </message>
+        <message>
+            <source>cluster id {id}</source>
+            <translation>id de clúster {id}</translation>
+        </message>
+        <message>
+            <source>no CreatePartitions API</source>
+            <translation>sin la API CreatePartitions</translation>
+        </message>
+        <message>
+            <source>has the CreatePartitions API</source>
+            <translation>con la API CreatePartitions</translation>
+        </message>
+        <message>
+            <source>profile {name} ({how})</source>
+            <translation>perfil {name} ({how})</translation>
+        </message>
+        <message>
             <source>embedded {version} at {address}</source>
             <translation>embebido {version} en {address}</translation>
         </message>

@@ -47,7 +47,7 @@ def test_load_spreads_over_the_group_once_each_and_in_key_order(make_runtime, mo
     assert len(by_consumer) == 3, f"all 3 consumers should work, got {by_consumer}"
     order: dict[str, list[int]] = defaultdict(list)
     for d in done:
-        order[d.key].append(d.value["id"])
+        order[d.key].append(runtime.ledger.get(d.message_id).value["id"])
     assert all(ids == sorted(ids) for ids in order.values()), "per-key order broken"
     assert {d.partition for d in done} == set(range(6))
 

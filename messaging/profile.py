@@ -38,7 +38,7 @@ TANSU_CLUSTER_ID = "tansu_cluster"  # what tansu 0.6 answers to DescribeCluster
 CREATE_PARTITIONS = 37  # an ApiKey every Apache Kafka since 1.0 has, and tansu 0.6 lacks
 
 # ----- tansu's fetch: the wait is both the latency and the CPU dial --------------------
-FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 20, 100
+FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 250, 1000
 BUSY_FOR_S = 2.0  # how long after the last record a consumer keeps fetching eagerly
 
 # ----- tansu's session-timeout range --------------------------------------------------

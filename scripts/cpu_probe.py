@@ -120,6 +120,25 @@ def top_frames(raw: Path, n: int = 10) -> list[tuple[str, float]]:
     return [(frame, round(100 * c / max(total, 1), 1)) for frame, c in own.most_common(n)]
 
 
+def latency(port: int) -> dict[str, float]:
+    """Sent -> processed (the consumer's stamp) of the newest 1,000 messages, p50/p99."""
+    http = Http(port)
+    try:
+        messages = http.get("/api/messages?limit=1000")["messages"]
+    finally:
+        http.close()
+    waits = sorted(
+        1000 * (d["at"] - m["sent_at"])
+        for m in messages
+        if m.get("sent_at")
+        for d in m["deliveries"][-1:]
+        if d["status"] == "processed"
+    )
+    if not waits:
+        return {}
+    return {"p50": round(waits[len(waits) // 2], 1), "p99": round(waits[int(len(waits) * 0.99)], 1)}
+
+
 def measure(
     system: Any, port: int, procs: dict[str, psutil.Process], args: argparse.Namespace, tag: str
 ) -> dict[str, Any]:
@@ -150,6 +169,8 @@ def measure(
         "cpu_us_per_msg_total": round(1e6 * sum(busy.values()) / max(acked, 1)),
         "cpu_us_per_msg": {k: round(1e6 * v / max(acked, 1)) for k, v in busy.items()},
     }
+    if tag == "app":
+        report["latency_ms"] = latency(port)
     for name, spy in spies:
         spy.wait(60)
         report[f"top_frames_{name}"] = top_frames(Path(args.pyspy) / f"{name}.txt")

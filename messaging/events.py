@@ -103,7 +103,8 @@ class ConsumerSnapshot:
 
 @dataclass(frozen=True)
 class GroupChange:
-    """A membership or assignment change: join, assigned, revoked, stop, crash."""
+    """A membership or assignment change: join, assigned, revoked, stop, crash, removed
+    (a dead member forgotten: its card goes)."""
 
     kind: str
     consumer_id: int

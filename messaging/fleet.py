@@ -69,6 +69,26 @@ class FleetFull(Exception):
     """The cap on live consumers is reached."""
 
 
+class MemberGone(Exception):
+    """The member is stopped, crashed, or on its way out: nothing can be asked of it.
+
+    Raised at once, before any command is sent: a dead consumer would never confirm one.
+    ``state`` is ``stopped``, ``crashed`` or ``stopping``.
+    """
+
+    def __init__(self, name: str, state: str) -> None:
+        super().__init__(f"{name} is {state}")
+        self.name, self.state = name, state
+
+
+class MemberLive(Exception):
+    """Only a stopped or crashed member can be forgotten; this one is ``state``."""
+
+    def __init__(self, name: str, state: str) -> None:
+        super().__init__(f"{name} is {state}")
+        self.name, self.state = name, state
+
+
 @dataclass
 class Homes:
     """What the fleet needs to start members: a sink for thread workers, the control
@@ -101,6 +121,8 @@ class Fleet:
         self._in_rebalance = False
         self._settled_owners: dict[int, int] = {}  # partition -> member id, last rebalance
         self.moves: deque[Move] = deque(maxlen=50)
+        # uids of forgotten members: a report still on its way is not a new member
+        self._forgotten: deque[str] = deque(maxlen=256)
 
     # ----- adding and driving -------------------------------------------------------
     def add(
@@ -187,7 +209,7 @@ class Fleet:
         member and starting new ones did not heal it. On Apache Kafka the wait costs
         at most one rebalance.
         """
-        member = self.member(wid)
+        member = self._live_member(wid)
         if member.alive:
             if self.rebalancing():
                 log.info("%s stops once the rebalance in progress ends", member.snapshot.name)
@@ -213,7 +235,7 @@ class Fleet:
 
     def crash(self, wid: int) -> ConsumerSnapshot:
         """Kill a consumer without commit or LeaveGroup; the broker finds out at expiry."""
-        member = self.member(wid)
+        member = self._live_member(wid)
         if member.alive:
             member.crash()
             if not isinstance(member, ThreadMember):
@@ -223,10 +245,40 @@ class Fleet:
     def configure(
         self, wid: int, processing_ms: int | None = None, failure_rate: float | None = None
     ) -> ConsumerSnapshot:
-        member = self.member(wid)
+        member = self._live_member(wid)
         member.configure(processing_ms, failure_rate)
         self._announce(member.snapshot)
         return member.snapshot
+
+    def _live_member(self, wid: int) -> Member:
+        """The member, if it can still be driven; raises MemberGone (or UnknownConsumer)."""
+        member = self.member(wid)
+        if not member.alive:
+            state = member.snapshot.state
+            raise MemberGone(
+                member.snapshot.name, state if state in (STOPPED, CRASHED) else "stopping"
+            )
+        return member
+
+    def forget(self, wid: int) -> ConsumerSnapshot:
+        """Drop a stopped or crashed member: no longer listed, its card goes.
+
+        Publishes ``GroupChange("removed", wid)`` for the views. Raises MemberLive while
+        it is still in the group or on its way out (stop or crash it, and let it end).
+        """
+        member = self.member(wid)
+        if isinstance(member, ProcessMember) and member.snapshot.state not in (STOPPED, CRASHED):
+            self.reap()  # it may have exited since the last look
+        snap = member.snapshot
+        if snap.state not in (STOPPED, CRASHED):
+            raise MemberLive(snap.name, snap.state if member.alive else "stopping")
+        with self._lock:
+            self._members.pop(wid, None)
+            self._by_uid.pop(snap.uid, None)
+            self._forgotten.append(snap.uid)
+        log.info("%s forgotten", snap.name)
+        self.homes.publish(GroupChange("removed", wid, group=self.group))
+        return snap
 
     def resubscribe(self, topic: str) -> list[str]:
         """Every live member onto ``topic``; returns the names of those that cannot
@@ -259,6 +311,8 @@ class Fleet:
         """A reported event under the app's identity of its member (any thread)."""
         member = self._by_uid.get(uid)
         if member is None:
+            if uid in self._forgotten:
+                return None  # reported before it ended, read after it was forgotten
             member = self._adopt(uid, event)
             if member is None:
                 return None

@@ -46,6 +46,7 @@ from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
 log = logging.getLogger(__name__)
 STABLE, REBALANCING, EMPTY = "Stable", "Rebalancing", "Empty"
+STOPPING = "stopping"  # asked to stop, not gone yet (not a state members report)
 SILENT_AFTER_S = 3.5  # a reporting consumer repeats its snapshot every second
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 
@@ -123,6 +124,7 @@ class Fleet:
         self.moves: deque[Move] = deque(maxlen=50)
         # uids of forgotten members: a report still on its way is not a new member
         self._forgotten: deque[str] = deque(maxlen=256)
+        self._leaving: set[int] = set()  # ids whose stop waits for a rebalance to end
 
     # ----- adding and driving -------------------------------------------------------
     def add(
@@ -213,6 +215,7 @@ class Fleet:
         if member.alive:
             if self.rebalancing():
                 log.info("%s stops once the rebalance in progress ends", member.snapshot.name)
+                self._leaving.add(member.id)
                 threading.Thread(
                     target=self._stop_after_rebalance, args=(member,), daemon=True
                 ).start()
@@ -228,10 +231,13 @@ class Fleet:
 
     def _stop_after_rebalance(self, member: Member) -> None:
         deadline = time.monotonic() + 2 * self.settings.session_timeout_ms / 1000
-        while self.rebalancing() and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling members' reports, bounded by the deadline
-        if member.alive:
-            member.stop()
+        try:
+            while self.rebalancing() and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling members' reports, bounded by the deadline
+            if member.alive:
+                member.stop()
+        finally:
+            self._leaving.discard(member.id)
 
     def crash(self, wid: int) -> ConsumerSnapshot:
         """Kill a consumer without commit or LeaveGroup; the broker finds out at expiry."""
@@ -253,12 +259,17 @@ class Fleet:
     def _live_member(self, wid: int) -> Member:
         """The member, if it can still be driven; raises MemberGone (or UnknownConsumer)."""
         member = self.member(wid)
-        if not member.alive:
-            state = member.snapshot.state
-            raise MemberGone(
-                member.snapshot.name, state if state in (STOPPED, CRASHED) else "stopping"
-            )
+        condition = self._condition(member)
+        if condition in (STOPPED, CRASHED, STOPPING):
+            raise MemberGone(member.snapshot.name, condition)
         return member
+
+    def _condition(self, member: Member) -> str:
+        """Its state, or ``stopping`` once asked to stop and until it has."""
+        state = member.snapshot.state
+        if state not in (STOPPED, CRASHED) and (not member.alive or member.id in self._leaving):
+            return STOPPING
+        return state
 
     def forget(self, wid: int) -> ConsumerSnapshot:
         """Drop a stopped or crashed member: no longer listed, its card goes.
@@ -269,9 +280,9 @@ class Fleet:
         member = self.member(wid)
         if isinstance(member, ProcessMember) and member.snapshot.state not in (STOPPED, CRASHED):
             self.reap()  # it may have exited since the last look
-        snap = member.snapshot
-        if snap.state not in (STOPPED, CRASHED):
-            raise MemberLive(snap.name, snap.state if member.alive else "stopping")
+        snap, condition = member.snapshot, self._condition(member)
+        if condition not in (STOPPED, CRASHED):
+            raise MemberLive(snap.name, condition)
         with self._lock:
             self._members.pop(wid, None)
             self._by_uid.pop(snap.uid, None)

@@ -185,6 +185,27 @@ def test_a_dead_consumer_refuses_at_once_and_delete_forgets_it(own_api):
     assert not {1, 2} & {s.id for s in runtime.snapshots()}
 
 
+def test_a_consumer_asked_to_stop_is_on_its_way_out_at_once(make_runtime):
+    runtime = make_runtime(consumers=1, consumer_mode="thread")
+    with running_api(runtime) as url:
+        wait_for(lambda: all_assigned(runtime), 20, "assignment")
+        wid = runtime.fleet.add().id
+        # It is joining, so its stop waits for the rebalance to end (the window's Stop:
+        # no wait); meanwhile it is already on its way out.
+        runtime.fleet.stop(wid, wait=None)
+        for method, path, body in (("POST", "/crash", None), ("PATCH", "", {"failure_rate": 1})):
+            status, answer, took = timed(f"{url}/api/consumers/{wid}{path}", method, body)
+            assert status == 409 and answer["error"].startswith(f"C{wid} is stopping: "), answer
+            assert took < 1.0
+        status, answer = call(f"{url}/api/consumers/{wid}", "DELETE")
+        assert (
+            status == 409
+            and answer["error"] == f"C{wid} is stopping: delete it once it has stopped"
+        )
+        wait_for(lambda: call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopped", 20, "stopped")
+        assert call(f"{url}/api/consumers/{wid}", "DELETE")[0] == 200
+
+
 def test_health_and_openapi(api):
     runtime, url = api
     status, health = call(f"{url}/health")

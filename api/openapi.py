@@ -95,7 +95,13 @@ def _consumer(ref: str, description: str, *links: str) -> dict[str, Any]:
 
 
 _ON_A_CONSUMER = ("getConsumer", "configureConsumer", "stopConsumer", "crashConsumer")
-_ON_A_DEAD_ONE = ("getConsumer", "deleteConsumer", "stopConsumer", "configureConsumer")
+_ON_A_DEAD_ONE = (
+    "getConsumer",
+    "deleteConsumer",
+    "stopConsumer",
+    "crashConsumer",
+    "configureConsumer",
+)
 
 
 def _action(verb: str, summary: str) -> dict[str, Any]:
@@ -504,7 +510,7 @@ def spec(token_required: bool = False, history: int = 100_000) -> dict[str, Any]
         "openapi": "3.1.0",
         "info": {
             "title": "Kafka point-to-point demo",
-            "version": "1.1.0",
+            "version": "2.0.0",  # 2: DELETE removes a dead consumer; stop and crash are actions
             "description": _DESCRIPTION,
         },
         "paths": {**_PATHS, **_export_paths(history)},

@@ -16,7 +16,7 @@ from api import security
 from api import validation as v
 from api.openapi import spec
 from messaging import export
-from messaging.fleet import FleetFull, MemberGone, MemberLive, UnknownConsumer
+from messaging.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
 from messaging.runtime import GroupExists, Runtime
 from messaging.sender import SendError
@@ -186,7 +186,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         try:
             return jsonify(runtime.fleet_of(wid).forget(wid).as_json()), 200
         except MemberLive as exc:
-            if exc.state == "stopping":
+            if exc.state == STOPPING:
                 return _error(f"{exc}: delete it once it has stopped", 409)
             return _error(
                 f"{exc}: stop or crash it first (POST /api/consumers/{wid}/stop or "

@@ -187,6 +187,7 @@ class Fleet:
         for old in gone[:-MAX_GONE] if len(gone) > MAX_GONE else []:
             del self._members[old.id]
             self._by_uid.pop(old.snapshot.uid, None)
+            self._forgotten.append(old.snapshot.uid)
 
     def knows(self, uid: str) -> bool:
         return uid in self._by_uid

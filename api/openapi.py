@@ -1,9 +1,13 @@
 """OpenAPI 3.1 description of the REST API, for Postman import and the schemathesis fuzz.
 
 Every status code a route can answer is listed, so a client (and the fuzz) can rely
-on it: 400/413/415 for bodies, 401 without the token when one is set, 403 for a
-foreign Host on a loopback bind, 404 for unknown ids, 409 when the consumer cap is
-reached, 503 when the broker did not acknowledge.
+on it: 400 for bad JSON or fields (a batch over maxItems too), 413 for bodies over
+1 MiB, 415 for other content types, 401 without the token when one is set, 403 for a
+foreign Host on a loopback bind, 404 for unknown (or deleted) ids, 409 when the
+consumer cap is reached or a consumer cannot do what is asked (gone, or still live for
+a DELETE), 503 when the broker or a consumer did not acknowledge. Links from the
+consumer a POST adds to the operations on it let schemathesis' stateful phase chain
+add, act and remove.
 """
 
 from __future__ import annotations
@@ -70,8 +74,58 @@ _NEW_GROUP = {
         "kind": _KIND,
     },
 }
-_NOT_DRIVABLE = {**_ERROR, "description": "a member that reports nothing cannot be driven"}
-_NOT_CONFIRMED = {**_ERROR, "description": "the consumer did not confirm in time"}
+_CANNOT_DRIVE = {
+    **_ERROR,
+    "description": "it is stopped, crashed or stopping (start a new one), or it reports "
+    "nothing and cannot be driven from the app; answered at once",
+}
+_NOT_CONFIRMED = {
+    **_ERROR,
+    "description": "the consumer did not confirm in time, or the broker is unreachable",
+}
+
+
+def _links(*operations: str) -> dict[str, Any]:
+    """OpenAPI links from an answer carrying a consumer's ``id`` to operations on it:
+    how a client (and schemathesis' stateful phase) chains add, act, remove."""
+    return {
+        op[0].upper() + op[1:]: {"operationId": op, "parameters": {"id": "$response.body#/id"}}
+        for op in operations
+    }
+
+
+def _consumer(ref: str, description: str, *links: str) -> dict[str, Any]:
+    return {**_json(ref, description), "links": _links(*links)}
+
+
+_ON_A_CONSUMER = ("getConsumer", "configureConsumer", "stopConsumer", "crashConsumer")
+_ON_A_DEAD_ONE = (
+    "getConsumer",
+    "deleteConsumer",
+    "stopConsumer",
+    "crashConsumer",
+    "configureConsumer",
+)
+
+
+def _action(verb: str, summary: str) -> dict[str, Any]:
+    """POST /api/consumers/{id}/stop or /crash."""
+    return {
+        "post": {
+            "operationId": f"{verb}Consumer",
+            "summary": summary,
+            "parameters": _CONSUMER_ID,
+            "responses": _answers(
+                {
+                    "200": _consumer("Consumer", "its state now", *_ON_A_DEAD_ONE),
+                    "409": _CANNOT_DRIVE,
+                    "503": _NOT_CONFIRMED,
+                },
+                404,
+            ),
+        }
+    }
+
 
 _PATHS: dict[str, Any] = {
     "/enviar": {
@@ -125,7 +179,7 @@ _PATHS: dict[str, Any] = {
             "requestBody": _body(_NEW_CONSUMER, required=False),
             "responses": _answers(
                 {
-                    "201": _json("AddedConsumer", "added; it joins the group"),
+                    "201": _consumer("AddedConsumer", "added; it joins the group", *_ON_A_CONSUMER),
                     "404": {**_ERROR, "description": "no such group"},
                     "409": {**_ERROR, "description": "too many live consumers"},
                 },
@@ -134,37 +188,49 @@ _PATHS: dict[str, Any] = {
         },
     },
     "/api/consumers/{id}": {
-        "delete": {
-            "summary": "Remove a consumer: stop (graceful, LeaveGroup) or crash (no commit)",
-            "parameters": [
-                *_CONSUMER_ID,
-                {
-                    "name": "mode",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["stop", "crash"], "default": "stop"},
-                },
-            ],
-            "responses": _answers(
-                {
-                    "200": _json("Consumer", "its state now"),
-                    "409": _NOT_DRIVABLE,
-                    "503": _NOT_CONFIRMED,
-                },
-                400,
-                404,
-            ),
+        "get": {
+            "operationId": "getConsumer",
+            "summary": "One consumer, live or gone (until it is deleted)",
+            "parameters": _CONSUMER_ID,
+            "responses": _answers({"200": _json("Consumer", "the consumer")}, 404),
         },
         "patch": {
+            "operationId": "configureConsumer",
             "summary": "Change processing_ms / failure_rate at runtime ({} changes nothing)",
             "parameters": _CONSUMER_ID,
             "requestBody": _body(_CONSUMER_CHANGES),
             "responses": _answers(
-                {"200": _json("Consumer", "updated"), "409": _NOT_DRIVABLE, "503": _NOT_CONFIRMED},
+                {
+                    "200": _consumer("Consumer", "updated", "stopConsumer", "crashConsumer"),
+                    "409": _CANNOT_DRIVE,
+                    "503": _NOT_CONFIRMED,
+                },
                 *_BODY_ERRORS,
                 404,
             ),
         },
+        "delete": {
+            "operationId": "deleteConsumer",
+            "summary": "Remove a stopped or crashed consumer: unlisted, its card gone, then 404",
+            "parameters": _CONSUMER_ID,
+            "responses": _answers(
+                {
+                    "200": _json("Consumer", "removed; its last state"),
+                    "409": {
+                        **_ERROR,
+                        "description": "it is live or still stopping: stop or crash it first",
+                    },
+                },
+                404,
+            ),
+        },
     },
+    "/api/consumers/{id}/stop": _action(
+        "stop", "Stop a consumer gracefully: it finishes its message, commits, leaves the group"
+    ),
+    "/api/consumers/{id}/crash": _action(
+        "crash", "Crash a consumer: SIGKILL for a process; no commit, no LeaveGroup"
+    ),
     "/api/topic": {
         "get": {
             "summary": "The topic the app sends to and its partition count",
@@ -507,7 +573,7 @@ def spec(
         "openapi": "3.1.0",
         "info": {
             "title": "Kafka point-to-point demo",
-            "version": "1.1.0",
+            "version": "2.0.0",  # 2: DELETE removes a dead consumer; stop and crash are actions
             "description": _DESCRIPTION,
         },
         "paths": {**_PATHS, **_export_paths(history), **_groups_offering(assignors)},

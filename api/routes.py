@@ -16,7 +16,7 @@ from api import security
 from api import validation as v
 from api.openapi import spec
 from messaging import export
-from messaging.fleet import FleetFull, UnknownConsumer
+from messaging.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
 from messaging.profile import STANDARD_ASSIGNORS
 from messaging.runtime import GroupExists, Runtime
@@ -69,6 +69,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(NotApplied)
     def not_applied(exc: NotApplied) -> tuple[Response, int]:
         return _error(str(exc), 503)
+
+    @app.errorhandler(MemberGone)
+    def member_gone(exc: MemberGone) -> tuple[Response, int]:
+        return _error(f"{exc}: start a new consumer with POST /api/consumers", 409)
 
     @app.errorhandler(UnknownConsumer)
     def unknown_consumer(exc: UnknownConsumer) -> tuple[Response, int]:
@@ -162,19 +166,38 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0), kind)
         return jsonify({**snap.as_json(), "warning": _idle(runtime)}), 201
 
-    @app.delete("/api/consumers/<int:wid>")
-    def remove_consumer(wid: int) -> tuple[Response, int]:
-        mode = request.args.get("mode", "stop")
-        if mode not in ("stop", "crash"):
-            raise v.BadRequest(f"mode must be stop or crash (got {mode!r})")
-        fleet = runtime.fleet_of(wid)
-        snap = fleet.crash(wid) if mode == "crash" else fleet.stop(wid, wait=5.0)
-        return jsonify(snap.as_json()), 200
+    @app.get("/api/consumers/<int:wid>")
+    def one_consumer(wid: int) -> tuple[Response, int]:
+        return jsonify(runtime.fleet_of(wid).member(wid).snapshot.as_json()), 200
+
+    @app.post("/api/consumers/<int:wid>/stop")
+    def stop_consumer(wid: int) -> tuple[Response, int]:
+        """Graceful: it finishes its message, commits and leaves (answers within ~5 s)."""
+        return jsonify(runtime.fleet_of(wid).stop(wid, wait=5.0).as_json()), 200
+
+    @app.post("/api/consumers/<int:wid>/crash")
+    def crash_consumer(wid: int) -> tuple[Response, int]:
+        """No commit, no LeaveGroup: the broker finds out when its session expires."""
+        return jsonify(runtime.fleet_of(wid).crash(wid).as_json()), 200
 
     @app.patch("/api/consumers/<int:wid>")
     def configure_consumer(wid: int) -> tuple[Response, int]:
         changes = v.consumer_changes(v.json_body(request.content_type, _body()))
         return jsonify(runtime.fleet_of(wid).configure(wid, **changes).as_json()), 200
+
+    @app.delete("/api/consumers/<int:wid>")
+    def remove_consumer(wid: int) -> tuple[Response, int]:
+        """Forget a stopped or crashed consumer: unlisted, its card gone, then 404."""
+        try:
+            return jsonify(runtime.fleet_of(wid).forget(wid).as_json()), 200
+        except MemberLive as exc:
+            if exc.state == STOPPING:
+                return _error(f"{exc}: delete it once it has stopped", 409)
+            return _error(
+                f"{exc}: stop or crash it first (POST /api/consumers/{wid}/stop or "
+                f"/api/consumers/{wid}/crash)",
+                409,
+            )
 
     @app.get("/api/groups")
     def groups() -> Response:

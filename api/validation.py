@@ -112,7 +112,9 @@ def batch(body: Any) -> list[tuple[Any, str | None]]:
     if not items:
         raise BadRequest("messages is empty")
     if len(items) > MAX_BATCH:
-        raise BadRequest(f"at most {MAX_BATCH} messages per batch (got {len(items)})", 413)
+        # The schema's maxItems: a 400 like every other schema violation (413 is for
+        # bodies over MAX_BODY bytes, refused before they are read).
+        raise BadRequest(f"at most {MAX_BATCH:,} messages per batch (got {len(items):,})")
     out = []
     for i, item in enumerate(items):
         if not isinstance(item, dict) or "value" not in item:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from messaging.events import ACTIVE, DEAD_LETTERED, IDLE, PROCESSED
-from messaging.fleet import FleetFull
+from messaging.fleet import FleetFull, MemberGone
 from messaging.members import NotApplied
 from messaging.runtime import Runtime
 from messaging.sender import SendError
@@ -110,7 +110,7 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
         else:
             wid = rng.choice(joined).id
             fleet.crash(wid) if action == "crash" else fleet.stop(wid, wait=None)
-    except (FleetFull, NotApplied):
+    except (FleetFull, MemberGone, NotApplied):  # it may have died since the pick
         return
     plan.actions.append((round(time.monotonic() - started, 2), action, wid))
 

@@ -390,9 +390,9 @@ def _failover_trial(app: App, mode: str, keys: dict[int, str], session_ms: int) 
         return {"seconds": None, "error": "group never stable before the trial"}
     victim = next(c for c in app.consumers() if c["state"] == "active" and c["partitions"])
     t0 = time.time()
-    status, body = app.http.request("DELETE", f"/api/consumers/{victim['id']}?mode={mode}")
+    status, body = app.http.request("POST", f"/api/consumers/{victim['id']}/{mode}")
     if status != 200:
-        return {"seconds": None, "error": f"DELETE -> {status} {body}"}
+        return {"seconds": None, "error": f"POST .../{mode} -> {status} {body}"}
     delete_s = time.time() - t0
     probes: dict[str, int] = {}
     for p, key in keys.items():

@@ -32,6 +32,7 @@ class ConsumerGrid(QWidget):
     add_requested = Signal(str)  # the kind: process or thread
     stop_requested = Signal(int)
     crash_requested = Signal(int)
+    forget_requested = Signal(int)  # a dead consumer's ✕: the core forgets it, then dismiss()
     delay_changed = Signal(int, int)
     selection_changed = Signal(object)  # the selected consumer id, or None
 
@@ -112,17 +113,18 @@ class ConsumerGrid(QWidget):
         card.stop_requested.connect(self.stop_requested.emit)
         card.crash_requested.connect(self.crash_requested.emit)
         card.delay_changed.connect(self.delay_changed.emit)
-        card.dismiss_requested.connect(self.dismiss)
+        card.dismiss_requested.connect(self.forget_requested.emit)
         card.installEventFilter(self)  # a click anywhere on the card selects it
         self.cards[snap.id] = card
         return card
 
     def dismiss(self, cid: int) -> None:
-        """Drop a stopped or crashed consumer's card; the grid closes the gap."""
-        card = self.cards.get(cid)
-        if card is None or card.snapshot.state not in (STOPPED, CRASHED):
-            return
+        """Drop the card of a consumer the core forgot (``GroupChange("removed")``); the
+        grid closes the gap, and late reports of it make no new card."""
         self._dismissed.add(cid)
+        card = self.cards.get(cid)
+        if card is None:
+            return
         if cid == self.selected:
             self.select(None)
         del self.cards[cid]

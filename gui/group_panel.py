@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QSplitter, QVBoxLayout, QWid
 from gui.consumer_grid import ConsumerGrid
 from gui.partition_map import PartitionMap
 from gui.translation import translate
-from messaging.events import ConsumerSnapshot, Delivery
+from messaging.events import ConsumerSnapshot, Delivery, GroupChange
 from messaging.profile import BrokerProfile
 from messaging.runtime import Runtime
 from messaging.worker import ASSIGNORS
@@ -41,6 +41,7 @@ class GroupPanel(QWidget):
         self.grid.add_requested.connect(lambda kind: command(fleet.add, None, 0.0, kind))
         self.grid.stop_requested.connect(lambda cid: command(fleet.stop, cid, None))
         self.grid.crash_requested.connect(lambda cid: command(fleet.crash, cid))
+        self.grid.forget_requested.connect(lambda cid: command(fleet.forget, cid))
         self.grid.delay_changed.connect(
             lambda cid, ms: command(fleet.configure, cid, processing_ms=ms)
         )
@@ -94,6 +95,16 @@ class GroupsArea(QSplitter):
             grid = self.primary if group == main else self._panel(group)
             if grid is not None:
                 grid.apply(snaps.get(group, {}), done.get(group, []))
+
+    def remove(self, removed: list[GroupChange]) -> None:
+        """Drop the cards of consumers the core forgot (REST DELETE, or a card's ✕)."""
+        main = self.runtime.settings.group
+        for change in removed:
+            group = change.group or main
+            panel = self.panels.get(group)
+            grid = self.primary if group == main else panel.grid if panel else None
+            if grid is not None:
+                grid.dismiss(change.consumer_id)
 
     def _panel(self, group: str) -> ConsumerGrid | None:
         panel = self.panels.get(group)

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.grid.add_requested.connect(lambda kind: self._command(fleet.add, None, 0.0, kind))
         self.grid.stop_requested.connect(lambda cid: self._command(fleet.stop, cid, None))
         self.grid.crash_requested.connect(lambda cid: self._command(fleet.crash, cid))
+        self.grid.forget_requested.connect(lambda cid: self._command(fleet.forget, cid))
         self.grid.delay_changed.connect(
             lambda cid, ms: self._command(fleet.configure, cid, processing_ms=ms)
         )
@@ -422,6 +423,7 @@ class MainWindow(QMainWindow):
     def on_batch(self, batch: Batch) -> None:
         """One drained batch of core events, applied to every widget at once."""
         self.groups.apply(batch.snapshots, batch.deliveries)
+        self.groups.remove([c for c in batch.changes if c.kind == "removed"])
         if batch.snapshots or batch.changes:
             self._show_group()  # the map and the cards from one look, never apart
         self.model.apply(batch.sent, batch.deliveries)

@@ -61,6 +61,8 @@ class Timeline(QWidget):
             if change.kind == "moved":  # the group's, not a consumer's
                 self.moves.append((change.at, len(change.partitions)))
                 continue
+            if change.kind == "removed":  # its card goes; its lane keeps its history
+                continue
             lane = self.lanes.setdefault(change.consumer_id, Lane(change.consumer_id))
             if change.kind in ("revoked", "crash", "stop", "assigned"):
                 lane.close(change.at)

@@ -126,7 +126,8 @@ class ConsumerSnapshot:
 
 @dataclass(frozen=True)
 class GroupChange:
-    """A membership or assignment change: join, assigned, revoked, stop, crash, removed.
+    """A membership or assignment change: join, assigned, revoked, stop, crash, removed
+    (a dead member forgotten: its card goes).
 
     The group model also announces "moved" (consumer 0: what a rebalance moved) and the
     assignments it learns for members that report nothing ("assigned" / "revoked").

@@ -16,6 +16,7 @@ import signal
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -60,6 +61,7 @@ from messaging.supervisor import spawn
 from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
 log = logging.getLogger(__name__)
+STOPPING = "stopping"  # asked to stop, not gone yet (not a state members report)
 SILENT_AFTER_S = 3.5  # a reporting consumer repeats its snapshot every second
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 OUTSIDE_GONE_S = 3.0  # the lag monitor describes the group every second
@@ -71,6 +73,26 @@ class UnknownConsumer(KeyError):
 
 class FleetFull(Exception):
     """The cap on live consumers is reached."""
+
+
+class MemberGone(Exception):
+    """The member is stopped, crashed, or on its way out: nothing can be asked of it.
+
+    Raised at once, before any command is sent: a dead consumer would never confirm one.
+    ``state`` is ``stopped``, ``crashed`` or ``stopping``.
+    """
+
+    def __init__(self, name: str, state: str) -> None:
+        super().__init__(f"{name} is {state}")
+        self.name, self.state = name, state
+
+
+class MemberLive(Exception):
+    """Only a stopped or crashed member can be forgotten; this one is ``state``."""
+
+    def __init__(self, name: str, state: str) -> None:
+        super().__init__(f"{name} is {state}")
+        self.name, self.state = name, state
 
 
 @dataclass
@@ -104,6 +126,9 @@ class Fleet:
         self.model = GroupModel(self.group, settings.assignor, self._facts, homes.publish)
         self._view_keys: dict[int, tuple[object, ...]] = {}  # what each member's view read
         self.model.use_topic(settings.topic, settings.partitions)
+        # uids of forgotten members: a report still on its way is not a new member
+        self._forgotten: deque[str] = deque(maxlen=256)
+        self._leaving: set[int] = set()  # ids whose stop waits for a rebalance to end
 
     @property
     def rebalances(self) -> int:
@@ -174,6 +199,7 @@ class Fleet:
         for old in gone[:-MAX_GONE] if len(gone) > MAX_GONE else []:
             del self._members[old.id]
             self._by_uid.pop(old.snapshot.uid, None)
+            self._forgotten.append(old.snapshot.uid)
 
     def knows(self, uid: str) -> bool:
         return uid in self._by_uid
@@ -195,10 +221,11 @@ class Fleet:
         rebalance to end (at most two sessions; why: the profile's
         ``stop_waits_for_rebalance``). On Apache Kafka it stops at once.
         """
-        member = self.member(wid)
+        member = self._live_member(wid)
         if member.alive:
             if broker_profile.of(self.settings).stop_waits_for_rebalance and self.rebalancing():
                 log.info("%s stops once the rebalance in progress ends", member.snapshot.name)
+                self._leaving.add(member.id)
                 threading.Thread(
                     target=self._stop_after_rebalance, args=(member,), daemon=True
                 ).start()
@@ -214,14 +241,17 @@ class Fleet:
 
     def _stop_after_rebalance(self, member: Member) -> None:
         deadline = time.monotonic() + 2 * self.settings.session_timeout_ms / 1000
-        while self.rebalancing() and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling members' reports, bounded by the deadline
-        if member.alive:
-            member.stop()
+        try:
+            while self.rebalancing() and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling members' reports, bounded by the deadline
+            if member.alive:
+                member.stop()
+        finally:
+            self._leaving.discard(member.id)
 
     def crash(self, wid: int) -> ConsumerSnapshot:
         """Kill a consumer without commit or LeaveGroup; the broker finds out at expiry."""
-        member = self.member(wid)
+        member = self._live_member(wid)
         if member.alive:
             member.crash()
             if not isinstance(member, ThreadMember):
@@ -232,10 +262,45 @@ class Fleet:
     def configure(
         self, wid: int, processing_ms: int | None = None, failure_rate: float | None = None
     ) -> ConsumerSnapshot:
-        member = self.member(wid)
+        member = self._live_member(wid)
         member.configure(processing_ms, failure_rate)
         self._announce(member.snapshot)
         return self.presented(member)
+
+    def _live_member(self, wid: int) -> Member:
+        """The member, if it can still be driven; raises MemberGone (or UnknownConsumer)."""
+        member = self.member(wid)
+        condition = self._condition(member)
+        if condition in (STOPPED, CRASHED, STOPPING):
+            raise MemberGone(member.snapshot.name, condition)
+        return member
+
+    def _condition(self, member: Member) -> str:
+        """Its state, or ``stopping`` once asked to stop and until it has."""
+        state = member.snapshot.state
+        if state not in (STOPPED, CRASHED) and (not member.alive or member.id in self._leaving):
+            return STOPPING
+        return state
+
+    def forget(self, wid: int) -> ConsumerSnapshot:
+        """Drop a stopped or crashed member: no longer listed, its card goes.
+
+        Publishes ``GroupChange("removed", wid)`` for the views. Raises MemberLive while
+        it is still in the group or on its way out (stop or crash it, and let it end).
+        """
+        member = self.member(wid)
+        if isinstance(member, ProcessMember) and member.snapshot.state not in (STOPPED, CRASHED):
+            self.reap()  # it may have exited since the last look
+        snap, condition = member.snapshot, self._condition(member)
+        if condition not in (STOPPED, CRASHED):
+            raise MemberLive(snap.name, condition)
+        with self._lock:
+            self._members.pop(wid, None)
+            self._by_uid.pop(snap.uid, None)
+            self._forgotten.append(snap.uid)
+        log.info("%s forgotten", snap.name)
+        self.homes.publish(GroupChange("removed", wid, group=self.group))
+        return snap
 
     def resubscribe(self, topic: str, partitions: int) -> list[str]:
         """Every live member onto ``topic``; returns the names of those that cannot
@@ -268,6 +333,8 @@ class Fleet:
         """A reported event under the app's identity of its member (any thread)."""
         member = self._by_uid.get(uid)
         if member is None:
+            if uid in self._forgotten:
+                return None  # reported before it ended, read after it was forgotten
             member = self._adopt(uid, event)
             if member is None:
                 return None

@@ -116,21 +116,94 @@ def test_consumers_add_patch_stop_crash(own_api):
     runtime, url = own_api
     status, added = call(f"{url}/api/consumers", "POST")
     assert status == 201 and added["name"] == "C3" and added["state"] == "starting"
+    status, one = call(f"{url}/api/consumers/3")
+    assert status == 200 and one["name"] == "C3" and one["kind"] == "process"
 
     status, patched = call(
         f"{url}/api/consumers/3", "PATCH", {"processing_ms": 50, "failure_rate": 0.5}
     )
     assert status == 200 and patched["processing_ms"] == 50 and patched["failure_rate"] == 0.5
 
-    status, stopped = call(f"{url}/api/consumers/2?mode=stop", "DELETE")
+    status, stopped = call(f"{url}/api/consumers/2/stop", "POST")
     assert status == 200 and stopped["state"] == "stopped"
-    status, crashed = call(f"{url}/api/consumers/1?mode=crash", "DELETE")
+    status, crashed = call(f"{url}/api/consumers/1/crash", "POST")
     assert status == 200 and crashed["state"] == "crashed"
 
     _, listing = call(f"{url}/api/consumers")
     states = {c["name"]: c["state"] for c in listing["consumers"]}
     assert states["C1"] == "crashed" and states["C2"] == "stopped"
     assert states["C3"] in {"starting", "active", "idle"}
+    assert call(f"{url}/api/consumers/1")[1]["state"] == "crashed"
+
+
+def timed(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any, float]:
+    """``call``, and how long the answer took in seconds."""
+    started = time.monotonic()
+    status, answer = call(url, method, body)
+    return status, answer, time.monotonic() - started
+
+
+def test_a_dead_consumer_refuses_at_once_and_delete_forgets_it(own_api):
+    runtime, url = own_api
+    status, body = call(f"{url}/api/consumers/1", "DELETE")
+    assert status == 409 and body["error"].startswith("C1 is ")
+    assert "stop or crash it first" in body["error"]
+    assert call(f"{url}/api/consumers/1")[1]["state"] in {"active", "idle"}
+
+    assert call(f"{url}/api/consumers/2/stop", "POST")[0] == 200
+    assert call(f"{url}/api/consumers/1/crash", "POST")[0] == 200
+    # A dead process consumer never confirms a change: the app says so at once,
+    # instead of a 503 after waiting 3 s for it.
+    for wid, state in ((1, "crashed"), (2, "stopped")):
+        for method, path, body in (
+            ("PATCH", "", {"processing_ms": 10}),
+            ("POST", "/stop", None),
+            ("POST", "/crash", None),
+        ):
+            status, answer, took = timed(f"{url}/api/consumers/{wid}{path}", method, body)
+            assert status == 409, (method, path, answer)
+            assert answer["error"] == (
+                f"C{wid} is {state}: start a new consumer with POST /api/consumers"
+            )
+            assert took < 1.0, (method, path, took)  # it took 3 s before
+
+    status, removed = call(f"{url}/api/consumers/1", "DELETE")
+    assert status == 200 and removed["name"] == "C1" and removed["state"] == "crashed"
+    assert call(f"{url}/api/consumers/2", "DELETE")[0] == 200
+    for method, path, body in (
+        ("GET", "", None),
+        ("PATCH", "", {"processing_ms": 10}),
+        ("DELETE", "", None),
+        ("POST", "/stop", None),
+        ("POST", "/crash", None),
+    ):
+        for wid in (1, 2):
+            status, answer = call(f"{url}/api/consumers/{wid}{path}", method, body)
+            assert status == 404 and answer["error"] == f"no consumer with id {wid}"
+    _, listing = call(f"{url}/api/consumers")
+    assert not {1, 2} & {c["id"] for c in listing["consumers"]}
+    assert not {1, 2} & {s.id for s in runtime.snapshots()}
+
+
+def test_a_consumer_asked_to_stop_is_on_its_way_out_at_once(make_runtime):
+    runtime = make_runtime(consumers=1, consumer_mode="thread")
+    with running_api(runtime) as url:
+        wait_for(lambda: all_assigned(runtime), 20, "assignment")
+        wid = runtime.fleet.add().id
+        # It is joining, so its stop waits for the rebalance to end (the window's Stop:
+        # no wait); meanwhile it is already on its way out.
+        runtime.fleet.stop(wid, wait=None)
+        for method, path, body in (("POST", "/crash", None), ("PATCH", "", {"failure_rate": 1})):
+            status, answer, took = timed(f"{url}/api/consumers/{wid}{path}", method, body)
+            assert status == 409 and answer["error"].startswith(f"C{wid} is stopping: "), answer
+            assert took < 1.0
+        status, answer = call(f"{url}/api/consumers/{wid}", "DELETE")
+        assert (
+            status == 409
+            and answer["error"] == f"C{wid} is stopping: delete it once it has stopped"
+        )
+        wait_for(lambda: call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopped", 20, "stopped")
+        assert call(f"{url}/api/consumers/{wid}", "DELETE")[0] == 200
 
 
 def test_health_and_openapi(api):
@@ -154,6 +227,8 @@ def test_health_and_openapi(api):
         "/api/messages/{message_id}",
         "/api/consumers",
         "/api/consumers/{id}",
+        "/api/consumers/{id}/stop",
+        "/api/consumers/{id}/crash",
         "/api/stats",
         "/health",
     ):
@@ -196,8 +271,19 @@ BAD_INPUTS = [
     ),
     ("unknown message", "GET", "/api/messages/nope", None, None, 404, "no message"),
     ("bad limit", "GET", "/api/messages?limit=abc", None, None, 400, "limit"),
-    ("unknown consumer", "DELETE", "/api/consumers/99?mode=stop", None, None, 404, "99"),
-    ("bad mode", "DELETE", "/api/consumers/1?mode=explode", None, None, 400, "mode"),
+    (
+        "batch over maxItems",
+        "POST",
+        "/api/messages",
+        json.dumps({"messages": [{"value": i} for i in range(10_001)]}).encode(),
+        JSON,
+        400,
+        "at most 10,000 messages per batch (got 10,001)",
+    ),
+    ("unknown consumer", "GET", "/api/consumers/99", None, None, 404, "no consumer with id 99"),
+    ("stop unknown consumer", "POST", "/api/consumers/99/stop", None, None, 404, "99"),
+    ("crash unknown consumer", "POST", "/api/consumers/99/crash", None, None, 404, "99"),
+    ("delete unknown consumer", "DELETE", "/api/consumers/99", None, None, 404, "99"),
     (
         "bad processing_ms",
         "PATCH",

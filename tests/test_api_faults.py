@@ -96,7 +96,9 @@ def test_405_keeps_json_body_and_names_the_allowed_methods(api):
     for method, path, allowed in (
         ("GET", "/enviar", {"POST", "OPTIONS"}),
         ("PUT", "/api/consumers", {"GET", "HEAD", "POST", "OPTIONS"}),
-        ("POST", "/api/consumers/1", {"DELETE", "PATCH", "OPTIONS"}),
+        ("POST", "/api/consumers/1", {"GET", "HEAD", "DELETE", "PATCH", "OPTIONS"}),
+        ("GET", "/api/consumers/1/stop", {"POST", "OPTIONS"}),
+        ("DELETE", "/api/consumers/1/crash", {"POST", "OPTIONS"}),
         ("DELETE", "/health", {"GET", "HEAD", "OPTIONS"}),
     ):
         status, headers, body = http(url + path, method)

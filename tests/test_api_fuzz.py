@@ -5,11 +5,16 @@ too. Every check schemathesis has runs on every answer (``--checks all``): no 5x
 codes and content types as documented, bodies matching their schemas, 405 with Allow
 for undocumented methods, valid data accepted and invalid data refused, auth enforced.
 
+The stateful phase follows the schema's links: it adds a consumer, then reads, changes,
+stops, crashes and deletes it in sequences, and checks what each answer implies for the
+next (a created consumer can be read, a deleted one is gone for every operation).
+
 One test runs the whole fuzz through schemathesis' own command line and then reads what
 it sent from its HAR report, so a fuzz that reached nothing cannot pass, whatever order
 or selection of tests runs. Bounded: deterministic generation (the same cases every run),
-a fixed number of examples per operation, and few for POST /api/consumers (every 201
-starts a consumer) and the history export (every answer streams all messages so far).
+a fixed number of examples per operation, few for POST /api/consumers (every 201 starts
+a consumer) and the history export (every answer streams all messages so far), and a
+fixed number of stateful scenarios (a stop waits for the consumer to leave the group).
 """
 
 from __future__ import annotations
@@ -27,11 +32,13 @@ import pytest
 
 from api.openapi import spec
 from api.server import ApiServer
+from messaging.events import CRASHED, PROCESS, STOPPED, THREAD
 from messaging.runtime import Runtime
 from tests.conftest import all_assigned, shared_settings, wait_for
 
 TOKEN = "fuzz-token-0123456789"
 EXAMPLES = 10  # per operation, fuzzing phase
+SCENARIOS = 12  # stateful phase: each that stops a consumer takes ~5 s
 CONFIG = f"""
 # Through the schema's own bearerAuth scheme, so cases that test a missing or wrong
 # token really go without it.
@@ -45,10 +52,15 @@ deterministic = true
 # Requests carry the real token; the auth checks still send probes without it.
 with-security-parameters = false
 
+# Scenarios of up to 6 linked calls, on valid data: the other phases send the invalid
+# kind, and here it would only break the chains. Each scenario that stops a consumer
+# waits for it to leave the group (a few seconds).
 [phases.stateful]
-enabled = false
+max-steps = 6
+generation.max-examples = {SCENARIOS}
+generation.mode = "positive"
 
-# Too many messages or too many bytes is a documented 413 (Content Too Large).
+# Bodies over 1 MiB are a documented 413 (Content Too Large).
 [checks.negative_data_rejection]
 expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 
@@ -69,15 +81,24 @@ generation.max-examples = 3
 include-name = "GET /api/export/messages"
 generation.max-examples = 5
 """
-RUN_S = 240  # the whole fuzz; it takes ~60 s here
+RUN_S = 240  # the whole fuzz; ~100 s here (2 shared cores), ~25 s of it stateful
 
 pytestmark = pytest.mark.timeout(RUN_S + 60)
 
 
 @pytest.fixture(scope="module")
 def fuzzed_api(tmp_path_factory, shared_broker) -> Iterator[str]:
-    """A real runtime and API with a token; consumers crashed first so none lingers."""
-    settings = shared_settings(shared_broker.address, tmp_path_factory.mktemp("fuzz"), consumers=1)
+    """A real runtime and API with a token; consumers crashed first so none lingers.
+
+    New consumers are threads unless a request asks for a process: the stateful phase
+    adds one per scenario, and a process each would be a Python interpreter each.
+    """
+    settings = shared_settings(
+        shared_broker.address,
+        tmp_path_factory.mktemp("fuzz"),
+        consumers=1,
+        consumer_mode="thread",
+    )
     runtime = Runtime(settings).start()
     try:
         server = ApiServer(runtime, "127.0.0.1", 0, token=TOKEN)
@@ -88,9 +109,12 @@ def fuzzed_api(tmp_path_factory, shared_broker) -> Iterator[str]:
         finally:
             server.stop()
     finally:
-        # The fuzz may have given a consumer 600 s per message; a crash ends that at once.
-        for member in runtime.fleet.live():
-            runtime.fleet.crash(member.id)
+        # The fuzz may have given a consumer 600 s per message, in any group, and then
+        # stopped it (a stop lets the message finish); a crash ends that at once.
+        for member in (m for fleet in runtime.groups() for m in fleet.members()):
+            snap = member.snapshot
+            if snap.kind in (THREAD, PROCESS) and snap.state not in (STOPPED, CRASHED):
+                member.crash()
         runtime.stop()
 
 
@@ -149,5 +173,8 @@ def test_schemathesis_finds_nothing_and_reaches_every_operation(fuzzed_api, tmp_
     assert not missed, f"the fuzz never reached {sorted(missed)}"
     assert all(per_operation[op] >= 3 for op in operations()), per_operation
     statuses = {status for (_, status) in seen}
-    assert statuses >= {200, 201, 400, 404, 405, 415}, statuses
+    assert statuses >= {200, 201, 400, 404, 405, 409, 415}, statuses
+    # The stateful phase chained add -> act -> delete on real consumers.
+    for done in ("POST /api/consumers/{id}/stop", "DELETE /api/consumers/{id}"):
+        assert seen[(done, 200)] >= 1, (done, per_operation)
     assert not [s for s in statuses if s >= 500], seen

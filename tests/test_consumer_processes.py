@@ -125,7 +125,7 @@ def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime
         status, body = call(f"{url}/api/consumers/{wid}", "PATCH", {"processing_ms": 40})
         assert status == 200 and body["processing_ms"] == 40
 
-        status, _ = call(f"{url}/api/consumers/{wid}?mode=stop", "DELETE")
+        status, _ = call(f"{url}/api/consumers/{wid}/stop", "POST")
         assert status == 200
         assert proc.wait(15) == 0, "a graceful stop ends the process with 0"
         wait_for(lambda: consumers_of(url)[0]["state"] == "stopped", 5, "its card to say stopped")

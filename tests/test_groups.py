@@ -109,5 +109,5 @@ def test_groups_over_rest(make_runtime):
         assert {g["group"] for g in listing["groups"]} == {runtime.settings.group, "auditoria"}
         groups = {c["group"] for c in call(f"{url}/api/consumers")[1]["consumers"]}
         assert groups == {runtime.settings.group, "auditoria"}
-        status, stopped = call(f"{url}/api/consumers/{consumer['id']}?mode=stop", "DELETE")
+        status, stopped = call(f"{url}/api/consumers/{consumer['id']}/stop", "POST")
         assert status == 200 and stopped["state"] == "stopped"

@@ -6,10 +6,11 @@ import json
 import urllib.request
 
 import pytest
+from PySide6.QtCore import Qt
 
 from gui.main_window import MainWindow
 from gui.message_model import COL_CONSUMER, ConsumerRole
-from tests.conftest import JOIN_S, all_assigned, cards_with
+from tests.conftest import JOIN_S, all_assigned, cards_with, http, running_api
 
 pytestmark = pytest.mark.gui
 
@@ -154,6 +155,36 @@ def test_stop_and_crash_move_partitions_to_other_cards(open_window, qtbot) -> No
     qtbot.waitUntil(lambda: set(cards[survivor].snapshot.partitions) == everything, timeout=25_000)
     marks = [kind for _, kind in window.timeline.lanes[crashed].marks]
     assert "crash" in marks and "stop" in [k for _, k in window.timeline.lanes[stopped].marks]
+
+
+def test_a_dead_card_goes_with_its_x_or_a_rest_delete_and_refuses_commands(
+    open_window, qtbot
+) -> None:
+    runtime, window = open_window(consumers=3, consumer_mode="thread")
+    grid = window.grid
+    first, second, third = sorted(grid.cards)
+    assert not grid.cards[first].dismiss.isVisible(), "a live card has no ✕"
+    for cid in (first, second):
+        grid.cards[cid].crash_button.click()
+    qtbot.waitUntil(
+        lambda: all(grid.cards[c].snapshot.state == "crashed" for c in (first, second)),
+        timeout=5_000,
+    )
+    # Crash it again from the menu: the core refuses at once and the status bar says so.
+    grid.select(first)
+    window.crash_selected()
+    qtbot.waitUntil(lambda: f"C{first} is crashed" in window.status.currentMessage(), timeout=1_000)
+
+    qtbot.mouseClick(grid.cards[first].dismiss, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first not in grid.cards, timeout=2_000)
+    assert first not in {s.id for s in runtime.snapshots()}, "the core forgot it too"
+    with running_api(runtime) as url:
+        assert http(f"{url}/api/consumers/{first}")[0] == 404
+        assert http(f"{url}/api/consumers/{second}", "DELETE")[0] == 200
+        qtbot.waitUntil(lambda: second not in grid.cards, timeout=2_000)
+        status, _, body = http(f"{url}/api/consumers/{third}", "DELETE")
+        assert status == 409 and "stop or crash it first" in body["error"]
+    assert sorted(grid.cards) == [third]
 
 
 def test_status_bar_tells_of_a_broker_outage_and_its_recovery(open_window, qtbot) -> None:

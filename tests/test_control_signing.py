@@ -270,7 +270,7 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
         [remote] = consumers_of(url)
         assert remote["processing_ms"] == 70, "the replayed command changed nothing"
 
-        status, _ = call(f"{url}/api/consumers/{wid}?mode=stop", "DELETE")
+        status, _ = call(f"{url}/api/consumers/{wid}/stop", "POST")
         assert status == 200
         assert proc.wait(15) == 0, "a genuine stop still stops it"
     refused = [ln for ln in log_path.read_text().splitlines() if "control record refused" in ln]

@@ -62,7 +62,7 @@ from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
 log = logging.getLogger(__name__)
 STOPPING = "stopping"  # asked to stop, not gone yet (not a state members report)
-SILENT_AFTER_S = 3.5  # a reporting consumer repeats its snapshot every second
+SILENT_AFTER_S = 5.0  # a reporting consumer repeats its snapshot every 2 s (activity.py)
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 OUTSIDE_GONE_S = 3.0  # the lag monitor describes the group every second
 
@@ -503,6 +503,14 @@ class Fleet:
 
     def live(self) -> list[Member]:
         return [m for m in self.members() if m.alive]
+
+    def watched_closely(self) -> bool:
+        """Whether the broker's view is worth a look every second: a member that reports
+        nothing is known only from it, and a rebalance is being followed."""
+        view = self.model.cached
+        return (view is not None and view.state != STABLE) or any(
+            _is_outside(m) and m.alive for m in self.members()
+        )
 
     def counts(self) -> dict[str, int]:
         """Live members per kind."""

@@ -27,8 +27,14 @@ from messaging.group_model import Described
 log = logging.getLogger(__name__)
 
 
+IDLE_INTERVAL_S = 5.0  # between looks while nothing changes (and nobody nudges)
+IDLE_AFTER = 5  # unchanged looks in a row before the monitor slows down
+
+
 class LagMonitor(threading.Thread):
-    """Polls end offsets, committed offsets and the group's description every ``interval``."""
+    """Polls end offsets, committed offsets and the group's description every ``interval``,
+    or every IDLE_INTERVAL_S while nothing changes; :meth:`nudge` (a send, a report)
+    brings the next look forward. An idle demo left open then costs a look per 5 s."""
 
     def __init__(
         self,
@@ -43,6 +49,9 @@ class LagMonitor(threading.Thread):
         self._tps = [TopicPartition(topic, p) for p in range(partitions)]
         self.interval = interval
         self._halt = threading.Event()
+        self._nudged = threading.Event()
+        self._unchanged = 0
+        self.keep_looking: Callable[[], bool] = lambda: False  # e.g. silent members to watch
         self._admin: KafkaAdminClient | None = None
         self.lag: dict[int, int] = {p: 0 for p in range(partitions)}
         self.end_offsets: dict[int, int] = {p: 0 for p in range(partitions)}
@@ -59,7 +68,9 @@ class LagMonitor(threading.Thread):
                 except Exception as exc:  # a broker outage: the next look may work
                     log.debug("lag refresh failed: %s", exc)
                     self._drop_admin()  # a new client after an outage, not a stale one
-                self._halt.wait(self.interval)
+                idle = self._unchanged >= IDLE_AFTER and not self.keep_looking()
+                self._nudged.wait(IDLE_INTERVAL_S if idle else self.interval)
+                self._nudged.clear()
         finally:
             self._drop_admin()
 
@@ -70,6 +81,8 @@ class LagMonitor(threading.Thread):
         committed = admin.list_group_offsets({self.group: self._tps}).get(self.group, {})
         end = {tp.partition: max(o.offset, 0) for tp, o in ends.items()}
         done = {tp.partition: max(o.offset, 0) for tp, o in committed.items() if o is not None}
+        same = (end, done) == (self.end_offsets, self.committed)
+        self._unchanged = self._unchanged + 1 if same else 0
         self.end_offsets, self.committed = end, done
         self.lag = {p: max(end.get(p, 0) - done.get(p, 0), 0) for p in sorted(end)}
         self.updated_at = time.time()
@@ -96,8 +109,15 @@ class LagMonitor(threading.Thread):
             except Exception:  # closing a client of a gone broker may fail
                 log.debug("admin close failed", exc_info=True)
 
+    def nudge(self) -> None:
+        """Something happened (a send, a consumer's report): look again soon."""
+        if self._unchanged:
+            self._unchanged = 0
+            self._nudged.set()
+
     def stop(self, timeout: float = 3.0) -> None:
         self._halt.set()
+        self._nudged.set()
         if self.is_alive():
             self.join(timeout)
         else:

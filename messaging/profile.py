@@ -38,8 +38,20 @@ TANSU_CLUSTER_ID = "tansu_cluster"  # what tansu 0.6 answers to DescribeCluster
 CREATE_PARTITIONS = 37  # an ApiKey every Apache Kafka since 1.0 has, and tansu 0.6 lacks
 
 # ----- tansu's fetch: the wait is both the latency and the CPU dial --------------------
-FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 250, 1000
+# Measured with scripts/cpu_probe.py (3 process consumers, /enviar at 200 msgs/s, kernel CPU
+# per process): a 20 ms busy wait cost 5.0 ms of CPU per message for the whole system, 100 ms
+# 3.35 ms, 250 ms 3.08 ms (the spec's system: 2.64 ms), for a send -> processed p50 of 5.5,
+# 29.5 and 62 ms. Idle, with nothing sent, the whole system used 22 % of a core at 20/100 ms
+# and 2.9 % once idle consumers fetch every 1.5 s and their loops turn once a second (the
+# app's activity reader keeps a shorter idle wait: it is what the window waits for).
+# The price: the first message after a pause waits up to the idle wait on tansu (Apache
+# Kafka answers a waiting fetch as soon as a record comes: see LongPoll).
+FETCH_WAIT_BUSY_MS, FETCH_WAIT_IDLE_MS = 250, 1500
+READER_IDLE_WAIT_MS = 500
 BUSY_FOR_S = 2.0  # how long after the last record a consumer keeps fetching eagerly
+# A reader's poll() ends as soon as records come; an idle one blocks this long per loop
+# (10 loop turns a second per reader cost about 1 % of a core each, idle).
+POLL_BUSY_MS, POLL_IDLE_MS = 100, 1000
 
 # ----- tansu's session-timeout range --------------------------------------------------
 # Measured with scripts/session_probe.py on the embedded tansu and kafka-python 3.0.12:
@@ -87,21 +99,29 @@ class FetchWait:
     on 2 cores), for a fetch delay p50 of 7 ms against 29 ms.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, idle_ms: int = FETCH_WAIT_IDLE_MS) -> None:
         self._last_records = 0.0
+        self.idle_ms = idle_ms
+
+    @property
+    def busy(self) -> bool:
+        return time.monotonic() - self._last_records < BUSY_FOR_S
+
+    def poll_ms(self) -> int:
+        """How long the reader's loop may block in one ``poll()``: records end it at once,
+        so only an idle loop waits it out; it bounds how soon a stop is noticed."""
+        return POLL_BUSY_MS if self.busy else POLL_IDLE_MS
 
     def adapt(self, consumer: KafkaConsumer, got_records: bool) -> None:
         from messaging import kafka_compat  # loaded by then: a dictionary lookup per poll
 
-        now = time.monotonic()
         if got_records:
-            self._last_records = now
-        busy = now - self._last_records < BUSY_FOR_S
-        wait = FETCH_WAIT_BUSY_MS if busy else FETCH_WAIT_IDLE_MS
+            self._last_records = time.monotonic()
+        wait = FETCH_WAIT_BUSY_MS if self.busy else self.idle_ms
         kafka_compat.set_fetch_max_wait(consumer, wait)
 
 
-class LongPoll:
+class LongPoll(FetchWait):
     """Apache Kafka: the consumer's own fetch wait, untouched.
 
     Kafka answers a waiting fetch as soon as a produce gives it records (long-poll), so
@@ -109,7 +129,9 @@ class LongPoll:
     """
 
     def adapt(self, consumer: KafkaConsumer, got_records: bool) -> None:
-        """Nothing to adapt."""
+        """Only note the traffic (for :meth:`poll_ms`); the wait stays Kafka's."""
+        if got_records:
+            self._last_records = time.monotonic()
 
 
 class NoHoleGuard:
@@ -149,9 +171,9 @@ class BrokerProfile:
         return self.name == TANSU
 
     # ----- fetching ----------------------------------------------------------------
-    def fetch_wait(self) -> FetchWait | LongPoll:
+    def fetch_wait(self, idle_ms: int = FETCH_WAIT_IDLE_MS) -> FetchWait:
         """Adapts a consumer's fetch wait after each poll (tansu), or leaves it (kafka)."""
-        return FetchWait() if self.tansu else LongPoll()
+        return FetchWait(idle_ms) if self.tansu else LongPoll()
 
     def consumer_config(self) -> dict[str, int]:
         """KafkaConsumer settings of a group member on this broker."""

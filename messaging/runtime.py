@@ -29,6 +29,7 @@ from messaging.events import (
     Delivery,
     EventHub,
     GroupAssignment,
+    SentMessage,
 )
 from messaging.exposure import BrokerExposure, broker_exposure
 from messaging.fleet import Fleet, Homes, UnknownConsumer
@@ -82,6 +83,7 @@ class Runtime:
         self.control: ControlChannel | None = None
         self.exposure: BrokerExposure | None = None  # the embedded broker open to the network
         self.hub = hub or EventHub()
+        self.hub.subscribe(self._nudge_on_send)
         self.ledger = Ledger(settings.ledger_size)
         self.broker: EmbeddedBroker | None = None
         self.profile: BrokerProfile | None = None  # chosen at start (messaging/profile.py)
@@ -189,6 +191,7 @@ class Runtime:
             self.bootstrap_servers, self.settings.topic, fleet.group, self.partitions
         )
         monitor.on_described = fleet.observe_group
+        monitor.keep_looking = fleet.watched_closely
         monitor.on_committed = self._outside[fleet.group].committed
         with self._groups_lock:
             old = self.monitors.get(fleet.group)
@@ -279,6 +282,8 @@ class Runtime:
             return
         seen = [e for e in (fleet.observe(uid, event) for event in events) if e is not None]
         deliveries = [e for e in seen if isinstance(e, Delivery)]
+        if deliveries and (monitor := self.monitors.get(fleet.group)) is not None:
+            monitor.nudge()  # an idle monitor looks at the lag again now
         # One ledger lock for the report's deliveries, then every event in report order.
         recorded = iter(self.ledger.record_deliveries(deliveries))
         for event in seen:
@@ -311,6 +316,12 @@ class Runtime:
             event, starts = self.ledger.record_delivery(event)
             self._logged(event, starts)
         self.hub.publish(event)
+
+    def _nudge_on_send(self, event: object) -> None:
+        """A message went out: idle lag monitors look again now (lag grows)."""
+        if isinstance(event, SentMessage):
+            for monitor in list(self.monitors.values()):
+                monitor.nudge()
 
     def _logged(self, d: Delivery, starts: bool) -> None:
         """The traffic log's lines of a recorded delivery."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from kafka import KafkaConsumer, TopicPartition
 
 from messaging.positions import HoleGuard
-from messaging.profile import BrokerProfile, NoHoleGuard
+from messaging.profile import FETCH_WAIT_IDLE_MS, BrokerProfile, NoHoleGuard
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,14 @@ class TopicTail:
         self,
         bootstrap_servers: str,
         topic: str,
-        handle: Callable[[bytes | None], None],
+        handle: Callable[[bytes | None], bool | None],
         name: str,
         profile: BrokerProfile,
         from_start: bool = False,
+        idle_wait_ms: int = FETCH_WAIT_IDLE_MS,
     ) -> None:
         self.topic, self._handle, self.name, self.profile = topic, handle, name, profile
+        self._idle_wait_ms = idle_wait_ms
         self._bootstrap, self._from_start = bootstrap_servers, from_start
         self._halt = threading.Event()
         self._ready = threading.Event()
@@ -74,11 +76,11 @@ class TopicTail:
             self._position(consumer)
             self._ready.set()
             p = self.profile
-            wait, log_watch, holes = p.fetch_wait(), p.log_watch(), p.hole_guard()
+            wait, log_watch, holes = p.fetch_wait(self._idle_wait_ms), p.log_watch(), p.hole_guard()
             while not self._halt.is_set():
-                batches = consumer.poll(timeout_ms=100, max_records=2000)
-                wait.adapt(consumer, bool(batches))
-                self._take(consumer, batches, log_watch.rewind(consumer), holes)
+                batches = consumer.poll(timeout_ms=wait.poll_ms(), max_records=2000)
+                traffic = self._take(consumer, batches, log_watch.rewind(consumer), holes)
+                wait.adapt(consumer, traffic)
         except Exception:  # logged; the owner sees ``alive`` go False
             log.exception("%s stopped reading %s", self.name, self.topic)
         finally:
@@ -91,8 +93,11 @@ class TopicTail:
         batches: dict[TopicPartition, list],
         gone: list[TopicPartition],
         holes: HoleGuard | NoHoleGuard,
-    ) -> None:
-        """Handle one poll's records: each once, in offset order, none skipped."""
+    ) -> bool:
+        """Handle one poll's records: each once, in offset order, none skipped. True when
+        a handler called one of them traffic (worth fetching eagerly for): a consumer's
+        heartbeat every 2 s is not, else an idle app would never fetch lazily."""
+        traffic = False
         if gone:
             log.warning("%s: %s came back empty; reading it from the start", self.name, self.topic)
         for tp in gone:
@@ -102,9 +107,10 @@ class TopicTail:
                 continue  # read from the old offset of a new log: read from its start
             fresh, hole = holes.admit(tp, records)
             for record in fresh:
-                self._handle(record.value)
+                traffic = self._handle(record.value) is not False or traffic
             if hole is not None:
                 consumer.seek(tp, hole)  # not visible yet: fetch again from it
+        return traffic
 
     def _position(self, consumer: KafkaConsumer) -> None:
         tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]

@@ -51,7 +51,6 @@ log = logging.getLogger(__name__)
 # Commit processed offsets at least this often (and on revoke and stop): bounds what a
 # crash can cause to be redelivered without a commit round trip per poll.
 COMMIT_EVERY_S = 0.2
-POLL_MS = 100
 FLUSH_TIMEOUT_S = 3.0
 COMMIT_TIMEOUT_MS = 3000
 ASSIGNORS = {
@@ -318,7 +317,7 @@ class ConsumerWorker:
             # A long consumer.poll() would avoid the race too, but then idles on for the
             # whole timeout after the join when no record comes, deaf to stop().
             kafka_compat.finish_join(consumer, self.setup.settings.session_timeout_ms)
-        batches = consumer.poll(timeout_ms=POLL_MS, max_records=max_records)
+        batches = consumer.poll(timeout_ms=self._fetch_wait.poll_ms(), max_records=max_records)
         self._fetch_wait.adapt(consumer, bool(batches))
         gone = self._rewind_if_log_went_back(consumer)
         for tp, records in batches.items():

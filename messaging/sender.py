@@ -23,6 +23,7 @@ from messaging.ledger import Ledger
 from messaging.traffic_log import TrafficLog
 
 ACK_TIMEOUT_S = 4.5  # under the API's 5 s promise for "broker unreachable -> 503"
+RECONNECT_BACKOFF_MAX_MS = 1000  # every client of the app: see make_producer
 
 
 class SendError(RuntimeError):
@@ -52,6 +53,10 @@ def make_producer(bootstrap_servers: str, client_id: str, **overrides: Any) -> K
         # The app never reads kafka-python's metrics; recording them was 8 % of the app's
         # CPU under /enviar load (py-spy: Sensor.record on every produce and response).
         "metrics_enabled": False,
+        # A broker that restarts on the same address (a killed embedded broker comes back
+        # within a second) is reached again within a second, not after kafka-python's
+        # backoff of up to 30 s.
+        "reconnect_backoff_max_ms": RECONNECT_BACKOFF_MAX_MS,
     }
     return KafkaProducer(**{**config, **overrides})
 

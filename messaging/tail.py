@@ -18,6 +18,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from messaging.positions import HoleGuard
 from messaging.profile import FETCH_WAIT_IDLE_MS, BrokerProfile, NoHoleGuard
+from messaging.sender import RECONNECT_BACKOFF_MAX_MS
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class TopicTail:
             allow_auto_create_topics=False,  # the app creates topics (see sender.py)
             client_id=f"p2p-demo-{self.name}",
             metrics_enabled=False,  # never read; a sensor update per fetch and record
+            reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
         )
         try:
             self._position(consumer)

@@ -44,7 +44,7 @@ from messaging.events import (
     GroupChange,
 )
 from messaging.reasons import simulated_crash
-from messaging.sender import SendError
+from messaging.sender import RECONNECT_BACKOFF_MAX_MS, SendError
 from messaging.traffic_log import TrafficLog
 
 log = logging.getLogger(__name__)
@@ -297,6 +297,7 @@ class ConsumerWorker:
             # The configured assignor, reporting the whole table when this one leads.
             partition_assignment_strategy=[self._assignor],
             metrics_enabled=False,  # never read; a sensor update per fetch and record
+            reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
             **self.profile.consumer_config(),
         )
         consumer.subscribe([s.topic], listener=_Listener(self))

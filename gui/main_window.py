@@ -39,7 +39,6 @@ from gui.partition_map import PartitionMap
 from gui.rate_chart import RateChart
 from gui.send_panel import SendPanel
 from gui.status_bar import StatusBar
-from gui.switch_interval import SwitchInterval
 from gui.timeline import Lane, Segment, Timeline
 from gui.translation import translate
 from messaging import export
@@ -70,7 +69,6 @@ class MainWindow(QMainWindow):
         api_token: str | None = None,
     ) -> None:
         super().__init__()
-        self.switch = SwitchInterval()  # 1 ms only while thread consumers share the GIL
         self.runtime = runtime
         self.settings = settings
         self.about_box: QMessageBox | None = None
@@ -454,7 +452,6 @@ class MainWindow(QMainWindow):
         self.grid.tick(rt.check_idle())
         self.groups.tick()
         self.status.set_totals(rt.stats())
-        self.switch.follow(any(m.snapshot.kind == THREAD for f in rt.groups() for m in f.live()))
         if rt.broker_watch is not None:
             self.status.set_broker_note(rt.broker_note, rt.broker_watch.status.up)
         self.messages.refresh_selected()
@@ -478,7 +475,6 @@ class MainWindow(QMainWindow):
         if not self._shut:
             self._shut = True
             self.clock.stop()
-            self.switch.close()
             self.bridge.close()
             self._commands.shutdown(wait=wait, cancel_futures=True)
         self.send_panel.close_executor(wait=wait)

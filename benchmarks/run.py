@@ -23,12 +23,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inproc, sections
+from benchmarks import cpu, inproc, sections
 from benchmarks.common import RESULTS, machine, stop_all
 from benchmarks.sections import Ctx, log
 from benchmarks.table import markdown, print_table, table
 
-SECTIONS = ("enviar", "batch", "e2e", "failover", "burst", "startup", "memory", "chaos")
+SECTIONS = ("enviar", "batch", "e2e", "failover", "burst", "startup", "memory", "chaos", "cpu")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if kind == "embedded":
                 steps.insert(5, ("burst", lambda c=ctx: sections.burst(c)))
+                # Each system on an embedded broker of its own: its CPU is counted too.
+                steps.append(("cpu", lambda c=ctx: cpu.section(c.quick)))
             for name, fn in steps:
                 if name.split("_")[0] not in args.sections:
                     continue

@@ -200,6 +200,29 @@ def _chaos(c: dict[str, Any], s: str) -> Rows:
     ]  # fmt: skip
 
 
+def _cpu(c: dict[str, Any], s: str) -> Rows:
+    app, spec, ratio = c["app"], c["spec"], c["app_vs_spec_cpu_per_msg"]
+    per = app["cpu_us_per_msg"]
+    consumers = ", ".join(str(v) for k, v in per.items() if k.startswith("consumer"))
+    idle = app["idle_cpu_pct_total"]
+    lat = app.get("latency_ms", {})
+    return [
+        _row(s, f"CPU per message, whole system, /enviar at {c['rate']:.0f}/s",
+             app["cpu_us_per_msg_total"], None, "µs", "≤ 1.0× spec", _at_most(ratio, 1.0),
+             f"{ratio:.2f}× spec ({spec['cpu_us_per_msg_total']} µs)"),
+        _row(s, "  the app's process / broker", f"{per['app']} / {per.get('broker')}", None, "µs",
+             note=f"spec: producer_api.py {spec['cpu_us_per_msg']['api']}, "
+             f"broker {spec['cpu_us_per_msg'].get('broker')}"),
+        _row(s, "  each consumer process", consumers, None, "µs",
+             note="spec's consumer.py: " + ", ".join(
+                 str(v) for k, v in spec["cpu_us_per_msg"].items() if k.startswith("consumer"))),
+        _row(s, "send → processed at that load (p50 / p99)",
+             f"{lat.get('p50')} / {lat.get('p99')}", None, "ms"),
+        _row(s, "CPU when idle: app + 3 consumers + broker", idle, None, "% of a core", "≤ 3 %",
+             _at_most(idle, 3.0), f"spec's system {spec['idle_cpu_pct_total']} %"),
+    ]  # fmt: skip
+
+
 def _end(c: dict[str, Any]) -> str | None:
     end = c.get("at_the_end")
     return f"{end['joining']}/{len(end['live'])}" if end else None
@@ -231,6 +254,7 @@ def table(results: dict[str, Any]) -> Rows:
             ("startup", "6 start to ready", "ready_s", _startup),
             ("memory", "7 memory, steady state", "app_rss_mb", _memory),
             ("chaos", "8 chaos", "lost", _chaos),
+            ("cpu", "9 CPU", "app", _cpu),
         ]
         for name, label, needed, rows_of in parts:
             res_one = res.get(name)

@@ -38,7 +38,7 @@ TANSU_CLUSTER_ID = "tansu_cluster"  # what tansu 0.6 answers to DescribeCluster
 CREATE_PARTITIONS = 37  # an ApiKey every Apache Kafka since 1.0 has, and tansu 0.6 lacks
 
 # ----- tansu's fetch: the wait is both the latency and the CPU dial --------------------
-# Measured with scripts/cpu_probe.py (3 process consumers, /enviar at 200 msgs/s, kernel CPU
+# Measured with benchmarks/cpu.py (3 process consumers, /enviar at 200 msgs/s, kernel CPU
 # per process): a 20 ms busy wait cost 5.0 ms of CPU per message for the whole system, 100 ms
 # 3.35 ms, 250 ms 3.08 ms (the spec's system: 2.64 ms), for a send -> processed p50 of 5.5,
 # 29.5 and 62 ms. Idle, with nothing sent, the whole system used 22 % of a core at 20/100 ms

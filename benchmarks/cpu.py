@@ -1,7 +1,9 @@
 """CPU per message and CPU when idle, split by process, for the app and the spec's system.
 
-    python -m scripts.cpu_probe [--rate 200] [--seconds 10] [--idle 10] [--spec] [--pyspy DIR]
-    python -m scripts.cpu_probe --batch 20000      # POST /api/messages, 1,000 a request
+    python -m benchmarks.cpu [--rate 200] [--seconds 10] [--idle 10] [--spec] [--pyspy DIR]
+    python -m benchmarks.cpu --batch 20000      # POST /api/messages, 1,000 a request
+
+Also section 9 of ``python -m benchmarks.run`` (:func:`section`).
 
 Starts ``main.py --headless --quiet`` (its own embedded broker, 3 process consumers),
 waits until the group is stable, measures the CPU every process uses over ``--idle``
@@ -177,6 +179,49 @@ def measure(
     return report
 
 
+def section(quick: bool) -> dict[str, Any]:
+    """Section 9: the app and the spec's system at the same load, one after the other."""
+    args = argparse.Namespace(
+        rate=200.0, seconds=5.0 if quick else 10.0, batch=0, idle=10.0 if quick else 20.0,
+        mode="process", spec=True, pyspy=None, extra="",
+    )  # fmt: skip
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="cpu-probe-"))
+    results: dict[str, Any] = {"rate": args.rate, "seconds": args.seconds, "idle_s": args.idle}
+    app = App(work, "app", None, mode=args.mode, extra=args.extra.split() if args.extra else [])
+    app.start(90)
+    try:
+        results["app"] = measure(app, app.port, tree(app.proc.pid), args, "app")
+    finally:
+        app.stop()
+    if args.spec:
+        results["spec"] = _spec(work, args)
+        ratio = results["app"]["cpu_us_per_msg_total"] / max(
+            results["spec"]["cpu_us_per_msg_total"], 1
+        )
+        results["app_vs_spec_cpu_per_msg"] = round(ratio, 2)
+    return results
+
+
+def _spec(work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks.common import create_topic
+
+    with EmbeddedBroker() as broker:
+        create_topic(broker.bootstrap_servers, "mi-topico")
+        spec = SpecSystem(work, broker.bootstrap_servers, "mi-topico")
+        spec.start(90)
+        try:
+            procs = {"api": psutil.Process(spec.procs[0].pid), "broker": psutil.Process(broker.pid)}
+            for i, c in enumerate(spec.procs[1:], 1):
+                procs[f"consumer{i}"] = psutil.Process(c.pid)
+            return measure(spec, spec.port, procs, args, "spec")
+        finally:
+            spec.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--rate", type=float, default=200.0)
@@ -188,33 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pyspy", help="directory for py-spy records of the app and a consumer")
     p.add_argument("--extra", default="", help="more flags for main.py, space-separated")
     args = p.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="cpu-probe-"))
-    results: dict[str, Any] = {}
-    app = App(work, "app", None, mode=args.mode, extra=args.extra.split() if args.extra else [])
-    app.start(90)
-    try:
-        results["app"] = measure(app, app.port, tree(app.proc.pid), args, "app")
-    finally:
-        app.stop()
-    if args.spec:
-        with EmbeddedBroker() as broker:
-            spec = SpecSystem(work, broker.bootstrap_servers, "mi-topico")
-            from benchmarks.common import create_topic
-
-            create_topic(broker.bootstrap_servers, "mi-topico")
-            spec.start(90)
-            try:
-                api = spec.procs[0].pid
-                procs = {"api": psutil.Process(api), "broker": psutil.Process(broker.pid)}
-                for i, c in enumerate(spec.procs[1:], 1):
-                    procs[f"consumer{i}"] = psutil.Process(c.pid)
-                results["spec"] = measure(spec, spec.port, procs, args, "spec")
-            finally:
-                spec.stop()
-        ratio = results["app"]["cpu_us_per_msg_total"] / max(
-            results["spec"]["cpu_us_per_msg_total"], 1
-        )
-        results["app_vs_spec_cpu_per_msg"] = round(ratio, 2)
+    results = run(args)
     print(json.dumps(results, indent=1))
     return 0
 

@@ -82,6 +82,7 @@ def test_wheel_has_the_console_script(wheel):
     entry_points = dist_info(wheel, "entry_points.txt")
     assert "[console_scripts]" in entry_points
     assert "kafka-p2p-demo = main:main" in entry_points
+    assert "kafka-p2p-consumer = messaging.consumer:main" in entry_points
 
 
 def test_wheel_depends_on_what_requirements_txt_installs(wheel):

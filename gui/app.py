@@ -135,8 +135,18 @@ def apply_theme(app: object) -> None:
 
 
 def theme() -> str:
-    """The dark QSS, shipped inside the gui package so an installed app finds it too."""
-    return resources.files("gui").joinpath("theme.qss").read_text(encoding="utf-8")
+    """The dark QSS, shipped inside the gui package so an installed app finds it too.
+
+    Its ``url(@ICONS@/...)`` images are the package's own: Qt resolves a relative url()
+    against the current directory, not the stylesheet's.
+    """
+    text = resources.files("gui").joinpath("theme.qss").read_text(encoding="utf-8")
+    return text.replace("@ICONS@", icons_dir())
+
+
+def icons_dir() -> str:
+    """The shipped icons folder, with forward slashes (what a QSS url() wants)."""
+    return Path(str(resources.files("gui").joinpath("icons"))).as_posix()
 
 
 def run_window(

@@ -1,4 +1,9 @@
-"""One consumer as a card: who it is, what it owns, what it is doing, and its controls."""
+"""One consumer as a card: who it is, what it owns, what it is doing, and its controls.
+
+Its controls come right under its name, in a place of their own that nothing above can
+move: before, they sat under the card's growing contents and moved down as it filled
+in, and a click on Crash missed. The last messages take whatever height is left.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,22 @@ import html
 import time
 from collections import deque
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QSpinBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from gui import colors
 from gui.core_text import core_text
-from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
+from gui.translation import QT_TRANSLATE_NOOP, decimal, number, state_word, translate
+from gui.widgets import LinesLabel, SpinBox
 from messaging.events import (
     CRASHED,
     IDLE,
@@ -34,7 +40,8 @@ from messaging.events import (
 )
 from messaging.group_model import BROKER, INFERRED, LEADER
 
-RECENT = 5  # processed messages a card lists
+RECENT = 5  # processed messages a card lists (as many as its height shows)
+MIN_H = 178  # a card never gets less: its controls and a line of messages
 
 
 class ConsumerCard(QFrame):
@@ -60,7 +67,8 @@ class ConsumerCard(QFrame):
         self.setStyleSheet(
             f"QFrame#card {{ border-top: 4px solid {colors.consumer_hex(snapshot.id)}; }}"
         )
-        self.setMinimumWidth(225)
+        self.setMinimumHeight(MIN_H)  # its width: what its controls need, in the language
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self._build()
         self.apply_snapshot(snapshot)
 
@@ -70,6 +78,7 @@ class ConsumerCard(QFrame):
         box.setContentsMargins(10, 8, 10, 8)
         box.setSpacing(4)
         box.addLayout(self._header())
+        box.addLayout(self._controls())  # fixed: the header above never changes height
         self.where = _label("where", where_text(self.snapshot))
         self.where.setToolTip(_where_tip(self.snapshot.kind))
         box.addWidget(self.where)
@@ -88,18 +97,15 @@ class ConsumerCard(QFrame):
         self.progress.setStyleSheet(
             f"QProgressBar::chunk {{ background: {colors.consumer_hex(self.consumer_id)}; }}"
         )
-        self.recent = _label("recent")
-        self.recent.setTextFormat(Qt.TextFormat.RichText)
+        self.recent = LinesLabel()
+        self.recent.setObjectName("recent")
         self.idle = _label("idleReason")
         self.idle.setWordWrap(True)
-        for widget in (self.countdown, self.stats, self.working, self.progress):
+        box.addLayout(self.chips)
+        for widget in (self.stats, self.countdown, self.working, self.progress, self.note):
             box.addWidget(widget)
-        box.insertLayout(3, self.chips)
-        box.addWidget(self.note)
-        box.addWidget(self.recent)
         box.addWidget(self.idle)
-        box.addStretch(1)
-        box.addLayout(self._controls())
+        box.addWidget(self.recent, 1)  # what is left of the height
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -115,7 +121,10 @@ class ConsumerCard(QFrame):
         self.dismiss = QPushButton("✕")
         self.dismiss.setObjectName("dismiss")
         self.dismiss.setToolTip(translate("ConsumerCard", "Remove this card"))
-        self.dismiss.setFixedWidth(26)
+        self.dismiss.setFixedSize(26, 22)
+        keep = self.dismiss.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # shown or not, the header keeps its height
+        self.dismiss.setSizePolicy(keep)
         self.dismiss.clicked.connect(lambda: self.dismiss_requested.emit(self.consumer_id))
         for widget in (swatch, self.title, self.state):
             row.addWidget(widget)
@@ -136,14 +145,18 @@ class ConsumerCard(QFrame):
             translate("ConsumerCard", "Vanish: no commit, no LeaveGroup; the broker waits")
         )
         self.crash_button.clicked.connect(lambda: self.crash_requested.emit(self.consumer_id))
-        self.delay = QSpinBox()
+        self.delay = SpinBox()
         self.delay.setRange(0, 10_000)
         self.delay.setSingleStep(50)
-        self.delay.setPrefix(translate("ConsumerCard", "delay "))
+        # No word before the value: "retardo 140 ms" made the row too wide for a card and
+        # the spin box cut its own text. The tooltip says what it is.
         self.delay.setSuffix(" ms")
         self.delay.setToolTip(translate("ConsumerCard", "Simulated processing time per message"))
         self.delay.setKeyboardTracking(False)
         self.delay.valueChanged.connect(lambda ms: self.delay_changed.emit(self.consumer_id, ms))
+        widest = self.delay.fontMetrics().horizontalAdvance("10000 ms")
+        self.delay.setMinimumWidth(widest + 32)  # the text, the arrows, the padding
+        self.delay.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         row.setSpacing(4)
         for widget in (self.stop_button, self.crash_button):
             row.addWidget(widget)
@@ -225,7 +238,7 @@ class ConsumerCard(QFrame):
         rate = (snap.processed - n0) / (now - t0) if now - t0 > 0.2 else 0.0
         self.stats.setText(
             translate("ConsumerCard", "processed <b>{n}</b> · {rate} msg/s").format(
-                n=f"{snap.processed:,}", rate=f"{rate:,.1f}"
+                n=number(snap.processed), rate=decimal(rate)
             )
         )
         self.countdown.setText(_countdown(snap, now))
@@ -313,10 +326,10 @@ def _countdown(snap: ConsumerSnapshot, now: float) -> str:
     left = snap.session_timeout_ms / 1000 - (now - snap.crashed_at)
     if left > 0:
         return translate("ConsumerCard", "broker notices in {left} s (session timeout)").format(
-            left=f"{left:4.1f}"
+            left=decimal(left)
         )
     return translate("ConsumerCard", "session expired {ago} s ago · partitions moved on").format(
-        ago=f"{-left:,.0f}"
+        ago=number(round(-left))
     )
 
 
@@ -329,7 +342,7 @@ def _recent_html(recent: deque[Delivery]) -> str:
                 translate("ConsumerCard", "redelivered")
             )
         if d.attempt > 1:
-            try_n = translate("ConsumerCard", "try {n}").format(n=d.attempt)
+            try_n = translate("ConsumerCard", "try {n}").format(n=number(d.attempt))
             marks += f" <span style='color:#F5A623'>{try_n}</span>"
         if d.status != "processed":
             color = colors.STATUS_COLORS.get(d.status, "#E6E8EE")

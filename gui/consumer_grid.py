@@ -1,4 +1,9 @@
-"""The consumer group as a grid of cards that grows and shrinks with the fleet."""
+"""The consumer group as a grid of cards that grows and shrinks with the fleet.
+
+Each row of cards is as tall as the grid's view (a card never gets less than its
+minimum: its controls and a line of messages), so the view always shows whole cards,
+never a strip of one; with more rows, it scrolls a row at a time.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.consumer_card import ConsumerCard
+from gui.consumer_card import MIN_H, ConsumerCard
 from gui.core_text import core_text
 from gui.translation import translate
+from gui.widgets import ElidedLabel
 from messaging.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
 from messaging.reasons import Reason
 
-CARD_W = 240  # narrowest a card reads well at, plus spacing
+CARD_W = 240  # narrowest a card reads well at, plus spacing (wider if its controls need it)
 
 
 class ConsumerGrid(QWidget):
@@ -44,8 +50,9 @@ class ConsumerGrid(QWidget):
         self.selected: int | None = None  # the card the window's Stop/Crash shortcuts act on
         self.default_kind = default_kind
         self.add_button = self._add_button()
-        self.summary = QLabel()
+        self.summary = ElidedLabel()  # "3 vivos · 4 mostrados" gives way to the Add button
         self.summary.setObjectName("dim")
+        self.summary.setMinimumWidth(40)
         header = QHBoxLayout()
         self.title = QLabel(translate("ConsumerGrid", "Consumer group"))
         self.title.setObjectName("sectionTitle")
@@ -57,10 +64,12 @@ class ConsumerGrid(QWidget):
         self._grid = QGridLayout(self._grid_host)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(10)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._grid_host)
         scroll.setObjectName("gridScroll")
+        scroll.setMinimumHeight(MIN_H + 2 * scroll.frameWidth())  # one whole card
+        scroll.viewport().installEventFilter(self)  # its height is the rows' height
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
@@ -115,6 +124,7 @@ class ConsumerGrid(QWidget):
         card.delay_changed.connect(self.delay_changed.emit)
         card.dismiss_requested.connect(self.forget_requested.emit)
         card.installEventFilter(self)  # a click anywhere on the card selects it
+        card.setMinimumHeight(max(self.scroll.viewport().height(), MIN_H))
         self.cards[snap.id] = card
         return card
 
@@ -135,7 +145,18 @@ class ConsumerGrid(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, ConsumerCard):
             self.select(watched.consumer_id)
+        elif event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+            self._fit_rows()
         return False
+
+    def _fit_rows(self) -> None:
+        """Every card as tall as the view (at least its minimum); the wheel and the arrows
+        of the scroll bar move a whole row."""
+        height = max(self.scroll.viewport().height(), MIN_H)
+        for card in self.cards.values():
+            if card.minimumHeight() != height:
+                card.setMinimumHeight(height)
+        self.scroll.verticalScrollBar().setSingleStep(height + self._grid.spacing())
 
     def select(self, cid: int | None) -> None:
         """Mark one card selected (theme.qss highlights its border), or none."""
@@ -148,30 +169,38 @@ class ConsumerGrid(QWidget):
         self.selection_changed.emit(self.selected)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
-        """As many columns as cards of CARD_W fit: four consumers side by side at 1400 px."""
+        """As many columns as whole cards fit: four consumers side by side at 1400 px."""
         super().resizeEvent(event)
-        columns = max(1, (event.size().width() - 16) // CARD_W)
+        columns = max(1, (event.size().width() - 16) // self._cell_width())
         if columns != self.columns:
             self.columns = columns
             self._relayout()
 
+    def _cell_width(self) -> int:
+        """A card's width plus spacing: CARD_W, or what a card's controls need (Spanish
+        buttons are wider), so that a column never squeezes them."""
+        needed = max((c.minimumSizeHint().width() for c in self.cards.values()), default=0)
+        return max(CARD_W, needed + self._grid.spacing())
+
     def _relayout(self) -> None:
+        if self.width() > 16 and self.cards:  # a first card may be wider than CARD_W
+            self.columns = max(1, (self.width() - 16) // self._cell_width())
         for card in self.cards.values():
             self._grid.removeWidget(card)
         for i, cid in enumerate(sorted(self.cards)):
             self._grid.addWidget(self.cards[cid], i // self.columns, i % self.columns)
         rows = (len(self.cards) + self.columns - 1) // self.columns
-        for r in range(self._grid.rowCount()):
-            self._grid.setRowStretch(r, 0)
-        self._grid.setRowStretch(rows, 1)
+        for r in range(self._grid.rowCount()):  # the rows share the height, cards fill it
+            self._grid.setRowStretch(r, 1 if r < rows else 0)
 
     def tick(self, idle_reason: Reason | None) -> None:
         """Clocks of every card; idle cards learn why they are idle."""
         live = sum(1 for c in self.cards.values() if c.snapshot.state not in (STOPPED, CRASHED))
+        shown = len(self.cards)  # a plain name: lupdate loses a call whose count has brackets
         self.summary.setText(
-            translate("ConsumerGrid", "{live} live · {shown} shown").format(
-                live=live, shown=len(self.cards)
-            )
+            translate("ConsumerGrid", "%Ln live", "consumers", live)
+            + " · "
+            + translate("ConsumerGrid", "%Ln shown", "cards", shown)
         )
         reason = (
             core_text(idle_reason)

@@ -12,6 +12,8 @@ import signal
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from PySide6.QtCore import QLocale
+
 from gui.translation import QT_TRANSLATE_NOOP, translate
 from messaging.reasons import EXIT_MEANINGS, Reason
 
@@ -65,7 +67,7 @@ _TEMPLATES: dict[str, Render] = {
     "exited": _exited,
     "left_group": lambda p: translate("Core", "left the group"),
     "silent": lambda p: translate("Core", "silent for {seconds} s").format(
-        seconds=f"{p['seconds']:g}"
+        seconds=QLocale().toString(float(p["seconds"]), "g", 6)  # 3,5 s in Spanish
     ),
     "simulated_crash": lambda p: translate("Core", "crash simulated (a thread cannot be killed)"),
     "idle_consumers": lambda p: translate(

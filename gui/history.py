@@ -32,8 +32,9 @@ def story(record: MessageRecord, first_consumer: str = "", states: Mapping[str, 
     if len(groups) <= 1:
         told = " → ".join(head + _steps(list(record.deliveries), first_consumer, states))
     else:
+        unnamed = translate("History", "group")  # not inside an f-string: lupdate skips those
         parts = [
-            f"{group or translate('History', 'group')}: "
+            f"{group or unnamed}: "
             + " → ".join(_steps([d for d in record.deliveries if d.group == group], "", states))
             for group in groups
         ]

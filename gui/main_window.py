@@ -3,6 +3,10 @@
 Two paths reach the widgets, both on the GUI thread: event batches from the bridge
 (deliveries, sends, group changes, snapshots) and a 4 Hz clock that reads the core's
 cheap read models (owners, lag, totals) and moves countdowns and the timeline on.
+
+Layout (gui.screen_layout): the partition map, the send form beside the cards, the
+message list; timeline, chart, log and the selected message in docks beside the list
+(View menu). Geometry, splitters and docks are remembered per user.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,23 +41,28 @@ from gui.message_model import MessageModel
 from gui.message_view import MessageView
 from gui.partition_map import PartitionMap
 from gui.rate_chart import RateChart
-from gui.send_panel import SendPanel
+from gui.send_panel import SendPanel, send_keys_text
 from gui.status_bar import StatusBar
-from gui.timeline import Lane, Segment, Timeline
-from gui.translation import translate
+from gui.timeline import Lane, Segment, Timeline, height_for
+from gui.translation import ensure_language_locale, translate
+from gui.widgets import VerticalScroll
 from messaging import export
 from messaging.events import PROCESS, THREAD
 from messaging.group_model import GroupView
 from messaging.runtime import Runtime
 
 TICK_MS = 250
+# Bumped when the layout changes shape: a layout saved by an older window is not restored
+# into this one (its splitters and docks would mean something else).
+LAYOUT_VERSION = 2
+DOCK_AREA = Qt.DockWidgetArea.RightDockWidgetArea
 
 
 class MainWindow(QMainWindow):
     """Shows and drives ``runtime``; closing it stops the window's own parts only.
 
-    With ``settings`` (run_window passes the app's QSettings), the window's geometry
-    and splitter positions are restored on open and saved on close.
+    With ``settings`` (run_window passes the app's QSettings), the window's geometry,
+    splitter positions and docks are restored on open and saved on close.
     """
 
     closed = Signal()
@@ -69,6 +78,7 @@ class MainWindow(QMainWindow):
         api_token: str | None = None,
     ) -> None:
         super().__init__()
+        ensure_language_locale()  # before any number is written
         self.runtime = runtime
         self.settings = settings
         self.about_box: QMessageBox | None = None
@@ -103,6 +113,7 @@ class MainWindow(QMainWindow):
         self.command_failed.connect(lambda text: self.status.showMessage(text, 10_000))
         self.notice.connect(lambda text: self.status.showMessage(text, 10_000))
         self.setCentralWidget(self._layout())
+        self.setMinimumSize(screen_layout.MIN_W, screen_layout.MIN_H)
         self._wire()
         self.actions_by_name = self._menus()
         self._place()
@@ -119,45 +130,82 @@ class MainWindow(QMainWindow):
             self.status.showMessage(core_text(runtime.warnings[-1]), 15000)
 
     def _layout(self) -> QWidget:
-        middle = QSplitter(Qt.Orientation.Vertical)
-        middle.addWidget(self.groups)
-        over_time = QSplitter(Qt.Orientation.Horizontal)  # two views of the last minute
-        over_time.addWidget(self.timeline)
-        over_time.addWidget(self.rate_chart)
-        middle.addWidget(over_time)
-        middle.setStretchFactor(0, 1)
-        middle.setStretchFactor(1, 0)
-        middle.setCollapsible(0, False)  # a short screen squeezes the cards, never hides them
+        self.send_scroll = VerticalScroll(self.send_panel)  # never sideways
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(_scrolling(self.send_panel))
-        top.addWidget(middle)
+        top.addWidget(self.send_scroll)
+        top.addWidget(self.groups)
         top.setStretchFactor(1, 1)
-        log_box = QWidget()
-        log_layout = QVBoxLayout(log_box)
-        log_layout.setContentsMargins(0, 0, 0, 0)
-        log_title = QLabel(translate("MainWindow", "Log — sent / received"))
-        log_title.setObjectName("sectionTitle")
-        log_layout.addWidget(log_title)
-        log_layout.addWidget(self.log_pane)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.messages)
-        bottom.addWidget(log_box)
+        # The list below holds the docks: a window of its own inside this one.
+        self.lower = QMainWindow()
+        self.lower.setWindowFlags(Qt.WindowType.Widget)
+        self.lower.setObjectName("lower")
+        self.lower.setCentralWidget(self.messages)
+        self.lower.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.lower.setTabPosition(
+            Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North
+        )
+        self.docks = {
+            "timeline": _dock(
+                "timeline",
+                translate("MainWindow", "Timeline"),
+                VerticalScroll(self.timeline, tallest=height_for(4)),  # then it scrolls
+            ),
+            "chart": _dock("chart", translate("MainWindow", "Chart"), self.rate_chart),
+            "log": _dock("log", translate("MainWindow", "Log"), self.log_pane),
+            "message": _dock("message", translate("MainWindow", "Message"), self.messages.json),
+        }
+        for dock in self.docks.values():
+            self.lower.addDockWidget(DOCK_AREA, dock)
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
-        main.addWidget(bottom)
-        self.splitters = {
-            "main": main,
-            "top": top,
-            "middle": middle,
-            "bottom": bottom,
-            "messages": self.messages.split,
-        }
+        main.addWidget(self.lower)
+        main.setStretchFactor(1, 1)
+        for splitter in (top, main):  # a short screen squeezes a part, never hides it
+            splitter.setCollapsible(0, False)
+            splitter.setCollapsible(1, False)
+        self.splitters = {"main": main, "top": top}
         host = QWidget()
         box = QVBoxLayout(host)
         box.setContentsMargins(10, 8, 10, 4)
         box.addWidget(self.partition_map)
         box.addWidget(main, 1)
         return host
+
+    def arrange_docks(self, stacked: bool, width: int, heights: tuple[int, int]) -> None:
+        """The docks beside the list as they come by default: on a short screen one group
+        of tabs (the timeline raised), each tab with the whole height; on a tall one the
+        timeline over the chart over the log's tabs. ``heights``: the lower part's and
+        the timeline's."""
+        d = self.docks
+        for dock in d.values():
+            dock.setFloating(False)
+            self.lower.removeDockWidget(dock)
+        if stacked:
+            for name in ("timeline", "chart", "log"):
+                self.lower.addDockWidget(DOCK_AREA, d[name], Qt.Orientation.Vertical)
+            self.lower.tabifyDockWidget(d["log"], d["message"])
+        else:
+            self.lower.addDockWidget(DOCK_AREA, d["timeline"])
+            for name in ("chart", "log", "message"):
+                self.lower.tabifyDockWidget(d["timeline"], d[name])
+        for dock in d.values():
+            dock.show()
+        d["log"].raise_()
+        d["timeline"].raise_()
+        self.lower.resizeDocks([d["timeline"]], [width], Qt.Orientation.Horizontal)
+        if stacked:
+            lower, timeline = heights
+            timeline += 34  # its dock's title bar and frame
+            chart = max(140, (lower - timeline) // 3)
+            self.lower.resizeDocks(
+                [d["timeline"], d["chart"], d["log"]],
+                [timeline, chart, lower - timeline - chart],
+                Qt.Orientation.Vertical,
+            )
 
     def _wire(self) -> None:
         fleet = self.runtime.fleet
@@ -231,7 +279,9 @@ class MainWindow(QMainWindow):
             translate("MainWindow", "&Messages"),
             {
                 "send": (
-                    translate("MainWindow", "Send the form's message") + "\tCtrl+Enter",
+                    # The form's own shortcut (an action's would clash with it), written
+                    # the way Qt writes the others: "Control+Intro" in Spanish.
+                    translate("MainWindow", "Send the form's message") + "\t" + send_keys_text(),
                     None,
                     panel.send_button.click,
                 ),
@@ -248,11 +298,29 @@ class MainWindow(QMainWindow):
                 ),
             },
         )
+        actions |= self._view_menu()
         actions |= add_menu(
             self,
             translate("MainWindow", "&Help"),
             {"about": (translate("MainWindow", "About"), k["about"], self.show_about)},
         )
+        return actions
+
+    def _view_menu(self) -> dict[str, QAction]:
+        """Show, hide or raise each dock; put them back where they started."""
+        menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
+        actions: dict[str, QAction] = {}
+        for name, dock in self.docks.items():
+            action = dock.toggleViewAction()
+            action.setObjectName(f"view_{name}")
+            menu.addAction(action)
+            actions[f"view_{name}"] = action
+        menu.addSeparator()
+        reset = QAction(translate("MainWindow", "Reset the layout"), self)
+        reset.setObjectName("reset_layout")
+        reset.triggered.connect(lambda: self.fit(*self._screen_area()))
+        menu.addAction(reset)
+        actions["reset_layout"] = reset
         return actions
 
     # ----- keyboard and menu commands -------------------------------------------------
@@ -271,9 +339,11 @@ class MainWindow(QMainWindow):
             translate("MainWindow", "Switch to a new topic"),
             translate(
                 "MainWindow",
-                "The topic has {n} partition(s); a topic cannot gain partitions, so the\n"
+                "The topic has %Ln partition(s); a topic cannot gain partitions, so the\n"
                 "app creates a new one and every group moves to it. Partitions:",
-            ).format(n=current),
+                "partitions",
+                current,
+            ),
             6 if current == 1 else current,
             1,
             1000,
@@ -313,16 +383,18 @@ class MainWindow(QMainWindow):
         """Write the message history to ``path`` (CSV for .csv, else JSON lines)."""
         count = export.write_history(self.runtime.ledger, path)
         if path.lower().endswith(".csv"):
-            text = translate("MainWindow", "Exported {count} deliveries to {path}")
+            text = translate("MainWindow", "Exported %Ln delivery(s) to {path}", "csv", count)
         else:
-            text = translate("MainWindow", "Exported {count} messages to {path}")
-        return text.format(count=f"{count:,}", path=path)
+            text = translate("MainWindow", "Exported %Ln message(s) to {path}", "jsonl", count)
+        return text.format(path=path)
 
     def export_traffic(self, path: str) -> str:
         """Copy the traffic log file to ``path``."""
         size = export.write_traffic(self.runtime.settings.log_file, path)
-        text = translate("MainWindow", "Exported the traffic log ({size} bytes) to {path}")
-        return text.format(size=f"{size:,}", path=path)
+        text = translate(
+            "MainWindow", "Exported the traffic log (%Ln byte(s)) to {path}", "log", size
+        )
+        return text.format(path=path)
 
     def ask_export_history(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -355,6 +427,11 @@ class MainWindow(QMainWindow):
         self._commands.submit(run)
 
     # ----- size and remembered layout -------------------------------------------------
+    def _screen_area(self) -> tuple[int, int]:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        return area.width(), area.height()
+
     def _place(self) -> None:
         """Size for the screen the window opens on, then whatever the last run left."""
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -366,16 +443,22 @@ class MainWindow(QMainWindow):
         self.restore_layout()
 
     def fit(self, width: int, height: int) -> None:
-        """The window and its splitters at the sizes :mod:`screen_layout` gives a screen."""
+        """The window, its splitters and docks as :mod:`screen_layout` gives a screen of
+        ``width x height`` (available area)."""
         w, h = screen_layout.window_size(width, height)
         self.resize(w, h)
-        for name, sizes in screen_layout.splitter_sizes(w, h).items():
-            self.splitters[name].setSizes(sizes)
-        # The timeline has a fixed height; the chart beside it needs no more: the cards
-        # get the rest.
-        middle = self.splitters["middle"]
-        total = sum(middle.sizes())
-        middle.setSizes([max(total - self.timeline.height(), 0), self.timeline.height()])
+        self.lay_out(w, h)
+
+    def lay_out(self, w: int, h: int) -> None:
+        """Splitters and docks as :mod:`screen_layout` divides a ``w x h`` window."""
+        sizes = screen_layout.splitter_sizes(w, h)
+        for name in ("main", "top"):
+            self.splitters[name].setSizes(sizes[name])
+        lower = sizes["main"][1]
+        # Room for five lanes: the timeline grows a lane per consumer, its dock does not.
+        self.arrange_docks(
+            screen_layout.docks_stacked(lower), sizes["docks"][0], (lower, height_for(5))
+        )
 
     def restore_layout(self) -> None:
         if self.settings is None:
@@ -383,17 +466,24 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        if _int(self.settings.value("window/layout")) != LAYOUT_VERSION:
+            return  # saved by an older window: its splitters and docks meant other parts
         for name, splitter in self.splitters.items():
             state = self.settings.value(f"splitters/{name}")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+        docks = self.settings.value("docks/state")
+        if isinstance(docks, QByteArray):
+            self.lower.restoreState(docks, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         if self.settings is None:
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/layout", LAYOUT_VERSION)
         for name, splitter in self.splitters.items():
             self.settings.setValue(f"splitters/{name}", splitter.saveState())
+        self.settings.setValue("docks/state", self.lower.saveState(LAYOUT_VERSION))
         self.settings.sync()
 
     def _command(self, call: Callable[..., object], *args: object, **kwargs: object) -> None:
@@ -486,12 +576,22 @@ class MainWindow(QMainWindow):
         self.closed.emit()
 
 
-def _scrolling(widget: QWidget) -> QScrollArea:
-    """``widget`` in a frameless scroll area: on a short screen it scrolls instead of
-    taking the height the message list needs."""
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(widget)
-    return scroll
+def _dock(name: str, title: str, widget: QWidget) -> QDockWidget:
+    """A dock the user can move, tab, float (detach) or close (View brings it back)."""
+    dock = QDockWidget(title)
+    dock.setObjectName(f"dock_{name}")  # saveState finds it by its name
+    dock.setWidget(widget)
+    dock.setFeatures(
+        QDockWidget.DockWidgetFeature.DockWidgetMovable
+        | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        | QDockWidget.DockWidgetFeature.DockWidgetClosable
+    )
+    return dock
+
+
+def _int(value: object) -> int | None:
+    """A QSettings value as int (ini files give strings back)."""
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None

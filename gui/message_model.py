@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from gui import colors
 from gui.core_text import core_text
-from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
+from gui.translation import QT_TRANSLATE_NOOP, number, state_word, translate
 from messaging.events import CONSUMED, PROCESSED, PROCESSING, Delivery, SentMessage
 from messaging.reasons import Reason
 
@@ -34,6 +34,10 @@ COL_ID, COL_KEY, COL_PART, COL_OFFSET, COL_CONSUMER, COL_LATENCY, COL_ATTEMPTS, 
     len(COLUMNS)
 )
 ConsumerRole = Qt.ItemDataRole.UserRole + 1  # consumer id of the row, for tests and delegates
+# What the list's filter (gui.message_filter) asks of a row, whatever the model keeps.
+RedeliveredRole = Qt.ItemDataRole.UserRole + 2  # bool: some consumer of a group got it again
+StatusRole = Qt.ItemDataRole.UserRole + 3  # str: the core's status of its newest delivery
+ConsumersRole = Qt.ItemDataRole.UserRole + 4  # tuple[str, ...]: who started it, who has it
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -129,6 +133,12 @@ class MessageModel(QAbstractTableModel):
             return core_text(item.out_of_order)
         if role == ConsumerRole:
             return item.consumer_id
+        if role == RedeliveredRole:
+            return item.redelivered
+        if role == StatusRole:
+            return item.status
+        if role == ConsumersRole:
+            return (item.first_consumer, item.consumer)
         return None
 
     # ----- batches -----------------------------------------------------------------
@@ -223,7 +233,7 @@ def _display(item: MessageRow, col: int) -> str:
         return item.consumer
     if col == COL_LATENCY:
         ms = item.latency_ms()
-        return "" if ms is None else f"{ms:,.0f} ms"
+        return "" if ms is None else f"{number(round(ms))} ms"
     if col == COL_ATTEMPTS:
         mark = " ↻" if item.redelivered else ""
         return f"{item.attempts}{mark}" if item.attempts else ""

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui import colors
-from gui.translation import state_word, translate
+from gui.translation import number, state_word, translate
 from messaging.group_model import INFERRED, GroupView
 
 BADGE_W = 190
@@ -84,7 +84,7 @@ class PartitionMap(QWidget):
         p.setPen(colors.TEXT_DIM)
         p.setFont(_font(9))
         text_box = QRectF(box.left(), pill.bottom() + 4, box.width(), box.bottom() - pill.bottom())
-        rebalances = translate("PartitionMap", "rebalances: {n}").format(n=self.rebalances)
+        rebalances = translate("PartitionMap", "rebalances: {n}").format(n=number(self.rebalances))
         p.drawText(text_box, Qt.AlignmentFlag.AlignHCenter, rebalances)
 
     def _paint_partition(self, p: QPainter, part: int, box: QRectF) -> None:
@@ -114,7 +114,7 @@ class PartitionMap(QWidget):
         low = QRectF(box.left() + 8, top.bottom(), box.width() - 16, box.height() - 34)
         if narrow:
             low = QRectF(where.left(), where.bottom(), where.width(), box.bottom() - where.bottom())
-        text = f"{lag:,}" if narrow else translate("PartitionMap", "lag {n}").format(n=f"{lag:,}")
+        text = number(lag) if narrow else translate("PartitionMap", "lag {n}").format(n=number(lag))
         p.drawText(low, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 

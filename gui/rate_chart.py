@@ -17,10 +17,11 @@ from collections.abc import Iterable
 import pyqtgraph as pg
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui import colors
 from gui.translation import translate
+from gui.widgets import ElidedLabel
 from messaging.events import Delivery
 
 LAG_COLOR = "#E6E8EE"
@@ -104,16 +105,17 @@ class RateChart(QWidget):
         self.lag_view = self._lag_axis(self.rates_plot)
         self._lag_curve = pg.PlotDataItem(pen=pg.mkPen(LAG_COLOR, width=2))
         self.lag_view.addItem(self._lag_curve)
-        title = QLabel(
+        title = ElidedLabel(  # elided in a narrow dock rather than widening it
             translate("RateChart", "Processed msg/s per consumer (stacked) · line: total lag")
         )
         title.setObjectName("sectionTitle")
+        title.setMinimumWidth(60)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addWidget(title)
         box.addWidget(self._view, 1)
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(80)
 
     def sizeHint(self) -> QSize:  # Qt override
         return QSize(560, 134)  # as tall as the timeline beside it

@@ -1,47 +1,51 @@
-"""How big the window opens and how its splitters divide it, from the screen it opens on.
+"""How big the window opens and how it divides itself, from the screen it opens on.
 
-Pure arithmetic on pixels, so it is unit-tested for any screen on any machine. A fixed
-1400x900 window overflowed a 1366x768 laptop and left the message list two rows;
-here a small screen gets nearly all of itself and the message list a real share.
+Pure arithmetic on pixels, so it is unit-tested for any screen on any machine.
+
+The story comes first: the partition map across the top, then the send form beside the
+consumer cards (one whole card high at least: their buttons are never scrolled away),
+then the message list. The rest (rebalance timeline, rate chart, log, the selected
+message's record) sits in docks beside the list, tabbed on a short screen, stacked on a
+tall one, each one a click away and detachable. Checked by looking at 1280x720 (a
+1920x1080 laptop at 150 %), 1366x768 and 1920x1080 (resources/screenshots/).
 """
 
 from __future__ import annotations
 
 MAX_W, MAX_H = 1600, 1000
+MIN_W, MIN_H = 960, 540  # the window's minimum: every control still whole there (tested)
 SHARE = 0.9  # of a large screen's available area
 SMALL_W, SMALL_H = 1500, 900  # below these, 90 % wastes space a small screen cannot spare
 FRAME_W, FRAME_H = 16, 40  # the window manager's frame and title bar, outside resize()
-CHROME_H = 145  # menu bar, partition map, margins and status bar: not splitter space
-ROW_H = 22  # the message table's fixed row height
-LIST_TITLE_H = 40  # the message list's title above its splitter
-# 8 rows + the table's header, frame and a little slack + the title + a short details pane.
-MIN_LIST_H = 8 * ROW_H + 36 + LIST_TITLE_H + 76
+CHROME_H = 145  # menu bar, partition map, margins, a splitter handle and the status bar
+# The send form's controls and a whole card under the grid's title (consumer_card.MIN_H
+# is the least a card gets); more on a tall screen, for the card's last messages.
+TOP_MIN, TOP_MAX = 280, 340
+SIDE_W = 330  # the send form: its burst row needs ~300 px in Spanish
+DOCKS_MIN, DOCKS_MAX = 340, 560  # the docks beside the list
+TALL = 420  # the lower part's height from which the docks stack instead of tabbing
 
 
 def window_size(avail_w: int, avail_h: int) -> tuple[int, int]:
     """The window's client size for a screen whose available area is ``avail_w x avail_h``."""
     w = avail_w - FRAME_W if avail_w < SMALL_W else round(avail_w * SHARE)
     h = avail_h - FRAME_H if avail_h < SMALL_H else round(avail_h * SHARE)
-    return max(min(w, MAX_W), 640), max(min(h, MAX_H), 480)
+    return max(min(w, MAX_W), MIN_W), max(min(h, MAX_H), MIN_H)
 
 
 def splitter_sizes(width: int, height: int) -> dict[str, list[int]]:
-    """Starting sizes of each splitter for a window of ``width x height``.
+    """Starting sizes for a window of ``width x height``.
 
-    ``main`` splits the controls (send form, cards) from the message list and log;
-    the list gets half, and on a short screen at least what 8 rows need (the send
-    form scrolls, the cards get the rest). ``messages`` splits the list's table from
-    the selected message's story.
+    ``main`` splits the story's top row (send form, cards) from the list and its docks;
+    the top row gets 45 % within TOP_MIN..TOP_MAX, the list the rest. ``top`` splits the
+    send form from the cards. ``docks`` is the docks' width beside the list.
     """
-    body = max(height - CHROME_H, 300)
-    bottom = max(round(body * 0.5), min(MIN_LIST_H, body - 200))
-    side = min(max(round(width * 0.25), 360), 380)  # the burst row needs ~360 px
-    inner = bottom - LIST_TITLE_H
-    details = min(max(round(inner * 0.25), 76), 220)
-    left = round(width * 0.58)
-    return {
-        "main": [body - bottom, bottom],
-        "top": [side, width - side],
-        "bottom": [left, width - left],
-        "messages": [inner - details, details],
-    }
+    body = max(height - CHROME_H, TOP_MIN + 150)
+    top = min(max(round(body * 0.45), TOP_MIN), TOP_MAX)
+    docks = min(max(round(width * 0.34), DOCKS_MIN), DOCKS_MAX)
+    return {"main": [top, body - top], "top": [SIDE_W, width - SIDE_W], "docks": [docks]}
+
+
+def docks_stacked(lower_height: int) -> bool:
+    """Whether the docks beside the list can stand one over another (else: tabs)."""
+    return lower_height >= TALL

@@ -11,8 +11,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -20,18 +20,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
-from gui.translation import translate
+from gui.translation import number, translate
+from gui.widgets import SpinBox
 from messaging.events import SentMessage
 from messaging.sender import Sender, SendError
 
 DEFAULT_BODY = {"id": 1, "contenido": "Hola desde Kafka"}
 CHUNK = 500  # records per send_many call in a burst: one ack wait per chunk
+SEND_KEYS = ("Ctrl+Return", "Ctrl+Enter")  # either Enter key sends
+
+
+def send_keys_text() -> str:
+    """The send shortcut as the platform and language write it ("Control+Intro" in
+    Spanish), like the menus' own shortcuts."""
+    return QKeySequence(SEND_KEYS[1]).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def parse_body(text: str) -> tuple[dict[str, Any] | None, str]:
@@ -63,7 +71,7 @@ class SendPanel(QWidget):
         self.burst_sent = 0
         self._build()
         self.editor.textChanged.connect(self._validate)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        for keys in SEND_KEYS:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.send_button.click)
@@ -74,15 +82,17 @@ class SendPanel(QWidget):
         self.editor = QPlainTextEdit(json.dumps(DEFAULT_BODY, ensure_ascii=False))
         self.editor.setObjectName("jsonEditor")
         self.editor.setFont(QFont("monospace", 10))
-        self.editor.setMinimumHeight(70)
-        self.editor.setMaximumHeight(130)
+        self.editor.setMinimumHeight(58)  # three lines: the spec's body is one
+        self.editor.setMaximumHeight(84)  # more would push the buttons out of a short view
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
         self.key = QLineEdit()
         self.key.setPlaceholderText(translate("SendPanel", "optional: same key → same partition"))
-        self.send_button = QPushButton(translate("SendPanel", "Send  (Ctrl+Enter)"))
+        self.send_button = QPushButton(
+            translate("SendPanel", "Send  ({keys})").format(keys=send_keys_text())
+        )
         self.send_button.setObjectName("primary")
         self.send_button.clicked.connect(self.on_send)
         self.result = QLabel(translate("SendPanel", "Nothing sent yet."))
@@ -91,43 +101,82 @@ class SendPanel(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
         form.addRow(translate("SendPanel", "Key"), self.key)
+        hint = translate(
+            "SendPanel",
+            "Point-to-point: every message is processed by exactly one consumer of the "
+            "group. Kafka hands each partition to one member; messages with the same key "
+            "land on the same partition, so the same consumer. Crash a consumer and its "
+            "partitions wait for the session timeout before a survivor takes them over.",
+        )
+        about = QLabel("?")  # the hint, always a hover away
+        about.setObjectName("helpMark")
+        about.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        about.setFixedSize(18, 18)
+        about.setToolTip(hint)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addWidget(about)
+        heading.addStretch(1)
+        # Below the controls, shown only where it fits whole: it takes no height of its
+        # own (on a short screen it was cut, or pushed a scroll bar in).
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        for widget in (title, self.editor, self.error):
+        box.addLayout(heading)
+        for widget in (self.editor, self.error):
             box.addWidget(widget)
         box.addLayout(form)
         box.addWidget(self.send_button)
         box.addLayout(self._burst_row())
         box.addWidget(self.result)
-        hint = QLabel(
-            translate(
-                "SendPanel",
-                "Point-to-point: every message is processed by exactly one consumer of the "
-                "group. Kafka hands each partition to one member; messages with the same key "
-                "land on the same partition, so the same consumer. Crash a consumer and its "
-                "partitions wait for the session timeout before a survivor takes them over.",
-            )
-        )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        box.addWidget(hint)
-        box.addStretch(1)
+        box.addWidget(self.hint, 1)
+        box.addStretch(0)  # the room, while the hint is hidden
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._fit_hint()
+
+    def _fit_hint(self) -> None:
+        """Show the hint only if all of it fits under the controls."""
+        room = self.height() - self.result.geometry().bottom() - 2 * self.layout().spacing()
+        self.hint.setVisible(self.hint.heightForWidth(max(self.width(), 1)) <= room)
 
     def _burst_row(self) -> QHBoxLayout:
-        self.burst_count = QSpinBox()
+        self.burst_count = SpinBox()
         self.burst_count.setRange(1, 1_000_000)
         self.burst_count.setValue(1000)
         self.burst_count.setPrefix(translate("SendPanel", "send "))
-        self.burst_rate = QSpinBox()
+        self.burst_count.setToolTip(translate("SendPanel", "Messages in a burst"))
+        self.burst_rate = SpinBox()
         self.burst_rate.setRange(0, 100_000)
         self.burst_rate.setValue(200)
         self.burst_rate.setSuffix(" /s")
         self.burst_rate.setSpecialValueText(translate("SendPanel", "max rate"))
+        self.burst_rate.setToolTip(
+            translate("SendPanel", "Messages per second (0: as fast as possible)")
+        )
+        for spin in (self.burst_count, self.burst_rate):
+            # Their own hint is the widest value (1000000) and the burst button was cut
+            # for it: they take what is left, their text scrolls within.
+            spin.setMinimumWidth(86)
+            spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.burst_button = QPushButton(translate("SendPanel", "Burst"))
         self.burst_button.clicked.connect(self.on_burst)
+        # As wide as its longer text, so that "Stop burst" neither grows nor is cut.
+        metrics = self.burst_button.fontMetrics()
+        longest = max(
+            metrics.horizontalAdvance(t)
+            for t in (translate("SendPanel", "Burst"), translate("SendPanel", "Stop burst"))
+        )
+        self.burst_button.setMinimumWidth(longest + 28)
         row = QHBoxLayout()
-        for widget in (self.burst_count, self.burst_rate, self.burst_button):
-            row.addWidget(widget)
+        row.addWidget(self.burst_count, 3)
+        row.addWidget(self.burst_rate, 2)
+        row.addWidget(self.burst_button)
         return row
 
     # ----- validation ---------------------------------------------------------------
@@ -209,33 +258,34 @@ class SendPanel(QWidget):
             await self._pace(items, rate)
         except SendError as exc:
             text = translate("SendPanel", "Burst stopped after {n}: {error}")
-            self._show_result(text.format(n=f"{self.burst_sent:,}", error=exc), error=True)
+            self._show_result(text.format(n=number(self.burst_sent), error=exc), error=True)
         finally:
             self.bursting = False
             self.burst_button.setText(translate("SendPanel", "Burst"))
         self._advance_id(value, self.burst_sent)
         if self.result.property("error") is not True:
             text = translate("SendPanel", "Burst: {n} of {total} sent")
-            self._show_result(text.format(n=f"{self.burst_sent:,}", total=f"{count:,}"))
+            self._show_result(text.format(n=number(self.burst_sent), total=number(count)))
 
     async def _pace(self, items: list[tuple[Any, str | None]], rate: int) -> None:
         loop = asyncio.get_running_loop()
         chunk = CHUNK if rate <= 0 else max(1, min(CHUNK, rate // 10))
         start = loop.time()
         progress = translate("SendPanel", "Burst: {n} of {total}")
-        self._show_result(progress.format(n=0, total=f"{len(items):,}"))
+        self._show_result(progress.format(n=number(0), total=number(len(items))))
         for i in range(0, len(items), chunk):
             if not self.bursting or self._closed:
                 return
             part = items[i : i + chunk]
             await loop.run_in_executor(self._executor, self._sender.send_many, part)
             self.burst_sent += len(part)
-            self._show_result(progress.format(n=f"{self.burst_sent:,}", total=f"{len(items):,}"))
+            self._show_result(progress.format(n=number(self.burst_sent), total=number(len(items))))
             if rate > 0:
                 await asyncio.sleep(max(start + self.burst_sent / rate - loop.time(), 0))
 
     def _show_result(self, text: str, error: bool = False) -> None:
         self.result.setText(text)
+        QTimer.singleShot(0, self._fit_hint)  # a longer result leaves less room below it
         self.result.setProperty("error", error)
         self.result.style().unpolish(self.result)
         self.result.style().polish(self.result)

@@ -1,4 +1,9 @@
-"""Where the app is connected and how much went through: broker, API, topic, group, totals."""
+"""Where the app is connected and how much went through: broker, API, topic, group, totals.
+
+Nothing is cut: when the window is narrow the labels elide ("…") with their whole text
+in the tooltip, topic and group first (the title bar names them too), then the broker;
+the API URL and the totals keep their full width.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QStatusBar, QWidget
 
-from gui.translation import translate
+from gui.translation import number, translate
+from gui.widgets import ElidedLabel
 
 FAILURE_RED = "#EF5D7F"  # the window's red (a crashed consumer)
 WARNING_AMBER = "#F5A623"  # the window's amber (a broker back after an outage)
@@ -61,7 +68,8 @@ class StatusBar(QStatusBar):
         self._broker_text = translate("StatusBar", "<b>Broker</b> {kind} {address}").format(
             kind=kind, address=address
         )
-        self.broker = _label(self._broker_text)
+        # Elided in the middle: "Broker embedded t…127.0.0.1:54495" keeps the address.
+        self.broker = _label(self._broker_text, 110, Qt.TextElideMode.ElideMiddle)
         if join_command:
             self.broker.setToolTip(
                 translate(
@@ -85,11 +93,14 @@ class StatusBar(QStatusBar):
         self.topic = _label(
             translate("StatusBar", "<b>Topic</b> {topic}  <b>Group</b> {group}").format(
                 topic=topic, group=group
-            )
+            ),
+            40,
         )
         self.totals = _label("")
-        for widget in (self.broker, self.api, self.topic):
-            self.addWidget(widget)
+        self._keep_whole(self.api)
+        self.addWidget(self.broker)
+        self.addWidget(self.api)
+        self.addWidget(self.topic, 1)  # gives way first
         if self.exposure:  # permanent: a passing message must not hide it
             self.addPermanentWidget(self.exposure)
         self.addPermanentWidget(self.totals)
@@ -126,6 +137,7 @@ class StatusBar(QStatusBar):
         self.api.setStyleSheet(f"color: {FAILURE_RED};")
         self.api.setToolTip(failure)
         self.api_failure = failure
+        self.api.setMinimumWidth(120)  # the reason can be long: it elides, in the tooltip
 
     def set_totals(self, stats: dict[str, Any]) -> None:
         lag = sum(stats.get("lag", {}).values())
@@ -135,16 +147,27 @@ class StatusBar(QStatusBar):
                 "sent <b>{sent}</b> · processed <b>{processed}</b> · "
                 "redelivered <b>{redelivered}</b> · dead-lettered <b>{dead}</b> · lag <b>{lag}</b>",
             ).format(
-                sent=f"{stats['sent']:,}",
-                processed=f"{stats['processed']:,}",
-                redelivered=f"{stats['redelivered']:,}",
-                dead=f"{stats['dead_lettered']:,}",
-                lag=f"{lag:,}",
+                sent=number(stats["sent"]),
+                processed=number(stats["processed"]),
+                redelivered=number(stats["redelivered"]),
+                dead=number(stats["dead_lettered"]),
+                lag=number(lag),
             )
         )
+        # The URL whole (a failure's reason may elide: its tooltip has it all).
+        api = None if self.api_failure else self.api
+        for label in (api, self.totals, self.exposure):
+            if label is not None:
+                self._keep_whole(label)
+
+    @staticmethod
+    def _keep_whole(label: ElidedLabel) -> None:
+        """This label gives way only once the others have elided all they can."""
+        if label.minimumWidth() != label.full_width():
+            label.setMinimumWidth(label.full_width())
 
 
-def _exposure_label(listen: str) -> QLabel:
+def _exposure_label(listen: str) -> ElidedLabel:
     """The warning that the embedded broker is open to the network, with what to do."""
     label = _label(translate("StatusBar", "⚠ Broker open to the network"))
     label.setStyleSheet(f"color: {WARNING_AMBER}; font-weight: bold;")
@@ -162,10 +185,12 @@ def _exposure_label(listen: str) -> QLabel:
     return label
 
 
-def _label(text: str) -> QLabel:
-    label = QLabel(text)
+def _label(
+    text: str, minimum: int = 60, elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight
+) -> ElidedLabel:
+    label = ElidedLabel(text, elide)
     label.setObjectName("statusItem")
-    # Its full text when there is room, clipped when not: the labels' full widths
+    # Its full text when there is room, elided when not: the labels' full widths
     # together (~1,150 px) would otherwise be the narrowest the window could get.
-    label.setMinimumWidth(60)
+    label.setMinimumWidth(minimum)
     return label

@@ -12,14 +12,18 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui import colors
-from gui.translation import translate
+from gui.translation import number, translate
 from messaging.events import GroupChange
 
-LANE_H, LABEL_W, TOP, AXIS_H = 20, 46, 20, 18
+# Rows, top to bottom: the legend, one lane per consumer, the "moved" badges, the axis.
+# The badges have a strip of their own: on the lanes they hid the bars.
+LANE_H, LABEL_W, TOP, MOVES_H, AXIS_H = 20, 46, 18, 16, 16
+BADGE_GAP, LABEL_GAP = 3, 8  # pixels kept free between two badges, two axis labels
+STEPS_S = (5, 10, 15, 30, 60)  # axis steps: the smallest whose labels do not touch
 MARKS = {"join": ("▲", "#4CD08A"), "crash": ("✕", "#EF5D7F"), "stop": ("■", "#B8BECC")}
 
 
@@ -50,7 +54,7 @@ class Timeline(QWidget):
         self.span = span_s
         self.lanes: dict[int, Lane] = {}
         self.bands: deque[list[float | None]] = deque(maxlen=100)  # rebalancing [start, end]
-        self.setFixedHeight(TOP + 3 * LANE_H + AXIS_H + 6)
+        self.setFixedHeight(height_for(3))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.max_span = span_s
         self.started = time.time()
@@ -92,8 +96,7 @@ class Timeline(QWidget):
         ]
 
     def _fit_height(self) -> None:
-        lanes = max(len(self._visible_lanes(time.time())), 3)
-        self.setFixedHeight(TOP + lanes * LANE_H + AXIS_H + 6)
+        self.setFixedHeight(height_for(max(len(self._visible_lanes(time.time())), 3)))
 
     # ----- painting -----------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:  # Qt override
@@ -105,7 +108,7 @@ class Timeline(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), colors.PANEL)
         lanes = self._visible_lanes(now)
-        plot = QRectF(LABEL_W, TOP, self.width() - LABEL_W - 8, max(len(lanes), 1) * LANE_H)
+        plot = self._plot(len(lanes))
         self._paint_bands(p, plot, now)
         for i, lane in enumerate(lanes):
             self._paint_lane(
@@ -116,20 +119,34 @@ class Timeline(QWidget):
         self._paint_legend(p)
         p.end()
 
-    def _paint_moves(self, p: QPainter, plot: QRectF, now: float) -> None:
-        """How many partitions changed owner, where each rebalance ended."""
-        p.setFont(_font(8, bold=True))
-        moved_text = translate("Timeline", "⇄ {n} moved")
-        for at, moved in self.moves:
+    def _plot(self, lanes: int) -> QRectF:
+        """Where the lanes are drawn (the badges and the axis go below it)."""
+        return QRectF(LABEL_W, TOP, self.width() - LABEL_W - 8, max(lanes, 1) * LANE_H)
+
+    def move_badges(self, now: float | None = None) -> list[tuple[QRectF, str]]:
+        """Where each "⇄ n moved" badge goes: in its strip under the lanes, starting where
+        its rebalance ended, never over another. A badge that would overlap the one before
+        shortens to "⇄ n"; if even that overlaps, the two become one badge with the sum."""
+        now = time.time() if now is None else now
+        plot = self._plot(len(self._visible_lanes(now)))
+        metrics = QFontMetricsF(_font(8, bold=True))
+        items: list[tuple[float, int]] = []  # (x where it ended, partitions moved)
+        for at, moved in sorted(self.moves):
             x = self._x(plot, at, now)
             if x < plot.left():
                 continue
-            # A small badge on the plot's bottom edge: the title row holds the legend.
-            text = moved_text.format(n=moved)
-            width = p.fontMetrics().horizontalAdvance(text) + 8
-            box = QRectF(min(x + 2, plot.right() - width), plot.bottom() - 13, width, 13)
+            items.append((x, moved))
+            while len(items) > 1 and _overlap(_lay(plot, items, metrics)[-2:]):
+                (x0, n0), (_, n1) = items[-2], items.pop()
+                items[-1] = (x0, n0 + n1)
+        return _lay(plot, items, metrics)
+
+    def _paint_moves(self, p: QPainter, plot: QRectF, now: float) -> None:
+        """How many partitions changed owner, where each rebalance ended."""
+        p.setFont(_font(8, bold=True))
+        for box, text in self.move_badges(now):
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(27, 30, 37, 220))
+            p.setBrush(QColor(245, 166, 35, 40))
             p.drawRoundedRect(box, 3, 3)
             p.setPen(QColor("#F5A623"))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
@@ -182,28 +199,40 @@ class Timeline(QWidget):
                     QRectF(x - 8, row.top(), 16, row.height()), Qt.AlignmentFlag.AlignCenter, symbol
                 )
 
+    def axis_labels(self, now: float | None = None) -> list[tuple[QRectF, str]]:
+        """The time axis' labels and their boxes: "now" at the right edge, then every
+        step seconds back, the step the smallest at which no two labels touch."""
+        now = time.time() if now is None else now
+        plot = self._plot(len(self._visible_lanes(now)))
+        metrics = QFontMetricsF(_font(8))
+        top = plot.bottom() + MOVES_H
+        label_now = translate("Timeline", "now")
+        width_now = metrics.horizontalAdvance(label_now)
+        labels = [(QRectF(plot.right() - width_now, top, width_now, AXIS_H - 2), label_now)]
+        widest = metrics.horizontalAdvance(f"-{int(self.span)}s")
+        per_second = plot.width() / self.span
+        step = next((s for s in STEPS_S if s * per_second >= widest + LABEL_GAP), STEPS_S[-1])
+        for ago in range(step, int(self.span) + 1, step):
+            text = f"-{ago}s"
+            width = metrics.horizontalAdvance(text)
+            x = self._x(plot, now - ago, now)
+            box = QRectF(x - width / 2, top, width, AXIS_H - 2)
+            if box.left() < 0 or box.right() + LABEL_GAP > labels[-1][0].left():
+                continue  # would touch its neighbour (or leave the widget): left out
+            labels.append((box, text))
+        return labels
+
     def _paint_axis(self, p: QPainter, plot: QRectF, now: float) -> None:
         p.setFont(_font(8))
-        y = plot.bottom() + 2
-        step = 5 if self.span <= 40 else 10 if self.span <= 120 else 30
-        for ago in range(0, int(self.span) + 1, step):
-            x = self._x(plot, now - ago, now)
+        for box, text in self.axis_labels(now):
+            x = box.right() if text == translate("Timeline", "now") else box.center().x()
             p.setPen(QPen(colors.GRID_LINE, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
             p.setPen(colors.TEXT_DIM)
-            if ago == 0:  # at the right edge: the label ends there instead of centring on it
-                label, align = translate("Timeline", "now"), Qt.AlignmentFlag.AlignRight
-                box = QRectF(x - 60, y, 64, AXIS_H - 4)
-            else:
-                label, align = f"-{ago}s", Qt.AlignmentFlag.AlignHCenter
-                box = QRectF(x - 22, y, 44, AXIS_H - 4)
-            p.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, label)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_legend(self, p: QPainter) -> None:
-        p.setFont(_font(9, bold=True))
-        p.setPen(colors.TEXT)
-        title = translate("Timeline", "Rebalance timeline")
-        p.drawText(QRectF(6, 2, 300, TOP - 4), Qt.AlignmentFlag.AlignVCenter, title)
+        """What the marks mean, in the top row (the dock's title names the chart)."""
         p.setFont(_font(8))
         p.setPen(colors.TEXT_DIM)
         legend = translate(
@@ -211,12 +240,42 @@ class Timeline(QWidget):
             "▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   "
             "shaded: group rebalancing   gap: partitions unowned",
         )
-        box = QRectF(0, 2, self.width() - 10, TOP - 4)
-        if p.fontMetrics().horizontalAdvance(legend) > self.width() - 150:
-            legend = translate(
-                "Timeline", "▲ join  ✕ crash  ■ stop"
-            )  # narrow: keep clear of the title
-        p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, legend)
+        if p.fontMetrics().horizontalAdvance(legend) > self.width() - 12:
+            legend = translate("Timeline", "▲ join  ✕ crash  ■ stop  ⇄ moved")  # narrow
+        box = QRectF(6, 1, self.width() - 12, TOP - 2)
+        p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, legend)
+
+
+def height_for(lanes: int) -> int:
+    """The widget's height with ``lanes`` lanes (it grows with the consumers)."""
+    return TOP + lanes * LANE_H + MOVES_H + AXIS_H + 2
+
+
+def _lay(
+    plot: QRectF, items: list[tuple[float, int]], metrics: QFontMetricsF
+) -> list[tuple[QRectF, str]]:
+    """Badges left to right: the long text, or the short one where the long would touch
+    the badge before."""
+    laid: list[tuple[QRectF, str]] = []
+    for x, n in items:
+        for text in (_moved_text(n), _moved_text(n, short=True)):
+            width = metrics.horizontalAdvance(text) + 8
+            left = max(min(x, plot.right() - width), plot.left())
+            box = QRectF(left, plot.bottom() + 2, width, MOVES_H - 3)
+            if not laid or box.left() >= laid[-1][0].right() + BADGE_GAP:
+                break
+        laid.append((box, text))
+    return laid
+
+
+def _overlap(pair: list[tuple[QRectF, str]]) -> bool:
+    return len(pair) == 2 and pair[1][0].left() < pair[0][0].right() + BADGE_GAP
+
+
+def _moved_text(n: int, short: bool = False) -> str:
+    if short:
+        return f"⇄ {number(n)}"
+    return translate("Timeline", "⇄ %Ln moved", "partitions", n)
 
 
 def _font(points: int, bold: bool = False) -> QFont:

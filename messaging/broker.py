@@ -29,8 +29,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def wait_reachable(address: str, timeout: float) -> None:
-    """Block until ``host:port`` accepts TCP connections, or raise :class:`BrokerError`."""
+# What the app (main.py) advises when the Kafka it was pointed at does not answer.
+APP_FIX = (
+    "start it (e.g. `docker compose up -d`) or omit --bootstrap-servers to use the embedded broker."
+)
+
+
+def wait_reachable(address: str, timeout: float, fix: str = APP_FIX) -> None:
+    """Block until ``host:port`` accepts TCP connections, or raise :class:`BrokerError`
+    whose message ends with ``fix``: what the command that asked can do about it."""
     host, _, port = address.rpartition(":")
     deadline = time.monotonic() + timeout
     while True:
@@ -40,9 +47,7 @@ def wait_reachable(address: str, timeout: float) -> None:
         except OSError as exc:
             if time.monotonic() >= deadline:
                 raise BrokerError(
-                    f"Kafka broker at {address} is not reachable ({exc.strerror or exc}); "
-                    "start it (e.g. `docker compose up -d`) or omit --bootstrap-servers "
-                    "to use the embedded broker."
+                    f"Kafka broker at {address} is not reachable ({exc.strerror or exc}); {fix}"
                 ) from exc
             time.sleep(0.05)
 

@@ -3,8 +3,10 @@
     python -m messaging.consumer --bootstrap-servers HOST:PORT [--topic] [--group]
                                  [--processing-ms N] [--failure-rate F] [--control-key K]
                                  [--broker-profile auto|tansu|kafka]
+    kafka-p2p-consumer ...        # the same, installed (pipx install .)
 
-Start it in another terminal or on another machine: it joins the group, takes its
+Start it in another terminal or on another machine (from the project folder, where
+``messaging`` is importable, or as the installed command): it joins the group, takes its
 share of the partitions, and reports to whichever app window watches the same
 cluster (through the ``<topic>.activity`` topic; it obeys ``<topic>.control``). It
 needs no address but Kafka's. The app starts its own process consumers the same way.
@@ -60,13 +62,31 @@ from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
 log = logging.getLogger("consumer")
 EXIT_STOPPED, EXIT_FAILED, EXIT_BAD_FLAGS, EXIT_NO_START = 0, 1, 2, 3  # 2: OneLineParser's too
 PARENT_CHECK_S = 0.5
+REACH_S = 1.0  # a broker that does not answer within it is reported at once, not waited for
+# This command has no embedded broker: it needs the address of the app's (or any) Kafka.
+NO_ADDRESS = (
+    "--bootstrap-servers is required (or KAFKA_BOOTSTRAP_SERVERS): the address of the Kafka "
+    "the app uses. The app's window shows it in its status bar (click it to copy this whole "
+    "command, key included); python main.py logs that command at start"
+)
+UNREACHABLE_FIX = (
+    "is the app running? Start it, then copy this command from its window (click the broker "
+    "address in the status bar) or from its log; for a Kafka of your own, check the address "
+    "(docker compose up -d serves localhost:9092)."
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     d = Settings()
     p = OneLineParser(description=__doc__.split("\n")[0])
     env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    p.add_argument("--bootstrap-servers", default=env or "localhost:9092", help="Kafka address")
+    p.add_argument(
+        "--bootstrap-servers",
+        type=checked(servers_problem),
+        default=None,
+        help="the Kafka the app uses, HOST:PORT[,HOST:PORT...] (env KAFKA_BOOTSTRAP_SERVERS); "
+        "the app's window shows it (click the broker address in its status bar)",
+    )
     p.add_argument("--topic", type=checked(names.topic_problem), default=d.topic)
     p.add_argument("--group", type=checked(names.group_problem), default=d.group)
     p.add_argument(
@@ -112,6 +132,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--channel", default=None, help=argparse.SUPPRESS)  # <x>.activity/.control
     args = p.parse_args(argv)
+    if args.bootstrap_servers is None and env:
+        problem = servers_problem(env)
+        if problem:
+            p.error(f"KAFKA_BOOTSTRAP_SERVERS {problem} (got {env[:60]!r})")
+        args.bootstrap_servers = env
+    if not args.bootstrap_servers:
+        p.error(NO_ADDRESS)
     if not 0.0 <= args.failure_rate <= 1.0:
         p.error("--failure-rate must be between 0 and 1")
     if args.control_key is None and os.environ.get(KEY_ENV):
@@ -159,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     me = identity(args)
     try:
-        wait_reachable(args.bootstrap_servers, timeout=10.0)
+        _reach(args.bootstrap_servers)
         profile = broker_profile.resolve(args.broker_profile, args.bootstrap_servers)
     except (BrokerError, KafkaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -176,6 +203,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_START
     return _run(replace(settings, broker_profile=profile.name), me, args, profile)
+
+
+def servers_problem(text: str) -> str | None:
+    """Why ``text`` is not a list of HOST:PORT addresses, or None."""
+    for address in text.split(","):
+        host, colon, port = address.strip().rpartition(":")
+        if not (colon and host and port.isdigit() and 0 < int(port) < 65536):
+            return "must be HOST:PORT (e.g. 192.168.1.10:9092), several separated by commas"
+    return None
+
+
+def _reach(servers: str) -> None:
+    """Return once one of ``servers`` accepts connections; else raise at once (within
+    REACH_S each) with what to do: nothing listening now will not be there in 10 s."""
+    error: BrokerError | None = None
+    for address in servers.split(","):
+        try:
+            wait_reachable(address.strip(), timeout=REACH_S, fix=UNREACHABLE_FIX)
+            return
+        except BrokerError as exc:
+            error = exc
+    assert error is not None
+    raise error
 
 
 def _ensure_channels(bootstrap: str, topic: str) -> None:

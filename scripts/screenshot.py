@@ -1,8 +1,12 @@
-"""Regenerate resources/screenshot.png: the real window under Xvfb, mid-demo.
+"""Regenerate the README's pictures: the real window under Xvfb, mid-demo.
 
-    python scripts/screenshot.py            # starts itself under xvfb-run when needed
-    python scripts/screenshot.py --size 1366x768 --scenario groups --out /tmp/groups.png
-    python scripts/screenshot.py --lang es --out /tmp/es.png   # the window in Spanish
+    ./run scripts/screenshot.py            # starts itself under xvfb-run when needed
+    ./run scripts/screenshot.py --size 1366x768 --scenario groups --out /tmp/groups.png
+    ./run scripts/screenshot.py --lang es --out /tmp/es.png   # the window in Spanish
+    ./run scripts/screenshot.py --all      # every size and language into resources/
+
+The window fills a screen of ``--size`` (no window manager: no frame), laid out as it
+lays itself out for that size.
 
 Scenario: 4 consumers with different processing delays, a steady stream of keyed
 messages, then one consumer crashed; the shot is taken after its partitions moved
@@ -30,7 +34,7 @@ def _option(name: str, default: str) -> str:
 
 
 OUT = Path(_option("--out", str(ROOT / "resources" / "screenshot.png")))
-SIZE = tuple(int(n) for n in _option("--size", "1400x900").split("x"))
+SIZE = tuple(int(n) for n in _option("--size", "1366x768").split("x"))
 SCENARIO = _option("--scenario", "crash")  # crash: one group; groups: two, one crash
 LANGUAGE = _option("--lang", "en")  # the window's language: en (the README's picture) or es
 
@@ -66,6 +70,7 @@ async def scenario(runtime) -> None:
     window = _window()
     try:
         window.setGeometry(0, 0, *SIZE)
+        window.lay_out(*SIZE)
         await until(lambda: all_assigned(runtime), 20, "the group to form")
         if SCENARIO == "groups":
             window.add_group("analytics", "sticky", 2)
@@ -78,7 +83,11 @@ async def scenario(runtime) -> None:
         panel.burst_rate.setValue(16)
         panel.burst_button.click()
         await asyncio.sleep(6)
-        window.grid.cards[sorted(window.grid.cards)[1]].crash_button.click()
+        victim = window.grid.cards[sorted(window.grid.cards)[1]]
+        victim.crash_button.click()
+        # Only then can "all assigned" mean the survivors took over (before, it could
+        # still mean the group from before the crash).
+        await until(lambda: victim.snapshot.state == "crashed", 10, "the crash")
         if SCENARIO == "groups":
             await asyncio.sleep(3.5)  # mid-crash: its partitions wait, the other group goes on
         else:
@@ -167,7 +176,31 @@ def inside() -> int:
     return code
 
 
+SHOTS = [  # (size, language, scenario, file under resources/): the READMEs' pictures
+    ("1366x768", "en", "crash", "screenshot.png"),
+    ("1280x720", "en", "crash", "screenshots/en-1280x720.png"),
+    ("1280x720", "es", "crash", "screenshots/es-1280x720.png"),
+    ("1366x768", "es", "crash", "screenshots/es-1366x768.png"),
+    ("1920x1080", "en", "crash", "screenshots/en-1920x1080.png"),
+    ("1920x1080", "en", "groups", "screenshot-groups.png"),
+]
+
+
+def all_shots() -> int:
+    """Every picture the READMEs show, one run each (each its own display and broker)."""
+    for size, lang, scenario, name in SHOTS:
+        out = ROOT / "resources" / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, __file__, "--size", size, "--lang", lang]
+        command += ["--scenario", scenario, "--out", str(out)]
+        if subprocess.run(command, timeout=240, check=False).returncode:
+            return 1
+    return 0
+
+
 if __name__ == "__main__":
+    if "--all" in sys.argv:
+        sys.exit(all_shots())
     if "--inside" in sys.argv:
         sys.exit(inside())
     if not os.environ.get("DISPLAY"):

@@ -7,11 +7,18 @@ After lupdate, new or changed strings are ``type="unfinished"`` in kafka_p2p_es.
 translate them (Qt Linguist, or any editor), then run this again to compile. The
 English catalogue needs no translator: its translations are the source strings,
 filled in here so that both files are complete.
+
+Plurals: a string with ``%n`` or ``%Ln`` (``translate(ctx, "%Ln live", "consumers", n)``)
+is a plural message with one form per grammatical number. pyside6-lupdate marks it so
+only when the count is a literal number, and drops the forms of one it did not mark, so
+they are kept aside before each lupdate and put back after it. English forms come from
+the source: "(s)" is dropped for one and becomes "s" for many ("y(s)": "y" / "ies").
 """
 
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "gui" / "i18n"
 LANGUAGES = ("es", "en")
+PLURAL = re.compile(r"%L?n")
+FORMS = 2  # plural forms Qt keeps for Spanish and English: one, many
+Key = tuple[str, str, str]  # context, source, comment
 
 
 def ts_path(lang: str, where: Path = I18N) -> Path:
@@ -53,12 +63,62 @@ def lupdate(lang: str, ts: Path) -> None:
 
 
 def fill_english(ts: Path) -> None:
-    """English translations are the source strings themselves."""
+    """English translations are the source strings themselves (plurals: see below)."""
     tree = ET.parse(ts)
     for message in tree.iter("message"):
         translation = message.find("translation")
         translation.text = message.findtext("source")
         translation.attrib.pop("type", None)
+    _write(tree, ts)
+
+
+def english_forms(source: str) -> list[str]:
+    """One and many in English, from the source's "(s)"."""
+    one = source.replace("y(s)", "y").replace("(s)", "")
+    many = source.replace("y(s)", "ies").replace("(s)", "s")
+    return [one, many]
+
+
+def _messages(tree: ET.ElementTree) -> list[tuple[Key, ET.Element]]:
+    return [
+        ((context.findtext("name"), m.findtext("source"), m.findtext("comment") or ""), m)
+        for context in tree.iter("context")
+        for m in context.iter("message")
+    ]
+
+
+def plural_forms(ts: Path) -> dict[Key, list[str]]:
+    """The finished plural forms in ``ts`` (kept aside while lupdate runs)."""
+    if not ts.exists():
+        return {}
+    kept = {}
+    for key, message in _messages(ET.parse(ts)):
+        translation = message.find("translation")
+        forms = [f.text or "" for f in translation.iter("numerusform")]
+        if forms and all(f.strip() for f in forms) and translation.get("type") is None:
+            kept[key] = forms
+    return kept
+
+
+def mark_plurals(ts: Path, lang: str, kept: dict[Key, list[str]]) -> None:
+    """Every message with %n is a plural one: its forms back (English: from the source),
+    or empty ones, unfinished, for a translator to fill."""
+    tree = ET.parse(ts)
+    for key, message in _messages(tree):
+        if not PLURAL.search(key[1]):
+            continue
+        message.set("numerus", "yes")
+        translation = message.find("translation")
+        forms = english_forms(key[1]) if lang == "en" else kept.get(key)
+        for child in list(translation):
+            translation.remove(child)
+        translation.text = None
+        if forms:
+            translation.attrib.pop("type", None)
+        else:
+            translation.set("type", "unfinished")
+        for form in forms or [""] * FORMS:
+            ET.SubElement(translation, "numerusform").text = form
     _write(tree, ts)
 
 
@@ -85,11 +145,11 @@ def build(where: Path, start_from: Path = I18N) -> None:
         ts = ts_path(lang, where)
         if start_from != where and ts_path(lang, start_from).exists():
             shutil.copy(ts_path(lang, start_from), ts)
+        kept = plural_forms(ts)
         lupdate(lang, ts)
         if lang == "en":
             fill_english(ts)
-        else:
-            _write(ET.parse(ts), ts)  # one layout for every .ts, whoever wrote it
+        mark_plurals(ts, lang, kept)  # also: one layout for every .ts, whoever wrote it
         lrelease(ts, ts.with_suffix(".qm"))
 
 
@@ -98,9 +158,9 @@ def unfinished(ts: Path) -> list[str]:
     missing = []
     for message in ET.parse(ts).iter("message"):
         translation = message.find("translation")
-        if (
-            translation.get("type") in ("unfinished", "vanished", "obsolete")
-            or not (translation.text or "").strip()
+        forms = [f.text or "" for f in translation.iter("numerusform")]
+        if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(
+            t.strip() for t in forms or [translation.text or ""]
         ):
             missing.append(message.findtext("source"))
     return missing

@@ -221,9 +221,13 @@ def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tupl
     """
     from gui.app import apply_theme
     from gui.main_window import MainWindow
+    from gui.translation import install_translator, installed, remove_translator
 
     windows: list[MainWindow] = []
     apply_theme(qapp)
+    # As run_window does: a catalogue is always installed (English plurals come from it).
+    # A test that installed a language of its own keeps it.
+    english = not installed() and install_translator(qapp, "en")
 
     def make(
         runtime: Runtime | None = None,
@@ -245,6 +249,8 @@ def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tupl
     for window in windows:
         window.close()
         window.shutdown(wait=True)
+    if english:
+        remove_translator(qapp)
 
 
 def cards_with(window: MainWindow, message_id: str) -> list[int]:

@@ -246,3 +246,41 @@ def test_the_standalone_consumer_refuses_it_too_once_it_asked(kafka, flags, says
     assert result.returncode == 2, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1 and says in lines[0], result.stderr
+
+
+def run_consumer(*flags: str, env: dict[str, str] | None = None) -> tuple[int, list[str], float]:
+    """``python -m messaging.consumer`` as typed: (exit code, stderr lines, seconds taken)."""
+    environ = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "messaging.consumer", *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**environ, **(env or {})},
+    )
+    return result.returncode, result.stderr.splitlines(), time.monotonic() - started
+
+
+def test_standalone_consumer_without_an_address_says_where_to_find_it_at_once():
+    """It has no embedded broker: no default address to wait for in silence."""
+    code, lines, took = run_consumer()
+    assert code == 2 and len(lines) == 1, lines
+    assert "--bootstrap-servers is required" in lines[0] and "status bar" in lines[0]
+    assert "omit" not in lines[0]
+    assert took < 8, f"took {took:.1f}s: it waited for a broker"
+    code, lines, _ = run_consumer(env={"KAFKA_BOOTSTRAP_SERVERS": "broker"})
+    assert code == 2 and lines == [
+        "error: KAFKA_BOOTSTRAP_SERVERS must be HOST:PORT (e.g. 192.168.1.10:9092), several "
+        "separated by commas (got 'broker')"
+    ]
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:1", "no-such-host.invalid:9092"])
+def test_standalone_consumer_pointed_at_nothing_says_so_at_once_and_what_to_do(address):
+    code, lines, took = run_consumer("--bootstrap-servers", address)
+    assert code == 3 and len(lines) == 1, lines
+    assert f"Kafka broker at {address} is not reachable" in lines[0]
+    assert "is the app running?" in lines[0] and "omit --bootstrap-servers" not in lines[0]
+    assert took < 8, f"took {took:.1f}s: it waited 10 s as before"

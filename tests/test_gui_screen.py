@@ -12,17 +12,21 @@ from collections.abc import Callable, Iterator
 import kafka
 import PySide6
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, qVersion
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, qVersion
 from PySide6.QtWidgets import QMessageBox
 
 import messaging
 from gui.main_window import MainWindow
 from gui.screen_layout import (
+    DOCKS_MAX,
+    DOCKS_MIN,
     FRAME_H,
     FRAME_W,
-    LIST_TITLE_H,
     MAX_H,
     MAX_W,
+    SIDE_W,
+    TOP_MAX,
+    TOP_MIN,
     splitter_sizes,
     window_size,
 )
@@ -60,15 +64,15 @@ def test_a_large_screen_gets_90_percent_capped(avail) -> None:
     assert w == min(round(avail[0] * 0.9), MAX_W) and h == min(round(avail[1] * 0.9), MAX_H)
 
 
-@pytest.mark.parametrize("avail", [LAPTOP, (1920, 1040), (1024, 600)])
-def test_splitters_fill_the_window_and_the_list_gets_half(avail) -> None:
+@pytest.mark.parametrize("avail", [LAPTOP, (1280, 692), (1920, 1040), (1024, 600)])
+def test_the_story_gets_its_room_and_the_list_the_rest(avail) -> None:
     w, h = window_size(*avail)
     sizes = splitter_sizes(w, h)
-    assert sum(sizes["top"]) == sum(sizes["bottom"]) == w
-    top, bottom = sizes["main"]
-    assert bottom >= top and sum(sizes["messages"]) == bottom - LIST_TITLE_H
-    rows = 8 if avail[1] >= 740 else 3  # a netbook's 600 pixels cannot give 8
-    assert sizes["messages"][0] >= (rows + 1) * 22 + 6  # the rows, the header and frame
+    assert sum(sizes["top"]) == w and sizes["top"][0] == SIDE_W  # the send form, the cards
+    top, lower = sizes["main"]
+    assert TOP_MIN <= top <= TOP_MAX  # a whole card and the send form's buttons
+    assert lower >= (270 if avail[1] >= 740 else 150)  # the list: 8 rows on a laptop
+    assert DOCKS_MIN <= sizes["docks"][0] <= DOCKS_MAX and w - sizes["docks"][0] >= 600
 
 
 # ----- the real window ------------------------------------------------------------------------
@@ -89,27 +93,45 @@ def test_on_a_laptop_screen_the_list_shows_8_rows(open_window, qtbot) -> None:
     last = table.rowAt(table.viewport().height() - 1)
     assert last >= 7  # rows 0..7 are on screen, the eighth included
     assert {window.model.index(r, 0).data() for r in range(8)} <= {s.message_id for s in sent}
-    # The controls keep room too: the send form (it scrolls) and the cards' area (it
-    # scrolls too; the timeline below it has a fixed height).
-    assert window.send_panel.send_button.isVisible() and window.grid.height() >= 100
+    # The controls keep room too: the send form and a whole card (tests/test_gui_laptop.py
+    # checks every button).
+    assert window.send_panel.send_button.isVisible()
+    assert window.grid.scroll.height() >= window.grid.scroll.minimumHeight() > 150
 
 
-def test_geometry_and_splitters_come_back_after_reopening(
+def test_geometry_splitters_and_docks_come_back_after_reopening(
     open_window, settings_file, qtbot
 ) -> None:
     _, window = open_window(consumers=1, consumer_mode="thread", settings=settings_file())
     runtime = window.runtime
-    window.resize(700, 650)  # fits the offscreen screen (800x800): Qt keeps it
-    window.splitters["main"].setSizes([180, 330])  # not what the screen would give
-    window.splitters["bottom"].setSizes([300, 380])
-    qtbot.waitUntil(lambda: window.width() == 700, timeout=2_000)
+    window.resize(960, 720)  # the narrowest it gets: the offscreen screen is 800 wide
+    window.splitters["main"].setSizes([300, 330])  # not what the screen would give
+    window.splitters["top"].setSizes([380, 600])
+    log, chart = window.docks["log"], window.docks["chart"]
+    chart.setFloating(True)  # detached
+    log.close()  # hidden (View › Log brings it back)
+    qtbot.waitUntil(lambda: window.height() == 720 and not log.isVisible(), timeout=2_000)
     saved = {name: s.sizes() for name, s in window.splitters.items()}
     window.close()
     assert settings_file().value("window/geometry") is not None
 
     _, again = open_window(runtime, settings=settings_file())
-    assert (again.width(), again.height()) == (700, 650)
+    assert (again.width(), again.height()) == (960, 720)
     assert {name: s.sizes() for name, s in again.splitters.items()} == saved
+    assert again.docks["chart"].isFloating() and not again.docks["log"].isVisible()
+    again.actions_by_name["view_log"].trigger()  # the View menu brings it back
+    assert again.docks["log"].isVisible()
+
+
+def test_a_layout_saved_by_an_older_window_is_not_forced_on_this_one(
+    open_window, settings_file
+) -> None:
+    old = settings_file()
+    old.setValue("splitters/main", QByteArray(b"\x00\x00\x00\xff\x00\x00\x00\x01"))
+    old.sync()  # an old window's splitter, no layout version
+    _, window = open_window(consumers=0, settings=settings_file())
+    top, lower = window.splitters["main"].sizes()
+    assert top >= window.grid.scroll.minimumHeight() and lower > 0
 
 
 def test_no_settings_means_nothing_is_saved(open_window, settings_file) -> None:

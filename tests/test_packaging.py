@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,7 +70,12 @@ def test_wheel_carries_the_code_and_the_theme_but_not_the_tests(wheel):
     needed = {"main.py", "gui/theme.qss", "gui/app.py", "messaging/broker.py", "api/server.py"}
     assert needed <= names
     assert not any(n.startswith(("tests/", "benchmarks/", "scripts/")) for n in names)
-    assert wheel.read("gui/theme.qss").decode() == theme()
+    raw = (ROOT / "gui" / "theme.qss").read_text(encoding="utf-8")
+    assert wheel.read("gui/theme.qss").decode() == raw
+    # Every image the theme names ships too (the spin boxes' arrows).
+    icons = set(re.findall(r"@ICONS@/([\w.-]+)", raw))
+    assert icons and {f"gui/icons/{name}" for name in icons} <= names
+    assert "@ICONS@" not in theme() and all(Path(p).exists() for p in _urls(theme()))
 
 
 def test_wheel_carries_the_compiled_translations(wheel):
@@ -82,6 +89,7 @@ def test_wheel_has_the_console_script(wheel):
     entry_points = dist_info(wheel, "entry_points.txt")
     assert "[console_scripts]" in entry_points
     assert "kafka-p2p-demo = main:main" in entry_points
+    assert "kafka-p2p-consumer = messaging.consumer:main" in entry_points
 
 
 def test_wheel_depends_on_what_requirements_txt_installs(wheel):
@@ -94,5 +102,77 @@ def test_wheel_depends_on_what_requirements_txt_installs(wheel):
     assert SpecifierSet(python) == SpecifierSet(">=3.10,<3.14")
 
 
+def _urls(qss: str) -> list[str]:
+    return re.findall(r"url\(([^)]+)\)", qss)
+
+
 def test_theme_is_found_through_the_package():
     assert "QWidget" in theme()
+
+
+# ----- the README's two commands ----------------------------------------------------------
+def readme_block_commands(text: str) -> list[str]:
+    """The one-line commands of the README's bash blocks."""
+    blocks = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    commands = readme_block_commands((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert "./run main.py" in commands and "./run -m pytest" in commands
+    spanish = readme_block_commands((ROOT / "README.es.md").read_text(encoding="utf-8"))
+    assert "./run main.py" in spanish and "./run -m pytest" in spanish
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    [body] = re.findall(r"readme_tests\(\) \{\n(.*?)\n\}", ci, flags=re.S)
+    assert body.strip() == '"${cap[@]}" ./run -m pytest'
+
+
+def launcher_copy(tmp_path: Path) -> Path:
+    """./run and requirements.txt in a folder of their own (./run makes .venv beside itself)."""
+    shutil.copy(ROOT / "run", tmp_path / "run")
+    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    return tmp_path / "run"
+
+
+def test_run_uses_the_active_venv_and_installs_nothing_it_already_has(tmp_path):
+    (tmp_path / "project").mkdir()
+    launcher = launcher_copy(tmp_path / "project")
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+        check=True,
+        timeout=120,
+    )
+    stamp = subprocess.run(
+        ["cksum"], stdin=(ROOT / "requirements.txt").open("rb"), capture_output=True, check=True
+    ).stdout
+    (venv / ".kafka-p2p-requirements").write_bytes(stamp)
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHON", "VIRTUAL_ENV")}
+    result = subprocess.run(
+        [str(launcher), "-c", "import os, sys; print(sys.prefix); print(os.getcwd())"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environ, "VIRTUAL_ENV": str(venv)},
+    )
+    assert result.returncode == 0, result.stderr
+    prefix, cwd = result.stdout.split()
+    assert Path(prefix) == venv and Path(cwd) == launcher.parent  # from the project folder
+    assert result.stderr == "" and not (launcher.parent / ".venv").exists()
+
+
+def test_run_says_at_once_when_the_python_it_was_given_will_not_do(tmp_path):
+    launcher = launcher_copy(tmp_path)
+    environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    result = subprocess.run(
+        [str(launcher), "main.py"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**environ, "PYTHON": "/bin/false"},
+    )
+    assert result.returncode == 1 and not (tmp_path / ".venv").exists()
+    assert result.stderr.strip() == (
+        "error: PYTHON=/bin/false is not a Python 3.10 to 3.13 that runs"
+    )

@@ -72,6 +72,7 @@ def chart_totals(window) -> dict[int, int]:
 def test_chart_counts_every_processed_message_and_follows_lag(open_window, qtbot) -> None:
     runtime, window = open_window(consumers=3, processing_ms=5)
     chart, count = window.rate_chart, 1500  # some 2.5 s of work: the monitor sees lag
+    window.docks["chart"].raise_()  # it draws while shown (its dock may be a hidden tab)
     panel = window.send_panel
     panel.burst_count.setValue(count)
     panel.burst_rate.setValue(0)

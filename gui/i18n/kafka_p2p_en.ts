@@ -71,10 +71,6 @@
             <translation>Vanish: no commit, no LeaveGroup; the broker waits</translation>
         </message>
         <message>
-            <source>delay </source>
-            <translation>delay </translation>
-        </message>
-        <message>
             <source>Simulated processing time per message</source>
             <translation>Simulated processing time per message</translation>
         </message>
@@ -181,9 +177,21 @@
             <source>Thread — inside the app; Crash is simulated</source>
             <translation>Thread — inside the app; Crash is simulated</translation>
         </message>
-        <message>
-            <source>{live} live · {shown} shown</source>
-            <translation>{live} live · {shown} shown</translation>
+        <message numerus="yes">
+            <source>%Ln live</source>
+            <comment>consumers</comment>
+            <translation>
+                <numerusform>%Ln live</numerusform>
+                <numerusform>%Ln live</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%Ln shown</source>
+            <comment>cards</comment>
+            <translation>
+                <numerusform>%Ln shown</numerusform>
+                <numerusform>%Ln shown</numerusform>
+            </translation>
         </message>
         <message>
             <source>idle: no partition is left for it</source>
@@ -301,6 +309,10 @@ Group name:</translation>
             <translation>sent</translation>
         </message>
         <message>
+            <source>group</source>
+            <translation>group</translation>
+        </message>
+        <message>
             <source>redelivered to {consumer}</source>
             <translation>redelivered to {consumer}</translation>
         </message>
@@ -344,8 +356,20 @@ Group name:</translation>
     <context>
         <name>LogPane</name>
         <message>
-            <source>… {n} lines not shown (full log: --log-file)</source>
-            <translation>… {n} lines not shown (full log: --log-file)</translation>
+            <source>⤓ Jump to latest</source>
+            <translation>⤓ Jump to latest</translation>
+        </message>
+        <message>
+            <source>Follow new lines again (Ctrl+End)</source>
+            <translation>Follow new lines again (Ctrl+End)</translation>
+        </message>
+        <message numerus="yes">
+            <source>… %Ln line(s) not shown (full log: --log-file)</source>
+            <comment>log</comment>
+            <translation>
+                <numerusform>… %Ln line not shown (full log: --log-file)</numerusform>
+                <numerusform>… %Ln lines not shown (full log: --log-file)</numerusform>
+            </translation>
         </message>
         <message>
             <source>sent</source>
@@ -371,8 +395,16 @@ Group name:</translation>
             <translation>Kafka point-to-point — {topic} / {group}</translation>
         </message>
         <message>
-            <source>Log — sent / received</source>
-            <translation>Log — sent / received</translation>
+            <source>Timeline</source>
+            <translation>Timeline</translation>
+        </message>
+        <message>
+            <source>Chart</source>
+            <translation>Chart</translation>
+        </message>
+        <message>
+            <source>Message</source>
+            <translation>Message</translation>
         </message>
         <message>
             <source>&amp;File</source>
@@ -439,30 +471,59 @@ Group name:</translation>
             <translation>About</translation>
         </message>
         <message>
+            <source>&amp;View</source>
+            <translation>&amp;View</translation>
+        </message>
+        <message>
+            <source>Reset the layout</source>
+            <translation>Reset the layout</translation>
+        </message>
+        <message>
             <source>Switch to a new topic</source>
             <translation>Switch to a new topic</translation>
         </message>
-        <message>
-            <source>The topic has {n} partition(s); a topic cannot gain partitions, so the
+        <message numerus="yes">
+            <source>The topic has %Ln partition(s); a topic cannot gain partitions, so the
 app creates a new one and every group moves to it. Partitions:</source>
-            <translation>The topic has {n} partition(s); a topic cannot gain partitions, so the
-app creates a new one and every group moves to it. Partitions:</translation>
+            <comment>partitions</comment>
+            <translation>
+                <numerusform>The topic has %Ln partition; a topic cannot gain partitions, so the
+app creates a new one and every group moves to it. Partitions:</numerusform>
+                <numerusform>The topic has %Ln partitions; a topic cannot gain partitions, so the
+app creates a new one and every group moves to it. Partitions:</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported %Ln delivery(s) to {path}</source>
+            <comment>csv</comment>
+            <translation>
+                <numerusform>Exported %Ln delivery to {path}</numerusform>
+                <numerusform>Exported %Ln deliveries to {path}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported %Ln message(s) to {path}</source>
+            <comment>jsonl</comment>
+            <translation>
+                <numerusform>Exported %Ln message to {path}</numerusform>
+                <numerusform>Exported %Ln messages to {path}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported the traffic log (%Ln byte(s)) to {path}</source>
+            <comment>log</comment>
+            <translation>
+                <numerusform>Exported the traffic log (%Ln byte) to {path}</numerusform>
+                <numerusform>Exported the traffic log (%Ln bytes) to {path}</numerusform>
+            </translation>
         </message>
         <message>
             <source>Select a consumer first: click its card</source>
             <translation>Select a consumer first: click its card</translation>
         </message>
         <message>
-            <source>Exported {count} deliveries to {path}</source>
-            <translation>Exported {count} deliveries to {path}</translation>
-        </message>
-        <message>
-            <source>Exported {count} messages to {path}</source>
-            <translation>Exported {count} messages to {path}</translation>
-        </message>
-        <message>
-            <source>Exported the traffic log ({size} bytes) to {path}</source>
-            <translation>Exported the traffic log ({size} bytes) to {path}</translation>
+            <source>Log</source>
+            <translation>Log</translation>
         </message>
         <message>
             <source>Export history</source>
@@ -527,8 +588,48 @@ app creates a new one and every group moves to it. Partitions:</translation>
             <translation>Select a message to see where it went.</translation>
         </message>
         <message>
-            <source>Messages — newest first</source>
-            <translation>Messages — newest first</translation>
+            <source>Select a message: its record, every delivery included.</source>
+            <translation>Select a message: its record, every delivery included.</translation>
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation>Messages</translation>
+        </message>
+        <message>
+            <source>Newest first</source>
+            <translation>Newest first</translation>
+        </message>
+        <message>
+            <source>Filter: id or key</source>
+            <translation>Filter: id or key</translation>
+        </message>
+        <message>
+            <source>↻ redelivered</source>
+            <translation>↻ redelivered</translation>
+        </message>
+        <message>
+            <source>Only messages a consumer got again (after a crash)</source>
+            <translation>Only messages a consumer got again (after a crash)</translation>
+        </message>
+        <message>
+            <source>dead-lettered</source>
+            <translation>dead-lettered</translation>
+        </message>
+        <message>
+            <source>Only messages that went to the dead-letter topic</source>
+            <translation>Only messages that went to the dead-letter topic</translation>
+        </message>
+        <message>
+            <source>{shown} of {total}</source>
+            <translation>{shown} of {total}</translation>
+        </message>
+        <message>
+            <source>Only the messages one consumer took</source>
+            <translation>Only the messages one consumer took</translation>
+        </message>
+        <message>
+            <source>all consumers</source>
+            <translation>all consumers</translation>
         </message>
         <message>
             <source>{id}: no longer in the ledger</source>
@@ -548,6 +649,25 @@ app creates a new one and every group moves to it. Partitions:</translation>
         <message>
             <source>lag {n}</source>
             <translation>lag {n}</translation>
+        </message>
+    </context>
+    <context>
+        <name>QAbstractFileIconProvider</name>
+        <message>
+            <source>Folder</source>
+            <comment>All other platforms</comment>
+            <translation>Folder</translation>
+        </message>
+    </context>
+    <context>
+        <name>QFileDialog</name>
+        <message>
+            <source>&amp;Look in:</source>
+            <translation>&amp;Look in:</translation>
+        </message>
+        <message>
+            <source>Files of &amp;type:</source>
+            <translation>Files of &amp;type:</translation>
         </message>
     </context>
     <context>
@@ -584,10 +704,6 @@ app creates a new one and every group moves to it. Partitions:</translation>
             <translation>optional: same key → same partition</translation>
         </message>
         <message>
-            <source>Send  (Ctrl+Enter)</source>
-            <translation>Send  (Ctrl+Enter)</translation>
-        </message>
-        <message>
             <source>Nothing sent yet.</source>
             <translation>Nothing sent yet.</translation>
         </message>
@@ -604,8 +720,16 @@ app creates a new one and every group moves to it. Partitions:</translation>
             <translation>send </translation>
         </message>
         <message>
+            <source>Messages in a burst</source>
+            <translation>Messages in a burst</translation>
+        </message>
+        <message>
             <source>max rate</source>
             <translation>max rate</translation>
+        </message>
+        <message>
+            <source>Messages per second (0: as fast as possible)</source>
+            <translation>Messages per second (0: as fast as possible)</translation>
         </message>
         <message>
             <source>Burst</source>
@@ -622,6 +746,10 @@ app creates a new one and every group moves to it. Partitions:</translation>
         <message>
             <source>Stop burst</source>
             <translation>Stop burst</translation>
+        </message>
+        <message>
+            <source>Send  ({keys})</source>
+            <translation>Send  ({keys})</translation>
         </message>
         <message>
             <source>Burst stopped after {n}: {error}</source>
@@ -759,24 +887,24 @@ To protect it: use it only on a network you trust, or restart without --broker-h
     <context>
         <name>Timeline</name>
         <message>
-            <source>⇄ {n} moved</source>
-            <translation>⇄ {n} moved</translation>
-        </message>
-        <message>
             <source>now</source>
             <translation>now</translation>
         </message>
         <message>
-            <source>Rebalance timeline</source>
-            <translation>Rebalance timeline</translation>
+            <source>▲ join  ✕ crash  ■ stop  ⇄ moved</source>
+            <translation>▲ join  ✕ crash  ■ stop  ⇄ moved</translation>
+        </message>
+        <message numerus="yes">
+            <source>⇄ %Ln moved</source>
+            <comment>partitions</comment>
+            <translation>
+                <numerusform>⇄ %Ln moved</numerusform>
+                <numerusform>⇄ %Ln moved</numerusform>
+            </translation>
         </message>
         <message>
             <source>▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   shaded: group rebalancing   gap: partitions unowned</source>
             <translation>▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   shaded: group rebalancing   gap: partitions unowned</translation>
-        </message>
-        <message>
-            <source>▲ join  ✕ crash  ■ stop</source>
-            <translation>▲ join  ✕ crash  ■ stop</translation>
         </message>
     </context>
 </TS>

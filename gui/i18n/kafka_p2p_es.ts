@@ -71,10 +71,6 @@
             <translation>Desaparece: sin commit ni LeaveGroup; el broker espera</translation>
         </message>
         <message>
-            <source>delay </source>
-            <translation>retardo </translation>
-        </message>
-        <message>
             <source>Simulated processing time per message</source>
             <translation>Tiempo de procesamiento simulado por mensaje</translation>
         </message>
@@ -181,9 +177,21 @@
             <source>Thread — inside the app; Crash is simulated</source>
             <translation>Hilo — dentro de la app; Tumbar es simulado</translation>
         </message>
-        <message>
-            <source>{live} live · {shown} shown</source>
-            <translation>{live} vivos · {shown} mostrados</translation>
+        <message numerus="yes">
+            <source>%Ln live</source>
+            <comment>consumers</comment>
+            <translation>
+                <numerusform>%Ln vivo</numerusform>
+                <numerusform>%Ln vivos</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%Ln shown</source>
+            <comment>cards</comment>
+            <translation>
+                <numerusform>%Ln mostrado</numerusform>
+                <numerusform>%Ln mostrados</numerusform>
+            </translation>
         </message>
         <message>
             <source>idle: no partition is left for it</source>
@@ -301,6 +309,10 @@ Nombre del grupo:</translation>
             <translation>enviado</translation>
         </message>
         <message>
+            <source>group</source>
+            <translation>grupo</translation>
+        </message>
+        <message>
             <source>redelivered to {consumer}</source>
             <translation>reentregado a {consumer}</translation>
         </message>
@@ -344,8 +356,20 @@ Nombre del grupo:</translation>
     <context>
         <name>LogPane</name>
         <message>
-            <source>… {n} lines not shown (full log: --log-file)</source>
-            <translation>… {n} líneas sin mostrar (log completo: --log-file)</translation>
+            <source>⤓ Jump to latest</source>
+            <translation>⤓ Ir a lo último</translation>
+        </message>
+        <message>
+            <source>Follow new lines again (Ctrl+End)</source>
+            <translation>Volver a seguir las líneas nuevas (Ctrl+Fin)</translation>
+        </message>
+        <message numerus="yes">
+            <source>… %Ln line(s) not shown (full log: --log-file)</source>
+            <comment>log</comment>
+            <translation>
+                <numerusform>… %Ln línea no mostrada (log completo: --log-file)</numerusform>
+                <numerusform>… %Ln líneas no mostradas (log completo: --log-file)</numerusform>
+            </translation>
         </message>
         <message>
             <source>sent</source>
@@ -371,8 +395,16 @@ Nombre del grupo:</translation>
             <translation>Kafka punto a punto — {topic} / {group}</translation>
         </message>
         <message>
-            <source>Log — sent / received</source>
-            <translation>Log — enviados / recibidos</translation>
+            <source>Timeline</source>
+            <translation>Cronología</translation>
+        </message>
+        <message>
+            <source>Chart</source>
+            <translation>Gráfica</translation>
+        </message>
+        <message>
+            <source>Message</source>
+            <translation>Mensaje</translation>
         </message>
         <message>
             <source>&amp;File</source>
@@ -439,30 +471,59 @@ Nombre del grupo:</translation>
             <translation>Acerca de</translation>
         </message>
         <message>
+            <source>&amp;View</source>
+            <translation>&amp;Ver</translation>
+        </message>
+        <message>
+            <source>Reset the layout</source>
+            <translation>Restablecer la disposición</translation>
+        </message>
+        <message>
             <source>Switch to a new topic</source>
             <translation>Cambiar a un tópico nuevo</translation>
         </message>
-        <message>
-            <source>The topic has {n} partition(s); a topic cannot gain partitions, so the
+        <message numerus="yes">
+            <source>The topic has %Ln partition(s); a topic cannot gain partitions, so the
 app creates a new one and every group moves to it. Partitions:</source>
-            <translation>El tópico tiene {n} partición(es); un tópico no puede ganar particiones, así que
-la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translation>
+            <comment>partitions</comment>
+            <translation>
+                <numerusform>El tópico tiene %Ln partición; un tópico no puede ganar particiones, así que la
+app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
+                <numerusform>El tópico tiene %Ln particiones; un tópico no puede ganar particiones, así que la
+app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported %Ln delivery(s) to {path}</source>
+            <comment>csv</comment>
+            <translation>
+                <numerusform>Exportada %Ln entrega a {path}</numerusform>
+                <numerusform>Exportadas %Ln entregas a {path}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported %Ln message(s) to {path}</source>
+            <comment>jsonl</comment>
+            <translation>
+                <numerusform>Exportado %Ln mensaje a {path}</numerusform>
+                <numerusform>Exportados %Ln mensajes a {path}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported the traffic log (%Ln byte(s)) to {path}</source>
+            <comment>log</comment>
+            <translation>
+                <numerusform>Log de tráfico exportado (%Ln byte) a {path}</numerusform>
+                <numerusform>Log de tráfico exportado (%Ln bytes) a {path}</numerusform>
+            </translation>
         </message>
         <message>
             <source>Select a consumer first: click its card</source>
             <translation>Primero selecciona un consumidor: haz clic en su tarjeta</translation>
         </message>
         <message>
-            <source>Exported {count} deliveries to {path}</source>
-            <translation>Exportadas {count} entregas a {path}</translation>
-        </message>
-        <message>
-            <source>Exported {count} messages to {path}</source>
-            <translation>Exportados {count} mensajes a {path}</translation>
-        </message>
-        <message>
-            <source>Exported the traffic log ({size} bytes) to {path}</source>
-            <translation>Log de tráfico exportado ({size} bytes) a {path}</translation>
+            <source>Log</source>
+            <translation>Log</translation>
         </message>
         <message>
             <source>Export history</source>
@@ -527,8 +588,48 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
             <translation>Selecciona un mensaje para ver adónde fue.</translation>
         </message>
         <message>
-            <source>Messages — newest first</source>
-            <translation>Mensajes — los más recientes primero</translation>
+            <source>Select a message: its record, every delivery included.</source>
+            <translation>Selecciona un mensaje: su registro, con todas sus entregas.</translation>
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation>Mensajes</translation>
+        </message>
+        <message>
+            <source>Newest first</source>
+            <translation>Los más recientes primero</translation>
+        </message>
+        <message>
+            <source>Filter: id or key</source>
+            <translation>Filtrar: id o clave</translation>
+        </message>
+        <message>
+            <source>↻ redelivered</source>
+            <translation>↻ reentregados</translation>
+        </message>
+        <message>
+            <source>Only messages a consumer got again (after a crash)</source>
+            <translation>Solo los mensajes que un consumidor recibió otra vez (tras una caída)</translation>
+        </message>
+        <message>
+            <source>dead-lettered</source>
+            <translation>a la DLT</translation>
+        </message>
+        <message>
+            <source>Only messages that went to the dead-letter topic</source>
+            <translation>Solo los mensajes que acabaron en el tópico de mensajes muertos (DLT)</translation>
+        </message>
+        <message>
+            <source>{shown} of {total}</source>
+            <translation>{shown} de {total}</translation>
+        </message>
+        <message>
+            <source>Only the messages one consumer took</source>
+            <translation>Solo los mensajes que tomó un consumidor</translation>
+        </message>
+        <message>
+            <source>all consumers</source>
+            <translation>todos los consumidores</translation>
         </message>
         <message>
             <source>{id}: no longer in the ledger</source>
@@ -548,6 +649,25 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
         <message>
             <source>lag {n}</source>
             <translation>lag {n}</translation>
+        </message>
+    </context>
+    <context>
+        <name>QAbstractFileIconProvider</name>
+        <message>
+            <source>Folder</source>
+            <comment>All other platforms</comment>
+            <translation>Carpeta</translation>
+        </message>
+    </context>
+    <context>
+        <name>QFileDialog</name>
+        <message>
+            <source>&amp;Look in:</source>
+            <translation>&amp;Ver en:</translation>
+        </message>
+        <message>
+            <source>Files of &amp;type:</source>
+            <translation>Ficheros de &amp;tipo:</translation>
         </message>
     </context>
     <context>
@@ -584,10 +704,6 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
             <translation>opcional: misma clave → misma partición</translation>
         </message>
         <message>
-            <source>Send  (Ctrl+Enter)</source>
-            <translation>Enviar  (Ctrl+Intro)</translation>
-        </message>
-        <message>
             <source>Nothing sent yet.</source>
             <translation>Nada enviado todavía.</translation>
         </message>
@@ -604,8 +720,16 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
             <translation>enviar </translation>
         </message>
         <message>
+            <source>Messages in a burst</source>
+            <translation>Mensajes de la ráfaga</translation>
+        </message>
+        <message>
             <source>max rate</source>
             <translation>sin límite</translation>
+        </message>
+        <message>
+            <source>Messages per second (0: as fast as possible)</source>
+            <translation>Mensajes por segundo (0: tan rápido como se pueda)</translation>
         </message>
         <message>
             <source>Burst</source>
@@ -622,6 +746,10 @@ la app crea uno nuevo y todos los grupos se mudan a él. Particiones:</translati
         <message>
             <source>Stop burst</source>
             <translation>Parar ráfaga</translation>
+        </message>
+        <message>
+            <source>Send  ({keys})</source>
+            <translation>Enviar  ({keys})</translation>
         </message>
         <message>
             <source>Burst stopped after {n}: {error}</source>
@@ -759,24 +887,24 @@ Para protegerlo: úsalo solo en una red de confianza, o reinicia sin --broker-ho
     <context>
         <name>Timeline</name>
         <message>
-            <source>⇄ {n} moved</source>
-            <translation>⇄ {n} movidas</translation>
-        </message>
-        <message>
             <source>now</source>
             <translation>ahora</translation>
         </message>
         <message>
-            <source>Rebalance timeline</source>
-            <translation>Cronología de reequilibrios</translation>
+            <source>▲ join  ✕ crash  ■ stop  ⇄ moved</source>
+            <translation>▲ entra  ✕ cae  ■ se detiene  ⇄ movidas</translation>
+        </message>
+        <message numerus="yes">
+            <source>⇄ %Ln moved</source>
+            <comment>partitions</comment>
+            <translation>
+                <numerusform>⇄ %Ln movida</numerusform>
+                <numerusform>⇄ %Ln movidas</numerusform>
+            </translation>
         </message>
         <message>
             <source>▲ join   ✕ crash   ■ stop   ⇄ partitions that changed owner   shaded: group rebalancing   gap: partitions unowned</source>
             <translation>▲ entra   ✕ cae   ■ se detiene   ⇄ particiones que cambiaron de dueño   sombreado: grupo reequilibrando   hueco: particiones sin dueño</translation>
-        </message>
-        <message>
-            <source>▲ join  ✕ crash  ■ stop</source>
-            <translation>▲ entra  ✕ cae  ■ se detiene</translation>
         </message>
     </context>
 </TS>

@@ -59,6 +59,7 @@ ASSIGNORS = {
     "sticky": StickyPartitionAssignor,
     "cooperative-sticky": CooperativeStickyAssignor,
 }  # which of them a broker is offered is its profile's business (messaging/profile.py)
+TROUBLE_PAUSE_S, TROUBLE_SAID_EVERY_S = 0.5, 30.0  # a poll that met a broker outage
 MAX_REPORTED_VALUE = 2048  # bytes of a message's value a report carries (the app has its own)
 
 
@@ -194,6 +195,7 @@ class ConsumerWorker:
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
         self._assignor: ReportingAssignor | None = None  # made with each KafkaConsumer
+        self._trouble_said = 0.0  # when a broker outage was last logged
         self._fetch_wait = self.profile.fetch_wait()
         self._log_watch = self.profile.log_watch()
         self._new_topic: str | None = None  # asked for by resubscribe(), taken by the loop
@@ -273,12 +275,27 @@ class ConsumerWorker:
         try:
             self._consumer = self._make_consumer()
             while not (self._stopping.is_set() or self._crashed.is_set()):
-                self._poll_once()
+                try:
+                    self._poll_once()
+                except (KafkaError, OSError) as exc:
+                    self._broker_trouble(exc)
         except Exception as exc:  # report, never kill the app
             log.exception("consumer %s failed", self.name)
             self.error = str(exc)
         finally:
             self._shutdown()
+
+    def _broker_trouble(self, exc: Exception) -> None:
+        """A poll that met a broker outage: kafka-python raises its connection errors
+        (seen: ECONNREFUSED from the heartbeat's coordinator lookup while the broker
+        restarted), and a consumer that ended there would leave its group for good. It
+        waits a moment and polls again; kafka-python reconnects and rejoins by itself.
+        Said once per outage, not once per poll."""
+        now = time.monotonic()
+        if now - self._trouble_said > TROUBLE_SAID_EVERY_S:
+            log.warning("%s: broker trouble (%s); retrying", self.name, exc)
+        self._trouble_said = now
+        self._crashed.wait(TROUBLE_PAUSE_S)
 
     def _make_consumer(self) -> KafkaConsumer:
         s = self.setup.settings

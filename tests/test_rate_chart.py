@@ -134,9 +134,16 @@ def test_a_crashed_consumers_band_goes_to_zero(open_window, qtbot) -> None:
         )
 
     qtbot.waitUntil(survivors_busy_after_takeover, timeout=10_000)
+    # Reports the victim shipped before the SIGKILL may still arrive: they count, in
+    # the bins of their processing time. The band holds exactly what the ledger audited.
+    audited = window.grid.cards[victim].snapshot.name
+    qtbot.waitUntil(
+        lambda: chart.totals().get(victim) == runtime.ledger.per_consumer().get(audited),
+        timeout=5_000,
+    )
     now = time.time()
     rates, after = chart.rates(now), bins_after(chart, crashed_at, now)
     assert after and all(rates[victim][k] == 0 for k in after)
-    assert chart.totals()[victim] == before
+    assert chart.totals()[victim] >= before
     panel.burst_button.click()  # stop the burst
     qtbot.waitUntil(lambda: not panel.bursting, timeout=5_000)

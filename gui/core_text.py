@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from gui.translation import QT_TRANSLATE_NOOP, translate
-from messaging.reasons import EXIT_MEANINGS, Reason
+from messaging.reasons import EXIT_MEANINGS, Reason, clock
 
 Render = Callable[[Mapping[str, Any]], str]
 
@@ -84,6 +84,19 @@ _TEMPLATES: dict[str, Render] = {
         "topic {topic} came back with {partitions} partitions, not {before}: a client "
         "asked for it before the app could recreate it",
     ).format(**{k: p[k] for k in ("topic", "partitions", "before")}),
+    "broker_unreachable": lambda p: translate(
+        "Core", "broker {address} unreachable since {at}"
+    ).format(address=p["address"], at=clock(p["at"])),
+    "broker_died": lambda p: translate(
+        "Core", "embedded broker died (exit code {code}) at {at}"
+    ).format(code=p["code"], at=clock(p["at"])),
+    "broker_back": lambda p: translate(
+        "Core", "broker {address} back at {at} after {seconds} s"
+    ).format(
+        address=p["address"],
+        at=clock(p["at"]),
+        seconds=QLocale().toString(float(p["down_s"]), "f", 1),
+    ),
 }
 
 

@@ -84,11 +84,7 @@ class MainWindow(QMainWindow):
         self.about_box: QMessageBox | None = None
         self._api_failure = api_failure  # polled each tick: why the REST API died, if it did
         s = runtime.settings
-        self.setWindowTitle(
-            translate("MainWindow", "Kafka point-to-point — {topic} / {group}").format(
-                topic=s.topic, group=s.group
-            )
-        )
+        self._show_title()
         self.model = MessageModel(capacity=s.ledger_size, parent=self)
         self.send_panel = SendPanel(runtime.sender)
         self.grid = ConsumerGrid(s.consumer_mode)
@@ -522,6 +518,15 @@ class MainWindow(QMainWindow):
         main = self.runtime.settings.group  # the chart shows how the app's group shares out
         self.rate_chart.apply([d for d in batch.deliveries if (d.group or main) == main])
 
+    def _show_title(self) -> None:
+        """The topic and group in the title bar, in the window's language."""
+        s = self.runtime.settings
+        self.setWindowTitle(
+            translate("MainWindow", "Kafka point-to-point — {topic} / {group}").format(
+                topic=s.topic, group=s.group
+            )
+        )
+
     def tick(self) -> None:
         """The clock: owners, lag, group state, totals, countdowns, timeline."""
         rt, fleet = self.runtime, self.runtime.fleet
@@ -533,7 +538,7 @@ class MainWindow(QMainWindow):
             return
         if self.partition_map.partitions != rt.partitions:  # the app switched topics
             self.partition_map.partitions = rt.partitions
-            self.setWindowTitle(f"Kafka point-to-point — {rt.settings.topic} / {rt.settings.group}")
+            self._show_title()
         view = self._show_group()
         lag = dict(rt.monitor.lag)
         self.rate_chart.tick(sum(lag.values()))
@@ -543,7 +548,10 @@ class MainWindow(QMainWindow):
         self.groups.tick()
         self.status.set_totals(rt.stats())
         if rt.broker_watch is not None:
-            self.status.set_broker_note(rt.broker_note, rt.broker_watch.status.up)
+            reason = rt.broker_reason
+            self.status.set_broker_note(
+                core_text(reason) if reason else None, rt.broker_watch.status.up
+            )
         self.messages.refresh_selected()
 
     def _show_group(self) -> GroupView | None:

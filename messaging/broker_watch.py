@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
+from messaging.reasons import Reason, broker_back, broker_died, broker_unreachable, clock
 
 log = logging.getLogger(__name__)
 CHECK_S = 1.0
@@ -27,11 +28,12 @@ class BrokerStatus:
 
     up: bool
     since: float
-    detail: str
+    reason: Reason | None  # None: up since the start, nothing to tell
 
-
-def clock(at: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(at))
+    @property
+    def detail(self) -> str:
+        """The status in English, for logs and ``/health``."""
+        return self.reason.english() if self.reason else "up"
 
 
 class BrokerWatch:
@@ -46,7 +48,7 @@ class BrokerWatch:
     ) -> None:
         self.address, self.embedded = address, embedded
         self._recover, self._publish = recover, publish
-        self.status = BrokerStatus(True, time.time(), f"broker {address} up")
+        self.status = BrokerStatus(True, time.time(), None)
         self.outages = 0
         self._next = time.monotonic() + CHECK_S
 
@@ -64,7 +66,7 @@ class BrokerWatch:
             up = False
         if self.status.up and not up:
             self.outages += 1
-            self._set(False, f"broker {self.address} unreachable since {clock(time.time())}")
+            self._set(False, broker_unreachable(self.address, time.time()))
             log.error(self.status.detail)
         elif not self.status.up and up:
             self._back()
@@ -76,7 +78,7 @@ class BrokerWatch:
             return
         if self.status.up:
             self.outages += 1
-            self._set(False, f"embedded broker died (exit code {code}) at {clock(time.time())}")
+            self._set(False, broker_died(code, time.time()))
         log.error(
             "the embedded broker died (exit code %s) at %s; starting a fresh one on %s. "
             "It kept everything in memory: topics, unread messages and committed offsets "
@@ -97,9 +99,9 @@ class BrokerWatch:
         except Exception as exc:  # try again at the next check
             log.warning("broker %s answers but recovery failed (%s); retrying", self.address, exc)
             return
-        self._set(True, f"broker {self.address} back at {clock(time.time())} after {down:.1f} s")
+        self._set(True, broker_back(self.address, time.time(), round(down, 1)))
         log.warning(self.status.detail)
 
-    def _set(self, up: bool, detail: str) -> None:
-        self.status = BrokerStatus(up, time.time(), detail)
+    def _set(self, up: bool, reason: Reason) -> None:
+        self.status = BrokerStatus(up, time.time(), reason)
         self._publish(self.status)

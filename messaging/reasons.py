@@ -10,6 +10,7 @@ A reason crosses the activity topic as ``{"code": ..., "params": {...}}``.
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +101,26 @@ def topic_came_back(topic: str, partitions: int, before: int) -> Reason:
     return Reason("topic_came_back", {"topic": topic, "partitions": partitions, "before": before})
 
 
+def broker_unreachable(address: str, at: float) -> Reason:
+    """The broker stopped answering at epoch time ``at``."""
+    return Reason("broker_unreachable", {"address": address, "at": at})
+
+
+def broker_died(code: int, at: float) -> Reason:
+    """The embedded broker's process ended with exit ``code`` at epoch time ``at``."""
+    return Reason("broker_died", {"code": code, "at": at})
+
+
+def broker_back(address: str, at: float, down_s: float) -> Reason:
+    """The broker answered again at ``at`` after ``down_s`` seconds away."""
+    return Reason("broker_back", {"address": address, "at": at, "down_s": down_s})
+
+
+def clock(at: float) -> str:
+    """An epoch time as the 24-hour wall clock (HH:MM:SS), in every language."""
+    return time.strftime("%H:%M:%S", time.localtime(at))
+
+
 # ----- English --------------------------------------------------------------------------------
 def _killed(p: Mapping[str, Any]) -> str:
     number = int(p["signal"])
@@ -145,6 +166,11 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "topic_came_back": lambda p: (
         f"topic {p['topic']} came back with {p['partitions']} partitions, not {p['before']}: "
         "a client asked for it before the app could recreate it"
+    ),
+    "broker_unreachable": lambda p: f"broker {p['address']} unreachable since {clock(p['at'])}",
+    "broker_died": lambda p: f"embedded broker died (exit code {p['code']}) at {clock(p['at'])}",
+    "broker_back": lambda p: (
+        f"broker {p['address']} back at {clock(p['at'])} after {p['down_s']:.1f} s"
     ),
 }
 CODES = tuple(_ENGLISH)

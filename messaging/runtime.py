@@ -556,12 +556,18 @@ class Runtime:
         return self.profile
 
     @property
-    def broker_note(self) -> str | None:
+    def broker_reason(self) -> Reason | None:
         """The latest outage or recovery, for the status bar; None when there was none."""
         watch = self.broker_watch
         if watch is None or not watch.outages:
             return None
-        return watch.status.detail
+        return watch.status.reason
+
+    @property
+    def broker_note(self) -> str | None:
+        """:attr:`broker_reason` in English (logs, tests)."""
+        reason = self.broker_reason
+        return reason.english() if reason else None
 
 
 def _close_quietly(admin: KafkaAdminClient | None) -> None:

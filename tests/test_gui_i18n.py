@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QTreeView
 
+from gui.core_text import core_text
 from gui.message_model import COL_CONSUMER
 from gui.translation import (
     LANGUAGES,
@@ -30,6 +32,7 @@ from gui.translation import (
     window_locale,
 )
 from messaging.events import CRASHED
+from messaging.reasons import broker_back, broker_died, broker_unreachable
 from tests.conftest import JOIN_S, all_assigned, cards_with
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,3 +303,18 @@ def test_window_reads_in_the_language_and_still_sends_and_crashes(
         timeout=JOIN_S * 1000 + 10_000,
     )
     assert all_assigned(runtime)
+
+
+def test_the_status_bars_broker_outage_and_recovery_read_in_the_language(language):
+    """The core reports the outage as a code; the window words it (times as HH:MM:SS)."""
+    at = time.mktime((2026, 12, 2, 21, 5, 9, 0, 0, -1))
+    language("es")
+    assert core_text(broker_unreachable("127.0.0.1:9092", at)) == (
+        "broker 127.0.0.1:9092 inaccesible desde las 21:05:09"
+    )
+    assert core_text(broker_back("127.0.0.1:9092", at, 3.5)) == (
+        "broker 127.0.0.1:9092 de vuelta a las 21:05:09 tras 3,5 s"
+    )
+    assert "código de salida 9" in core_text(broker_died(9, at))
+    language("en")
+    assert core_text(broker_back("h:1", at, 3.5)) == broker_back("h:1", at, 3.5).english()

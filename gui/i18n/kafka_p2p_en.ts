@@ -237,6 +237,18 @@
             <translation>topic {topic} came back with {partitions} partitions, not {before}: a client asked for it before the app could recreate it</translation>
         </message>
         <message>
+            <source>broker {address} unreachable since {at}</source>
+            <translation>broker {address} unreachable since {at}</translation>
+        </message>
+        <message>
+            <source>embedded broker died (exit code {code}) at {at}</source>
+            <translation>embedded broker died (exit code {code}) at {at}</translation>
+        </message>
+        <message>
+            <source>broker {address} back at {at} after {seconds} s</source>
+            <translation>broker {address} back at {at} after {seconds} s</translation>
+        </message>
+        <message>
             <source>killed (SIGKILL)</source>
             <translation>killed (SIGKILL)</translation>
         </message>

@@ -237,6 +237,18 @@
             <translation>el tópico {topic} volvió con {partitions} particiones, no {before}: un cliente lo pidió antes de que la app pudiera recrearlo</translation>
         </message>
         <message>
+            <source>broker {address} unreachable since {at}</source>
+            <translation>broker {address} inaccesible desde las {at}</translation>
+        </message>
+        <message>
+            <source>embedded broker died (exit code {code}) at {at}</source>
+            <translation>el broker integrado murió (código de salida {code}) a las {at}</translation>
+        </message>
+        <message>
+            <source>broker {address} back at {at} after {seconds} s</source>
+            <translation>broker {address} de vuelta a las {at} tras {seconds} s</translation>
+        </message>
+        <message>
             <source>killed (SIGKILL)</source>
             <translation>matado (SIGKILL)</translation>
         </message>

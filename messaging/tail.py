@@ -102,6 +102,7 @@ class TopicTail:
         traffic = False
         if gone:
             log.warning("%s: %s came back empty; reading it from the start", self.name, self.topic)
+            gone = gone + self._follow_partitions(consumer)
         for tp in gone:
             holes.forget(tp)
         for tp, records in batches.items():
@@ -113,6 +114,30 @@ class TopicTail:
             if hole is not None:
                 consumer.seek(tp, hole)  # not visible yet: fetch again from it
         return traffic
+
+    def _follow_partitions(self, consumer: KafkaConsumer) -> list[TopicPartition]:
+        """Read every partition of a topic that came back, from its start; return the new.
+
+        tansu recreates a topic that any client asks metadata for with its own count (4),
+        kafka-python's metadata refresh asks with auto-creation on whatever the consumer
+        says, and a writer then spreads records over partitions this tail never read.
+        """
+        now = {TopicPartition(self.topic, p) for p in consumer.partitions_for_topic(self.topic)}
+        before = consumer.assignment()
+        if not now or now == before:
+            return []
+        added = sorted(now - before)
+        consumer.assign(sorted(now))
+        if added:
+            consumer.seek_to_beginning(*added)
+        log.warning(
+            "%s: %s came back with %d partitions (was %d); reading them all",
+            self.name,
+            self.topic,
+            len(now),
+            len(before),
+        )
+        return added
 
     def _position(self, consumer: KafkaConsumer) -> None:
         tps = [TopicPartition(self.topic, p) for p in _partitions(consumer, self.topic)]

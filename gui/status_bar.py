@@ -141,14 +141,28 @@ class StatusBar(QStatusBar):
 
     def set_totals(self, stats: dict[str, Any]) -> None:
         lag = sum(stats.get("lag", {}).values())
-        self.totals.setText(
+        outside = stats.get("consumed_outside", 0)
+        # What a consumer outside the app (one that reports nothing) consumed is counted
+        # too, once there is some: sent = processed + consumed outside + in flight + lag.
+        template = (
             translate(
+                "StatusBar",
+                "sent <b>{sent}</b> · processed <b>{processed}</b> · consumed outside "
+                "<b>{outside}</b> · redelivered <b>{redelivered}</b> · dead-lettered "
+                "<b>{dead}</b> · lag <b>{lag}</b>",
+            )
+            if outside
+            else translate(
                 "StatusBar",
                 "sent <b>{sent}</b> · processed <b>{processed}</b> · "
                 "redelivered <b>{redelivered}</b> · dead-lettered <b>{dead}</b> · lag <b>{lag}</b>",
-            ).format(
+            )
+        )
+        self.totals.setText(
+            template.format(
                 sent=number(stats["sent"]),
                 processed=number(stats["processed"]),
+                outside=number(outside),
                 redelivered=number(stats["redelivered"]),
                 dead=number(stats["dead_lettered"]),
                 lag=number(lag),

@@ -135,6 +135,11 @@ def test_the_spec_consumer_gets_what_the_broker_gave_it_everywhere_and_its_messa
         qtbot.waitUntil(
             lambda: window.grid.cards[member["id"]].processed == len(theirs), timeout=5_000
         )
+        # The status bar's totals add up too: sent = processed + consumed outside.
+        qtbot.waitUntil(
+            lambda: f"consumed outside <b>{len(theirs)}</b>" in window.status.totals.text(),
+            timeout=5_000,
+        )
 
 
 def test_after_add_stop_crash_and_an_outside_join_all_views_agree_at_every_moment(

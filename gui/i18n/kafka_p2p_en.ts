@@ -882,6 +882,10 @@ app creates a new one and every group moves to it. Partitions:</numerusform>
             <translation>&lt;b&gt;API down&lt;/b&gt; {reason}</translation>
         </message>
         <message>
+            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · consumed outside &lt;b&gt;{outside}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
+            <translation>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · consumed outside &lt;b&gt;{outside}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+        </message>
+        <message>
             <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
             <translation>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
         </message>

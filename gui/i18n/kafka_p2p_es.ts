@@ -882,6 +882,10 @@ app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
             <translation>&lt;b&gt;API caída&lt;/b&gt; {reason}</translation>
         </message>
         <message>
+            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · consumed outside &lt;b&gt;{outside}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
+            <translation>enviados &lt;b&gt;{sent}&lt;/b&gt; · procesados &lt;b&gt;{processed}&lt;/b&gt; · consumidos fuera &lt;b&gt;{outside}&lt;/b&gt; · reentregados &lt;b&gt;{redelivered}&lt;/b&gt; · a la DLT &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+        </message>
+        <message>
             <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
             <translation>enviados &lt;b&gt;{sent}&lt;/b&gt; · procesados &lt;b&gt;{processed}&lt;/b&gt; · reentregados &lt;b&gt;{redelivered}&lt;/b&gt; · a la DLT &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
         </message>

@@ -105,7 +105,7 @@ def derive(
     ``snapshots`` pairs each member's newest snapshot with whether it is alive (a member
     on its way out is not, although its last report does not say so yet).
     """
-    table = table if table is not None and table.topic == topic else None
+    table = _current(table, topic, snapshots)
     fresh = described if described is not None and now - described.at < DESCRIBED_FRESH_S else None
     claims: dict[int, tuple[int, int, ConsumerSnapshot]] = {}  # p -> (generation, rank, owner)
     presented: list[ConsumerSnapshot] = []
@@ -145,6 +145,20 @@ def derive(
         state = STABLE
     generation = max([s.generation for s in live] + [table.generation if table else -1])
     return state, tuple(sorted(presented, key=lambda s: s.id)), owners, generation
+
+
+def _current(
+    table: LeaderTable | None, topic: str, snapshots: list[tuple[ConsumerSnapshot, bool]]
+) -> LeaderTable | None:
+    """The leader's table, if it still describes the group: of this topic, and of the
+    newest generation any of the app's live consumers holds. A newer generation led by a
+    member that reports nothing (an outside consumer that joined first leads) leaves the
+    app with no table for it; the old one would give the outside member nothing and its
+    partitions to a member that left."""
+    if table is None or table.topic != topic:
+        return None
+    reported = [s.generation for s, alive in snapshots if alive and s.kind != OUTSIDE]
+    return table if table.generation >= max(reported, default=-1) else None
 
 
 def _claim(

@@ -152,7 +152,8 @@ class Fleet:
             wid = next(self._ids)
             me = self._identity(wid, kind, delay, failure_rate)
             member = self._start(me)
-            self._remember(member)
+            dropped = self._remember(member)
+        self._announce_removed(dropped)
         self._announce(GroupChange("join", wid, group=self.group))
         self._announce(member.snapshot)
         return member.snapshot
@@ -192,14 +193,23 @@ class Fleet:
         child = spawn(self.settings, self.bootstrap_servers, me, self.homes.control.child_env())
         return ProcessMember(replace(me, pid=child.pid), self.homes.control, child)
 
-    def _remember(self, member: Member) -> None:
+    def _remember(self, member: Member) -> list[int]:
+        """List ``member`` (under the lock); return the ids of the oldest dead members
+        forgotten to make room, which the caller announces as removed once unlocked."""
         self._members[member.id] = member
         self._by_uid[member.snapshot.uid] = member
         gone = [m for m in self._members.values() if m.snapshot.state in (STOPPED, CRASHED)]
-        for old in gone[:-MAX_GONE] if len(gone) > MAX_GONE else []:
+        dropped = gone[:-MAX_GONE] if len(gone) > MAX_GONE else []
+        for old in dropped:
             del self._members[old.id]
             self._by_uid.pop(old.snapshot.uid, None)
             self._forgotten.append(old.snapshot.uid)
+        return [old.id for old in dropped]
+
+    def _announce_removed(self, wids: list[int]) -> None:
+        """The views drop the cards of members forgotten for room, as after forget()."""
+        for wid in wids:
+            self.homes.publish(GroupChange("removed", wid, group=self.group))
 
     def knows(self, uid: str) -> bool:
         return uid in self._by_uid
@@ -360,7 +370,8 @@ class Fleet:
             name = f"C{wid}"
             snapshot = replace(event, id=wid, name=name, kind=REMOTE, uid=uid)
             member = RemoteMember(snapshot, self.homes.control)
-            self._remember(member)
+            dropped = self._remember(member)
+        self._announce_removed(dropped)
         log.info("%s joined from %s (pid %s)", name, event.host or "?", event.pid)
         self._announce(GroupChange("join", wid, group=self.group))
         return member
@@ -412,6 +423,7 @@ class Fleet:
     def _outside(self, member_id: str, client_id: str) -> Member:
         """The outside member of ``member_id``, made on first sight (its client id, once
         the broker lists it, names it on its card)."""
+        dropped: list[int] = []
         with self._lock:
             member = self._by_uid.get(member_id)
             if member is None:
@@ -419,12 +431,13 @@ class Fleet:
                 snap = self._identity(wid, OUTSIDE, 0, 0.0)
                 snap = replace(snap, uid=member_id, member_id=member_id, host="", state="active")
                 member = OutsideMember(replace(snap, joining=False, client_id=client_id))
-                self._remember(member)
+                dropped = self._remember(member)
                 created = True
             else:
                 created = False
                 if client_id and member.snapshot.client_id != client_id:
                     member.observe(replace(member.snapshot, client_id=client_id))
+        self._announce_removed(dropped)
         if created:
             log.info("%s: a member that reports nothing (%s)", member.snapshot.name, member_id)
             self._announce(GroupChange("join", member.id, group=self.group))

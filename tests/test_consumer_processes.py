@@ -17,7 +17,7 @@ import threading
 import psutil
 import pytest
 
-from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD
+from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
 from messaging.fleet import MAX_GONE, SILENT_AFTER_S, FleetFull
 from tests.conftest import ROOT, all_assigned, running_api, wait_for
 from tests.test_api import call
@@ -227,6 +227,14 @@ def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):
         status, body = call(f"{url}/api/consumers", "POST")
         assert status == 409 and "at most 2 live consumers" in body["error"]
 
+        removed: list[int] = []
+        runtime.hub.subscribe(
+            lambda e: (
+                removed.append(e.consumer_id)
+                if isinstance(e, GroupChange) and e.kind == "removed"
+                else None
+            )
+        )
         runtime.fleet.crash(first.id)
         for _ in range(MAX_GONE + 6):
             added = runtime.fleet.add()
@@ -234,3 +242,6 @@ def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):
         listed = consumers_of(url)
         assert len(listed) <= MAX_GONE + 2
         assert second.id in {c["id"] for c in listed}, "live members are never forgotten"
+        # The views hear of every member forgotten for room: their cards go too.
+        listed_ids = {c["id"] for c in listed}
+        assert first.id in removed and not listed_ids & set(removed)

@@ -99,13 +99,9 @@ def _consumer(ref: str, description: str, *links: str) -> dict[str, Any]:
 
 
 _ON_A_CONSUMER = ("getConsumer", "configureConsumer", "stopConsumer", "crashConsumer")
-_ON_A_DEAD_ONE = (
-    "getConsumer",
-    "deleteConsumer",
-    "stopConsumer",
-    "crashConsumer",
-    "configureConsumer",
-)
+# After a stop or crash what a client can still do is read it (a stop may still be
+# finishing) and remove it; stopping or changing it again is only ever a 409.
+_AFTER_AN_ACTION = ("getConsumer", "deleteConsumer")
 
 
 def _action(verb: str, summary: str) -> dict[str, Any]:
@@ -117,7 +113,7 @@ def _action(verb: str, summary: str) -> dict[str, Any]:
             "parameters": _CONSUMER_ID,
             "responses": _answers(
                 {
-                    "200": _consumer("Consumer", "its state now", *_ON_A_DEAD_ONE),
+                    "200": _consumer("Consumer", "its state now", *_AFTER_AN_ACTION),
                     "409": _CANNOT_DRIVE,
                     "503": _NOT_CONFIRMED,
                 },

@@ -5,9 +5,10 @@ too. Every check schemathesis has runs on every answer (``--checks all``): no 5x
 codes and content types as documented, bodies matching their schemas, 405 with Allow
 for undocumented methods, valid data accepted and invalid data refused, auth enforced.
 
-The stateful phase follows the schema's links: it adds a consumer, then reads, changes,
-stops, crashes and deletes it in sequences, and checks what each answer implies for the
-next (a created consumer can be read, a deleted one is gone for every operation).
+The stateful phase follows the schema's own links (none inferred): it adds a consumer,
+then reads, changes, stops, crashes and deletes it in sequences, and checks what each
+answer implies for the next (a created consumer can be read, a deleted one is gone for
+every operation).
 
 One test runs the whole fuzz through schemathesis' own command line and then reads what
 it sent from its HAR report, so a fuzz that reached nothing cannot pass, whatever order
@@ -57,6 +58,9 @@ with-security-parameters = false
 # waits for it to leave the group (a few seconds).
 [phases.stateful]
 max-steps = 6
+# Only the schema's own links: the inferred ones mostly lead to ids that never existed,
+# which the other phases already try.
+inference.algorithms = []
 generation.max-examples = {SCENARIOS}
 generation.mode = "positive"
 
@@ -151,6 +155,11 @@ def sent(har: Path) -> Counter[tuple[str, int]]:
     return seen
 
 
+def consumer_answers(seen: Counter[tuple[str, int]]) -> dict[str, int]:
+    """``"METHOD /api/consumers... status"`` -> count: what a failed chain assertion shows."""
+    return {f"{op} {status}": n for (op, status), n in seen.items() if "/api/consumers" in op}
+
+
 def test_schemathesis_finds_nothing_and_reaches_every_operation(fuzzed_api, tmp_path):
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG)
@@ -174,7 +183,12 @@ def test_schemathesis_finds_nothing_and_reaches_every_operation(fuzzed_api, tmp_
     assert all(per_operation[op] >= 3 for op in operations()), per_operation
     statuses = {status for (_, status) in seen}
     assert statuses >= {200, 201, 400, 404, 405, 409, 415}, statuses
-    # The stateful phase chained add -> act -> delete on real consumers.
-    for done in ("POST /api/consumers/{id}/stop", "DELETE /api/consumers/{id}"):
-        assert seen[(done, 200)] >= 1, (done, per_operation)
+    # The stateful phase followed the schema's links from the consumers it added to
+    # operations on them. Which links each scenario takes is schemathesis' random pick
+    # (in the runs measured, 1 to 3 of 12 scenarios went on to a delete that removed one), so
+    # only what every run reaches is required; tests/test_api.py deletes for certain.
+    on_added = (
+        seen[("POST /api/consumers/{id}/stop", 200)] + seen[("POST /api/consumers/{id}/crash", 200)]
+    )
+    assert seen[("POST /api/consumers", 201)] >= 1 and on_added >= 1, consumer_answers(seen)
     assert not [s for s in statuses if s >= 500], seen

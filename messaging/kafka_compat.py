@@ -13,7 +13,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka import (
+    KafkaAdminClient,
+    KafkaConsumer,
+    KafkaProducer,
+    OffsetAndMetadata,
+    TopicPartition,
+)
+from kafka.errors import KafkaError
 from kafka.protocol.admin import DescribeGroupsRequest
 
 log = logging.getLogger(__name__)
@@ -98,6 +105,23 @@ def topic_id(consumer: KafkaConsumer, topic: str) -> uuid.UUID | None:
     reachable through a public attribute.
     """
     return consumer._cluster.topic_id(topic)
+
+
+def abandon(producer: KafkaProducer, wait_s: float) -> None:
+    """Close ``producer`` now: every record it still holds fails (its future raises).
+
+    ``KafkaProducer.close(timeout)`` flushes first, and a flush that times out raises
+    before close reaches its force close, so a producer holding records for a dead broker
+    cannot be closed without sending them. Its sender thread's ``force_close()`` aborts
+    them; ``wait_s`` bounds the wait for that thread.
+    """
+    sender = producer._sender
+    sender.force_close()
+    sender.join(wait_s)
+    try:
+        producer.close(timeout=0)
+    except KafkaError as exc:  # the sender thread outlived wait_s: it ends by itself
+        log.warning("producer %s not closed at once: %s", producer.config["client_id"], exc)
 
 
 def describe_group(admin: KafkaAdminClient, group: str) -> Any:

@@ -367,9 +367,13 @@ class Runtime:
         return admin, bool(missing)
 
     def _broker_status(self, status: BrokerStatus) -> None:
-        """While the broker is known to be down, sends fail at once instead of in 4 s."""
+        """While the broker is known to be down, sends fail at once instead of in 4 s,
+        and so do the ones waiting for an acknowledgement (before a dead embedded broker
+        is restarted: see Sender.abandon_in_flight)."""
         if self.sender:
             self.sender.unavailable = None if status.up else status.detail
+            if not status.up:
+                self.sender.abandon_in_flight()
         self.hub.publish(status)
 
     def _recover(self) -> None:

@@ -18,11 +18,13 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from messaging import kafka_compat
 from messaging.events import EventHub, SentMessage
 from messaging.ledger import Ledger
 from messaging.traffic_log import TrafficLog
 
 ACK_TIMEOUT_S = 4.5  # under the API's 5 s promise for "broker unreachable -> 503"
+ABANDON_WAIT_S = 2.0  # for the old producer's IO thread to fail what it held
 RECONNECT_BACKOFF_MAX_MS = 1000  # every client of the app: see make_producer
 
 
@@ -109,6 +111,18 @@ class Sender(RawPublisher):
         old, self._producer = self._producer, self._new_producer()
         threading.Thread(target=old.close, kwargs={"timeout": 1}, daemon=True).start()
 
+    def abandon_in_flight(self) -> None:
+        """The broker is down: every record not yet acknowledged fails now.
+
+        Whoever waits for one gets its error (a 503 for /enviar) at once. Left in the
+        producer, it would reach a broker that comes back within the delivery timeout,
+        perhaps empty with fewer partitions: tansu then acknowledges a record for a
+        partition the recreated topic does not have, where no consumer ever reads it, and
+        the waiting /enviar would answer 200 for it. :meth:`reset` makes the next
+        producer once the broker is back.
+        """
+        kafka_compat.abandon(self._producer, ABANDON_WAIT_S)
+
     def new_message_id(self) -> str:
         """Short, unique within a run, distinct across runs (e.g. ``3fa2-17``)."""
         return f"{self._run}-{next(self._counter)}"
@@ -148,7 +162,9 @@ class Sender(RawPublisher):
                 continue
             results.append(self._acknowledged(message_id, value, key, meta.partition, meta.offset))
         if error is not None:
-            raise SendError(f"broker did not acknowledge the record: {error}")
+            # Failed by abandon_in_flight: the outage is the reason, not the closed producer.
+            why = self.unavailable or f"broker did not acknowledge the record: {error}"
+            raise SendError(why)
         return results
 
     def _acknowledged(

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from kafka.partitioner.default import murmur2
 
 from messaging.activity import activity_topic, control_topic
 from messaging.broker import EmbeddedBroker, free_port
@@ -66,6 +67,40 @@ def test_dead_embedded_broker_is_replaced_and_everything_comes_back(make_runtime
         print(f"lag monitor back after {back:.2f} s")
         print(f"first 200 after the kill {took:.2f} s")
         assert took < 40
+
+
+def key_on_partition(partition: int, of: int) -> str:
+    """A key kafka-python's default partitioner puts on ``partition`` of ``of``."""
+    return next(
+        key
+        for key in (f"k{i}" for i in range(10_000))
+        if (murmur2(key.encode()) & 0x7FFFFFFF) % of == partition
+    )
+
+
+def test_a_send_held_when_the_broker_dies_is_refused_never_lost(make_runtime):
+    """/enviar while the embedded broker is dead and not yet restarted: the producer
+    holds the record. It must answer 503 (the client sends again), or 200 only for a
+    record a consumer then processes.
+
+    Its key is on partition 5 of 6. Held in the producer, the record would go out to the
+    restarted broker, which comes back empty: tansu creates the topic on that first use
+    with 4 partitions, acknowledges the record for partition 5 anyway, and no consumer
+    can ever read it there.
+    """
+    runtime = make_runtime(own_broker=True, consumers=2, consumer_mode="thread")
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    first, held = key_on_partition(0, of=runtime.partitions), key_on_partition(5, of=6)
+    with running_api(runtime) as url:
+        assert call(f"{url}/enviar?key={first}", "POST", MESSAGE)[0] == 200
+        os.kill(runtime.broker.pid, signal.SIGKILL)
+        status, body = call(f"{url}/enviar?key={held}", "POST", MESSAGE)
+
+        assert status in (200, 503), body
+        if status == 200:  # the broker was back in time: a real partition took it
+            wait_for(lambda: processed(runtime, body["message_id"]), 30, "its processing")
+        took, body = send_until_acknowledged(url, 40)
+        wait_for(lambda: processed(runtime, body["message_id"]), 60, "consumers to rejoin")
 
 
 class Cluster:

@@ -9,17 +9,21 @@ the admin client's are checked on its class, and once on the shared broker.
 from __future__ import annotations
 
 import inspect
+import os
+import signal
 import uuid
 from collections.abc import Iterator
 
 import kafka
 import pytest
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.subscription_state import TopicPartitionState
 from kafka.coordinator.consumer import ConsumerCoordinator
+from kafka.errors import KafkaError
 from kafka.protocol.admin import DescribeGroupsRequest
 
 from messaging import kafka_compat
+from messaging.broker import EmbeddedBroker
 from tests.conftest import wait_for
 
 VERSION = f"kafka-python {kafka.__version__}"
@@ -110,6 +114,27 @@ def test_topic_ids_come_from_the_consumers_cluster_metadata(consumer):
     cluster = needs(consumer, "_cluster", "topic_id")
     needs(cluster, "topic_id", "topic_id")
     assert kafka_compat.topic_id(consumer, "never-heard-of") is None
+
+
+def test_abandon_fails_what_a_producer_holds_for_a_dead_broker():
+    """A broker killed under a producer: its next record waits for a broker, and
+    abandon() fails it at once, where close() would raise and keep it."""
+    broker = EmbeddedBroker()
+    producer = KafkaProducer(bootstrap_servers=broker.start(), delivery_timeout_ms=60_000)
+    try:
+        sender = needs(producer, "_sender", "abandon")
+        needs(sender, "force_close", "abandon")
+        producer.send("compat-abandon", b"first").get(10)  # metadata known, topic there
+        os.kill(broker.pid, signal.SIGKILL)
+        held = producer.send("compat-abandon", b"held")
+        with pytest.raises(KafkaError):
+            producer.close(timeout=0)
+        kafka_compat.abandon(producer, 2.0)
+        assert held.is_done and held.failed(), "the held record did not fail"
+        assert not sender.is_alive()
+    finally:
+        kafka_compat.abandon(producer, 2.0)  # again: a no-op once closed
+        broker.stop()
 
 
 def test_the_admin_client_sends_requests_of_its_own_making():

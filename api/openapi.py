@@ -314,7 +314,11 @@ _CONSUMER = _object(
     ["id", "name", "state", "partitions", "processed", "in_flight"],
     id=_INT,
     name=_STR,
-    state={**_STR, "description": "starting, active, idle, stopped or crashed"},
+    state={
+        **_STR,
+        "description": "starting, active, idle, stopping (asked to stop, not gone yet), "
+        "stopped or crashed",
+    },
     partitions={"type": "array", "items": _INT},
     processed=_INT,
     in_flight=_NULLABLE_STR,

@@ -168,7 +168,8 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/api/consumers/<int:wid>")
     def one_consumer(wid: int) -> tuple[Response, int]:
-        return jsonify(runtime.fleet_of(wid).member(wid).snapshot.as_json()), 200
+        fleet = runtime.fleet_of(wid)  # as every view shows it, not as it last reported
+        return jsonify(fleet.presented(fleet.member(wid)).as_json()), 200
 
     @app.post("/api/consumers/<int:wid>/stop")
     def stop_consumer(wid: int) -> tuple[Response, int]:

@@ -37,6 +37,7 @@ STATE_COLORS: dict[str, str] = {
     "starting": "#8C93A5",
     "active": "#4CD08A",
     "idle": "#F2D94E",
+    "stopping": "#C9A66B",
     "stopped": "#8C93A5",
     "crashed": "#EF5D7F",
 }

@@ -35,6 +35,7 @@ from messaging.events import (
     PROCESSING,
     REMOTE,
     STOPPED,
+    STOPPING,
     ConsumerSnapshot,
     Delivery,
 )
@@ -176,7 +177,7 @@ class ConsumerCard(QFrame):
             color = colors.STATE_COLORS.get(snap.state, "#888")
             self.state.setStyleSheet(f"background: {color};")
             dead = snap.state in (STOPPED, CRASHED)
-            drivable = not dead and snap.kind != OUTSIDE
+            drivable = not dead and snap.state != STOPPING and snap.kind != OUTSIDE
             self.stop_button.setEnabled(drivable)
             self.crash_button.setEnabled(drivable)
             self.delay.setEnabled(drivable)

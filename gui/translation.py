@@ -30,6 +30,7 @@ _WORDS = {
     "starting": QT_TRANSLATE_NOOP("State", "starting"),
     "active": QT_TRANSLATE_NOOP("State", "active"),
     "idle": QT_TRANSLATE_NOOP("State", "idle"),
+    "stopping": QT_TRANSLATE_NOOP("State", "stopping"),
     "stopped": QT_TRANSLATE_NOOP("State", "stopped"),
     "crashed": QT_TRANSLATE_NOOP("State", "crashed"),
     "sent": QT_TRANSLATE_NOOP("State", "sent"),

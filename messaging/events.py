@@ -18,6 +18,9 @@ from messaging.reasons import Reason
 
 # Consumer states, as the API and the window name them.
 STARTING, ACTIVE, IDLE, STOPPED, CRASHED = "starting", "active", "idle", "stopped", "crashed"
+# Presented, never reported: asked to stop and not gone yet (a graceful stop finishes its
+# message and leaves the group; on tansu it first waits for a rebalance in progress).
+STOPPING = "stopping"
 # Delivery statuses. CONSUMED: read by a member that reports nothing (the spec's plain
 # consumer.py), known once the group's committed offset passed the message.
 PROCESSING, PROCESSED, FAILED, DEAD_LETTERED = "processing", "processed", "failed", "dead_lettered"

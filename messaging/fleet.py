@@ -31,6 +31,7 @@ from messaging.events import (
     REMOTE,
     STARTING,
     STOPPED,
+    STOPPING,
     THREAD,
     ConsumerSnapshot,
     Delivery,
@@ -61,7 +62,6 @@ from messaging.supervisor import spawn
 from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
 log = logging.getLogger(__name__)
-STOPPING = "stopping"  # asked to stop, not gone yet (not a state members report)
 SILENT_AFTER_S = 5.0  # a reporting consumer repeats its snapshot every 2 s (activity.py)
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 OUTSIDE_GONE_S = 3.0  # the lag monitor describes the group every second
@@ -473,8 +473,18 @@ class Fleet:
             return [self._members[k] for k in sorted(self._members)]
 
     def _facts(self) -> list[tuple[ConsumerSnapshot, bool]]:
-        """What the model derives its view from: each member's newest snapshot, alive?"""
-        return [(m.snapshot, m.alive) for m in self.members()]
+        """What the model derives its view from: each member's newest snapshot, alive?
+
+        A member asked to stop keeps reporting "active" until it has left; the fleet
+        knows better, so the model gets it as ``stopping``.
+        """
+        return [(self._as_known(m), m.alive) for m in self.members()]
+
+    def _as_known(self, member: Member) -> ConsumerSnapshot:
+        snapshot = member.snapshot
+        if self._condition(member) == STOPPING:
+            return replace(snapshot, state=STOPPING)
+        return snapshot
 
     def view(self) -> GroupView:
         """The group now: members as presented, owners, state (see GroupModel)."""
@@ -487,8 +497,10 @@ class Fleet:
         what the group model reads from it (state, partitions, membership) is worth a
         new view, else the last one tells.
         """
+        member = self._members.get(snapshot.id)
+        state = self._condition(member) if member is not None else snapshot.state
         key = (
-            snapshot.state,
+            state,
             snapshot.partitions,
             snapshot.joining,
             snapshot.generation,
@@ -503,6 +515,7 @@ class Fleet:
             return snapshot
         return replace(
             snapshot,
+            state=state,
             partitions=shown.partitions,
             assignment_source=shown.assignment_source,
             joining=shown.joining,

@@ -193,6 +193,11 @@ def test_a_consumer_asked_to_stop_is_on_its_way_out_at_once(make_runtime):
         # It is joining, so its stop waits for the rebalance to end (the window's Stop:
         # no wait); meanwhile it is already on its way out.
         runtime.fleet.stop(wid, wait=None)
+        # Every view says so, though the member itself still reports "active".
+        assert runtime.fleet.member(wid).snapshot.state != "stopping"
+        assert call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopping"
+        listed = {c["id"]: c["state"] for c in call(f"{url}/api/consumers")[1]["consumers"]}
+        assert listed[wid] == "stopping" and runtime.fleet.view().member(wid).state == "stopping"
         for method, path, body in (("POST", "/crash", None), ("PATCH", "", {"failure_rate": 1})):
             status, answer, took = timed(f"{url}/api/consumers/{wid}{path}", method, body)
             assert status == 409 and answer["error"].startswith(f"C{wid} is stopping: "), answer

@@ -791,6 +791,10 @@ app creates a new one and every group moves to it. Partitions:</numerusform>
             <translation>idle</translation>
         </message>
         <message>
+            <source>stopping</source>
+            <translation>stopping</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>stopped</translation>
         </message>

@@ -791,6 +791,10 @@ app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
             <translation>inactivo</translation>
         </message>
         <message>
+            <source>stopping</source>
+            <translation>deteniéndose</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>detenido</translation>
         </message>

@@ -162,17 +162,37 @@ def run_window(
 
     ``api_failure`` is polled on the window's clock: once it returns a reason, the
     status bar shows it in red for good. Must run on the main thread. Stops the
-    window's timers and send threads before returning; does not stop ``runtime``
-    (the caller does, with the API).
+    window's timers and threads and destroys the window and its loop before returning,
+    all on this thread (see ``gui.gui_gc``); does not stop ``runtime`` (the caller does,
+    with the API).
     """
+    from PySide6.QtWidgets import QApplication
+
+    from gui.gui_gc import GuiThreadCollector
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "p2p-demo"])
+    collector = GuiThreadCollector().start()
+    try:
+        return _show_window(app, runtime, api_url, api_failure, lang, api_token)
+    finally:
+        collector.stop()  # the loop and the window's leftovers go here, not on a consumer thread
+
+
+def _show_window(
+    app: object,
+    runtime: object,
+    api_url: str | None,
+    api_failure: Callable[[], str | None] | None,
+    lang: str | None,
+    api_token: str | None,
+) -> int:
+    """run_window's body: everything it creates is garbage once this returns."""
     import qasync
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
     from gui.translation import install_translator, remove_translator
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "p2p-demo"])
     app.setOrganizationName("kafka-p2p-demo")
     app.setApplicationName("Kafka point-to-point demo")
     apply_theme(app)
@@ -200,10 +220,22 @@ def run_window(
         restore()
         sys.setswitchinterval(switch)
         window.shutdown(wait=True)
-        window.deleteLater()
+        _destroy(window)
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
         remove_translator(app)
+
+
+def _destroy(window: object) -> None:
+    """Delete the window now, on this thread; its slots hold the loop's future.
+
+    ``deleteLater()`` would wait for an event loop that may never run again (none does
+    after run_window in main.py), and keep every widget, model and the loop alive.
+    """
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
 
 
 def _run_until_closed(loop: asyncio.AbstractEventLoop, done: asyncio.Future, window: object) -> int:

@@ -76,7 +76,9 @@ class EventBridge(QObject):
             if self._pending:
                 return
             self._pending = True
-        self._wake.emit()
+            # Under the lock: once close() has returned, no thread is inside emit() on
+            # this object, so the window may delete it. A queued emit only posts an event.
+            self._wake.emit()
 
     def _schedule(self) -> None:
         """GUI thread: drain now, or when ``interval`` has passed since the last drain."""
@@ -97,7 +99,10 @@ class EventBridge(QObject):
         return taken
 
     def close(self) -> None:
-        """Stop listening and drop what is buffered; safe to call twice."""
+        """Stop listening and drop what is buffered; safe to call twice.
+
+        After it returns no worker thread touches this QObject again.
+        """
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None

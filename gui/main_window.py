@@ -569,12 +569,17 @@ class MainWindow(QMainWindow):
 
     # ----- shutdown -----------------------------------------------------------------
     def shutdown(self, wait: bool = False) -> None:
-        """Stop the clock, the bridge and the send threads; the runtime keeps running."""
+        """Stop the clock, the bridge, the command and send threads; the runtime keeps running.
+
+        ``closeEvent`` calls it without waiting; run_window calls it again with ``wait``
+        before it deletes the window, so no command thread is left to emit on a deleted
+        window.
+        """
         if not self._shut:
             self._shut = True
             self.clock.stop()
             self.bridge.close()
-            self._commands.shutdown(wait=wait, cancel_futures=True)
+        self._commands.shutdown(wait=wait, cancel_futures=True)
         self.send_panel.close_executor(wait=wait)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override

@@ -194,9 +194,16 @@ JOIN_S = 15  # consumers join in ~3 s on this broker (JoinGroup held for session
 
 @pytest.fixture
 def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
-    """An asyncio loop on Qt's loop, as run_window has, for the window's async slots."""
+    """An asyncio loop on Qt's loop, as run_window has, for the window's async slots.
+
+    Like run_window, it collects garbage on the GUI thread only (``gui.gui_gc``) and
+    frees the loop there at the end.
+    """
     import qasync
 
+    from gui.gui_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector().start()
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
@@ -210,6 +217,8 @@ def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
+    del loop
+    collector.stop()
 
 
 @pytest.fixture

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+import weakref
 
 import psutil
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -46,6 +49,8 @@ def test_closing_the_window_leaves_nothing_behind(qapp, tmp_path) -> None:
         elif window.grid.processed_total() >= 1 or time.monotonic() > deadline:
             seen["processed"] = window.grid.processed_total()
             seen["api"] = window.status.api_url
+            seen["window"] = window
+            seen["loop"] = weakref.ref(asyncio.get_event_loop())
             window.close()
 
     timer = QTimer()
@@ -54,6 +59,10 @@ def test_closing_the_window_leaves_nothing_behind(qapp, tmp_path) -> None:
     try:
         assert display_problem() is None  # offscreen: nothing to complain about
         assert run_window(runtime, url) == 0
+        # Gone on this thread before run_window returned: left to Python's collector, the
+        # loop's QObjects were destroyed on a consumer thread, which crashed a CI worker.
+        assert not shiboken6.isValid(seen["window"])
+        assert seen["loop"]() is None
     finally:
         timer.stop()
         server.stop()

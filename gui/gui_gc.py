@@ -42,7 +42,11 @@ class GuiThreadCollector(QObject):
         return self
 
     def check(self) -> None:
-        """Collect the generations whose counts passed their thresholds (as Python would)."""
+        """Collect the youngest generations whose counts passed their thresholds.
+
+        Python's own rule, less its extra check before a full collection: at one young
+        collection per tick at most, a full one comes at most every ~121 ticks (~60 s).
+        """
         counts, thresholds = gc.get_count(), gc.get_threshold()
         due = -1
         for generation in range(min(len(counts), len(thresholds))):

@@ -149,6 +149,10 @@ SPEC_CONSUMER = textwrap.dedent(
         value_deserializer=lambda m: json.loads(m.decode('utf-8')),
         group_id=sys.argv[3],  # the spec's "grupo-consumidores"
         session_timeout_ms=6000,  # tansu holds a join for half of kafka-python's 45 s
+        # and a heartbeat every sixth of it, as the app's consumers: with kafka-python's
+        # 3 s, tansu expelled this consumer before its first heartbeat in 4 of 96 loaded
+        # runs, and it rejoined as a new member.
+        heartbeat_interval_ms=1000,
     )
     print("Esperando mensajes...", flush=True)
     # The spec's `for message in consumer` loop, polled so that the consumer can also say

@@ -236,12 +236,19 @@ class EmbeddedBroker:
 
 
 def _die_with_parent() -> None:
-    """Runs in the child before exec: ask the kernel to SIGTERM it when we die."""
+    """Runs in the child before exec: ask the kernel to SIGKILL it when we die.
+
+    SIGKILL, not SIGTERM: on SIGTERM tansu drains its open connections for up to 5 s
+    (measured: 0.0 s with no client, 5.0 s with one idle consumer connected). When the
+    app dies, its consumer processes are still connected until they notice, so an
+    orphan broker lived 2-5 s and longer on a loaded machine. Its storage is in memory:
+    a dead app's broker has nothing to save.
+    """
     try:
         import ctypes
 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     except OSError:
         pass

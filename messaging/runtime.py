@@ -50,6 +50,7 @@ class GroupExists(Exception):
 
 
 WATCH_S = 0.25  # how often members that died without a word are looked for
+BROKER_STOP_GRACE_S = 1.0  # tansu drains connections up to 5 s on SIGTERM; outside ones linger
 
 
 class LocalSink:
@@ -464,7 +465,7 @@ class Runtime:
             self.traffic.close()
             self.traffic = None
         if self.broker:
-            self.broker.stop()
+            self.broker.stop(grace=BROKER_STOP_GRACE_S)  # outside consumers may linger
             self.broker = None
 
     # ----- read models for the API and the window ------------------------------------

@@ -127,7 +127,7 @@ def test_killed_app_leaves_no_broker_and_no_consumer_process(app):
     # A zombie has exited and holds no port; init reaps it on its own schedule.
     wait_for(lambda: exited(broker), 5, "orphan broker to exit")
     wait_for(
-        lambda: not any(c.is_running() for c in consumers),
+        lambda: all(exited(c) for c in consumers),
         20,
         "the app's consumer processes to exit after it was killed",
     )

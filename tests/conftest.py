@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import psutil
 import pytest
 
 from messaging.config import Settings
@@ -47,6 +48,18 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> floa
         if time.monotonic() >= deadline:
             pytest.fail(f"timed out after {timeout:.1f}s waiting for {what}")
         time.sleep(0.02)
+
+
+def exited(process: psutil.Process) -> bool:
+    """True once ``process`` has exited, reaped or still a zombie.
+
+    psutil's ``is_running()`` is true for a zombie; an orphan's zombie waits for init
+    to reap it on init's own schedule, yet it holds no port and runs nothing.
+    """
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
 
 
 def settings_for(tmp_path, **overrides: object) -> Settings:

@@ -14,7 +14,7 @@ import psutil
 
 from api.server import ApiServer
 from messaging.broker import free_port
-from tests.conftest import http, wait_for
+from tests.conftest import exited, http, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,11 +121,7 @@ def test_headless_app_exits_1_when_its_api_dies(tmp_path):
         assert f"REST API on http://127.0.0.1:{port} stopped: OSError" in output
         assert "exiting: the REST API is gone" in output
         assert "Traceback" not in output
-        wait_for(
-            lambda: not broker.is_running() or broker.status() == psutil.STATUS_ZOMBIE,
-            10,
-            "the embedded broker to be gone",
-        )
+        wait_for(lambda: exited(broker), 10, "the embedded broker to be gone")
     finally:
         for client in clients:
             client.close()

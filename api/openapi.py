@@ -519,6 +519,16 @@ _SCHEMAS: dict[str, Any] = {
         ["broker", "status", "warnings"],
         broker=_STR,
         embedded={"type": "boolean"},
+        broker_kind={
+            "type": "string",
+            "enum": ["tansu", "apache", "external"],
+            "description": "the embedded broker (--broker), or external (--bootstrap-servers)",
+        },
+        broker_version={
+            "type": ["string", "null"],
+            "description": "what the embedded broker runs, e.g. Apache Kafka 4.4.0; null for "
+            "an external one",
+        },
         topic=_STR,
         group=_STR,
         partitions=_INT,

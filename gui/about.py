@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 import messaging
 from gui.translation import translate
 from messaging import profile as broker_profile
-from messaging.broker import broker_version
 from messaging.profile import BrokerProfile
 
 
@@ -34,12 +33,13 @@ def profile_text(profile: BrokerProfile) -> str:
 
 
 def versions(
-    embedded: bool, bootstrap_servers: str, profile: BrokerProfile | None = None
+    embedded: str | None, bootstrap_servers: str, profile: BrokerProfile | None = None
 ) -> dict[str, str]:
-    """Name -> version; the broker's is asked of the tansu binary once per process."""
+    """Name -> version; ``embedded`` is what the embedded broker runs (``tansu 0.6.0``,
+    ``Apache Kafka 4.4.0``), None for an external Kafka."""
     if embedded:
         broker = translate("About", "embedded {version} at {address}").format(
-            version=broker_version(), address=bootstrap_servers
+            version=embedded, address=bootstrap_servers
         )
     else:
         broker = translate("About", "external Kafka at {address}").format(address=bootstrap_servers)
@@ -54,7 +54,10 @@ def versions(
 
 
 def show_about(
-    parent: QWidget, embedded: bool, bootstrap_servers: str, profile: BrokerProfile | None = None
+    parent: QWidget,
+    embedded: str | None,
+    bootstrap_servers: str,
+    profile: BrokerProfile | None = None,
 ) -> QMessageBox:
     """Open the About box without blocking (``open()``, not ``exec()``); returns it."""
     rows = "".join(

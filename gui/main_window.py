@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.log_pane = LogPane()
         self.status = StatusBar(
             runtime.bootstrap_servers,
-            runtime.embedded,
+            runtime.embedded_kind,
             api_url,
             s.topic,
             s.group,
@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> QMessageBox:
         r = self.runtime
-        self.about_box = show_about(self, r.embedded, r.bootstrap_servers, r.profile)
+        self.about_box = show_about(self, r.broker_version, r.bootstrap_servers, r.profile)
         return self.about_box
 
     def export_history(self, path: str) -> str:

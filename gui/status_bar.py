@@ -43,7 +43,7 @@ class StatusBar(QStatusBar):
     def __init__(
         self,
         broker: str,
-        embedded: bool,
+        embedded: str | None,
         api_url: str | None,
         topic: str,
         group: str,
@@ -52,13 +52,16 @@ class StatusBar(QStatusBar):
         exposed: str | None = None,
         join_command: Callable[[], str] | None = None,
     ) -> None:
-        """``exposed``: where the embedded broker listens when that is beyond loopback.
+        """``embedded``: the embedded broker's kind (tansu, apache), None for an external one.
+        ``exposed``: where the embedded broker listens when that is beyond loopback.
         ``join_command``: the command that starts a consumer elsewhere (its key included)."""
         super().__init__(parent)
         self.api_url, self._api_token = api_url, api_token
         self._join_command = join_command
         self.api_failure: str | None = None
-        if embedded:
+        if embedded == "apache":
+            kind = translate("StatusBar", "embedded Apache Kafka")
+        elif embedded:
             kind = translate("StatusBar", "embedded tansu")
         else:
             kind = translate("StatusBar", "external Kafka")

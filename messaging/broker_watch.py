@@ -80,12 +80,14 @@ class BrokerWatch:
             self.outages += 1
             self._set(False, broker_died(code, time.time()))
         log.error(
-            "the embedded broker died (exit code %s) at %s; starting a fresh one on %s. "
-            "It kept everything in memory: topics, unread messages and committed offsets "
-            "are lost; messages sent before are no longer in Kafka",
+            "the embedded broker died (exit code %s) at %s; starting it again on %s. %s",
             code,
             clock(time.time()),
             self.address,
+            "Its logs are on disk: topics, messages and committed offsets come back"
+            if broker.keeps_data
+            else "It kept everything in memory: topics, unread messages and committed "
+            "offsets are lost; messages sent before are no longer in Kafka",
         )
         try:
             broker.restart()

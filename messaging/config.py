@@ -10,7 +10,11 @@ class Settings:
     """Every knob of the app, documented once.
 
     bootstrap_servers (str | None): external Kafka cluster; ``None`` starts the embedded
-        tansu broker. Default: None.
+        broker named by ``broker``. Default: None.
+    broker (str): the embedded broker: ``tansu`` (a static binary, in memory) or
+        ``apache`` (a single-node Apache Kafka on the JVM). Default: ``tansu``.
+    kafka_home (str | None): with ``broker="apache"``, a Kafka distribution folder to run
+        the jars of; ``None`` = those the fetch step cached.
     topic (str): topic messages are sent to. Default: ``mi-topico`` (the spec's name).
     group (str): consumer group of the fleet. Default: ``grupo-consumidores``.
     partitions (int): partitions the topic is created with; more partitions than
@@ -72,6 +76,8 @@ class Settings:
     broker_port: int | None = None
     advertised_host: str | None = None
     broker_profile: str = "auto"
+    broker: str = "tansu"
+    kafka_home: str | None = None
 
     @property
     def heartbeat_ms(self) -> int:

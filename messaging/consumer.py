@@ -147,7 +147,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if problem:
             p.error(f"{KEY_ENV} {problem}")
     # An external broker's profile is known only once it answers (main() checks then).
-    check_against_profile(p, args, embedded=False)
+    check_against_profile(p, args, embedded=None)
     return args
 
 
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     me = identity(args)
     try:
         _reach(args.bootstrap_servers)
-        profile = broker_profile.resolve(args.broker_profile, args.bootstrap_servers)
+        profile = broker_profile.resolve(args.broker_profile, args.bootstrap_servers, None)
     except (BrokerError, KafkaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_START

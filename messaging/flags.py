@@ -61,10 +61,11 @@ def session_help() -> str:
 
 
 def check_against_profile(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, embedded: bool
+    parser: argparse.ArgumentParser, args: argparse.Namespace, embedded: str | None
 ) -> None:
     """Settings the broker's profile refuses are bad flags, when the profile is known
-    before connecting (``--broker-profile`` given, or the embedded broker, tansu).
+    before connecting (``--broker-profile`` given, or the embedded broker of kind
+    ``embedded``; None = an external broker).
 
     Otherwise the broker is asked once it answers, and the same check runs then.
     """

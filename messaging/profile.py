@@ -6,7 +6,8 @@ workaround lives in this module, or is switched by :class:`BrokerProfile`, with 
 reason it exists. On the ``kafka`` profile none of them runs.
 
 The profile is chosen once, when the app (or a standalone consumer) starts:
-the embedded broker is tansu; an external one is detected (:func:`detect`); the
+the embedded broker's kind says it (tansu, or Apache Kafka for ``--broker apache``); an
+external one is detected (:func:`detect`); the
 ``--broker-profile`` flag overrides both. The app hands its choice to the consumer
 processes it starts, so they do not detect again.
 """
@@ -352,18 +353,22 @@ def detect_at(bootstrap_servers: str, timeout_ms: int = 5000) -> BrokerProfile:
         admin.close()
 
 
-def without_asking(choice: str, embedded: bool) -> BrokerProfile | None:
+def without_asking(choice: str, embedded: str | None) -> BrokerProfile | None:
     """The profile ``choice`` (auto, tansu or kafka) gives without asking the broker: the
-    flag's, or tansu for the embedded broker; None when an external one must be asked."""
+    flag's, or that of the embedded broker (``embedded`` is its kind: tansu or apache);
+    None when an external broker (``embedded`` None) must be asked."""
     if choice != AUTO:
         return named(choice, FLAG)
-    return BrokerProfile(TANSU, EMBEDDED) if embedded else None
+    if embedded is None:
+        return None
+    return BrokerProfile(TANSU if embedded == TANSU else KAFKA, EMBEDDED)
 
 
-def resolve(choice: str, bootstrap_servers: str | None) -> BrokerProfile:
-    """The profile for ``choice`` on the embedded broker (``bootstrap_servers`` None) or
-    on an external one (asked when ``choice`` is auto; raises KafkaError if silent)."""
-    known = without_asking(choice, bootstrap_servers is None)
+def resolve(choice: str, bootstrap_servers: str | None, embedded: str | None) -> BrokerProfile:
+    """The profile for ``choice`` on the embedded broker of kind ``embedded``, or on the
+    external one at ``bootstrap_servers`` (asked when ``choice`` is auto; raises
+    KafkaError if silent)."""
+    known = without_asking(choice, embedded)
     return known if known is not None else detect_at(bootstrap_servers or "")
 
 

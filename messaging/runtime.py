@@ -16,10 +16,11 @@ from typing import Any
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
+from messaging import broker as brokers
 from messaging import limits, names, reasons
 from messaging import profile as broker_profile
 from messaging.activity import ActivityReader, activity_topic, control_topic
-from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
+from messaging.broker import BrokerError, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
 from messaging.control import ControlChannel, ControlKeys, join_command
@@ -86,7 +87,7 @@ class Runtime:
         self.hub = hub or EventHub()
         self.hub.subscribe(self._nudge_on_send)
         self.ledger = Ledger(settings.ledger_size)
-        self.broker: EmbeddedBroker | None = None
+        self.broker: brokers.Broker | None = None
         self.profile: BrokerProfile | None = None  # chosen at start (messaging/profile.py)
         self.bootstrap_servers = settings.bootstrap_servers or ""
         self.partitions = settings.partitions
@@ -110,6 +111,17 @@ class Runtime:
     def embedded(self) -> bool:
         return self.settings.bootstrap_servers is None
 
+    @property
+    def embedded_kind(self) -> str | None:
+        """The embedded broker's kind (tansu or apache), None on an external Kafka."""
+        return self.settings.broker if self.embedded else None
+
+    @property
+    def broker_version(self) -> str | None:
+        """What the embedded broker runs (``tansu 0.6.0``, ``Apache Kafka 4.4.0``); None
+        on an external Kafka, which the app does not ask."""
+        return self.broker.version if self.broker else None
+
     def start(self) -> Runtime:
         """Bring everything up; raises :class:`BrokerError` with a one-line reason, or
         :class:`messaging.profile.UnfitSettings` for a setting the broker refuses.
@@ -127,7 +139,9 @@ class Runtime:
     def _start(self) -> None:
         s = self.settings
         if self.embedded:
-            self.broker = EmbeddedBroker(s.broker_host, s.broker_port, s.advertised_host)
+            self.broker = brokers.embedded(
+                s.broker, s.broker_host, s.broker_port, s.advertised_host, s.kafka_home
+            )
             self.bootstrap_servers = self.broker.start()
             self.exposure = broker_exposure(s.broker_host, self.broker.port)
             if self.exposure:
@@ -166,7 +180,7 @@ class Runtime:
         s = self.settings
         try:
             chosen = broker_profile.resolve(
-                s.broker_profile, None if self.embedded else self.bootstrap_servers
+                s.broker_profile, self.bootstrap_servers, s.broker if self.embedded else None
             )
         except KafkaError as exc:
             raise BrokerError(f"Kafka at {self.bootstrap_servers} did not answer: {exc}") from exc
@@ -534,6 +548,8 @@ class Runtime:
         info: dict[str, Any] = {
             "broker": self.bootstrap_servers,
             "embedded": self.embedded,
+            "broker_kind": self.embedded_kind or "external",
+            "broker_version": self.broker_version,
             "topic": self.settings.topic,
             "group": self.settings.group,
             "partitions": self.partitions,

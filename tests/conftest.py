@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 import psutil
 import pytest
 
+from messaging import broker as brokers
 from messaging.config import Settings
 from messaging.fleet import Fleet
 from messaging.runtime import Runtime
+from tests import brokers as lanes
 from tests.brokers import SharedBroker, unique_names
 
 if TYPE_CHECKING:
@@ -31,11 +33,60 @@ if TYPE_CHECKING:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 
-# Half the app's default: tansu holds each JoinGroup for half a session and a crash is seen
-# at session expiry, so every group forms and every crash is noticed twice as fast. The
-# embedded broker's floor is 1000 ms (messaging/limits.py); 3000 leaves heartbeats
-# (every 500 ms) room under a loaded 2-core machine.
-SESSION_MS = 3000
+# On tansu, half the app's default: tansu holds each JoinGroup for half a session and a
+# crash is seen at session expiry, so every group forms and every crash is noticed twice as
+# fast. Its floor is 1000 ms (messaging/profile.py); 3000 leaves heartbeats (every 500 ms)
+# room under a loaded 2-core machine. On Apache Kafka, the app's default and the stock
+# broker's floor (group.min.session.timeout.ms), so the lane tests what a user's cluster
+# allows. Set per lane by pytest_configure, before any test module imports it.
+SESSION_BY_LANE = {brokers.TANSU: 3000, brokers.APACHE: 6000}
+SESSION_MS = SESSION_BY_LANE[lanes.LANE]
+# How long an app (main.py) may take from its start until it serves: tansu listens in
+# ~0.2 s; Apache Kafka formats its folder and starts a JVM (~5 s idle, 20-30 s measured
+# beside the suite's other workers on 2 cores), and restarts after a SIGKILL recover its logs.
+START_BY_LANE = {brokers.TANSU: 30, brokers.APACHE: 90}
+START_S = START_BY_LANE[lanes.LANE]
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--broker",
+        choices=brokers.KINDS,
+        default=lanes.LANE,
+        help="the broker lane: every broker test runs on an embedded tansu (default) or "
+        "Apache Kafka (apache: Java 17+ and `./run -m messaging.broker.fetch` first)",
+    )
+
+
+def pytest_configure(config) -> None:
+    """Fix the lane for this process (and the processes tests start) before collection."""
+    global SESSION_MS, START_S
+    lane = config.getoption("broker")
+    lanes.LANE = lane
+    os.environ["P2P_TEST_BROKER"] = lane
+    SESSION_MS, START_S = SESSION_BY_LANE[lane], START_BY_LANE[lane]
+    if lane == brokers.APACHE:
+        # No Java or no jars is a failure of the run, never a skip.
+        problem = brokers.embedded_problem(brokers.APACHE)
+        if problem:
+            raise pytest.UsageError(f"--broker apache: {problem}")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On the Apache Kafka lane, leave out (deselect, with the count in the summary) the
+    tests about tansu; each says why in its marker."""
+    if lanes.LANE != brokers.APACHE:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("tansu_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_report_header(config) -> str:
+    return f"broker lane: {lanes.LANE} (session timeout {SESSION_MS} ms)"
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> float:
@@ -62,9 +113,30 @@ def exited(process: psutil.Process) -> bool:
         return True
 
 
+def app_command(*flags: str) -> list[str]:
+    """``python main.py --broker <lane> FLAGS``: the app as a user starts it, on this
+    run's broker."""
+    import sys
+
+    return [sys.executable, "main.py", "--broker", lanes.LANE, *flags]
+
+
+def broker_processes(pid: int) -> list[psutil.Process]:
+    """The embedded brokers among ``pid``'s descendants: tansu, or a JVM running Kafka."""
+
+    def is_broker(proc: psutil.Process) -> bool:
+        try:
+            return "tansu" in proc.name() or "kafka.Kafka" in proc.cmdline()
+        except psutil.Error:
+            return False
+
+    return [c for c in psutil.Process(pid).children(recursive=True) if is_broker(c)]
+
+
 def settings_for(tmp_path, **overrides: object) -> Settings:
-    """Settings of an isolated run: embedded broker, log file under ``tmp_path``."""
+    """Settings of an isolated run: the lane's embedded broker, log file under ``tmp_path``."""
     base = {
+        "broker": lanes.LANE,
         "log_file": str(tmp_path / "messages.log"),
         "log_to_stderr": False,
         "session_timeout_ms": SESSION_MS,

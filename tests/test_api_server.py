@@ -6,7 +6,6 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import psutil
 
 from api.server import ApiServer
 from messaging.broker import free_port
-from tests.conftest import exited, http, wait_for
+from tests.conftest import START_S, app_command, broker_processes, exited, http, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,8 +87,7 @@ def test_headless_app_exits_1_when_its_api_dies(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "main.py",
+            *app_command(),
             "--headless",
             "--quiet",
             "--consumers",
@@ -107,9 +105,9 @@ def test_headless_app_exits_1_when_its_api_dies(tmp_path):
     clients: list[socket.socket] = []
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _health(url) == 200, 30, "/health 200")
+        wait_for(lambda: _health(url) == 200, START_S, "/health 200")
         app = psutil.Process(proc.pid)
-        [broker] = [c for c in app.children(recursive=True) if "tansu" in c.name()]
+        [broker] = broker_processes(app.pid)
         clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
         wait_for(lambda: app.num_fds() >= 20 + 16, 5, "the app to accept the clients")
 

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from messaging.broker import free_port
-from tests.conftest import exited, wait_for
+from tests.conftest import START_S, app_command, broker_processes, exited, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +37,7 @@ def app(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "main.py",
+            *app_command(),
             "--headless",
             "--quiet",
             "--api-port",
@@ -63,10 +62,6 @@ def app(tmp_path):
         proc.wait(10)
 
 
-def brokers_of(pid: int) -> list[psutil.Process]:
-    return [c for c in psutil.Process(pid).children(recursive=True) if "tansu" in c.name()]
-
-
 def ready(url: str) -> bool:
     status, _ = get(f"{url}/health")
     if status != 200:
@@ -78,8 +73,8 @@ def ready(url: str) -> bool:
 
 def test_headless_serves_then_stops_cleanly_on_sigterm(app):
     proc, url = app
-    wait_for(lambda: ready(url), 30, "/health 200 and all 6 partitions owned")
-    [broker] = brokers_of(proc.pid)
+    wait_for(lambda: ready(url), START_S, "/health 200 and all 6 partitions owned")
+    [broker] = broker_processes(proc.pid)
     req = urllib.request.Request(
         f"{url}/enviar",
         data=b'{"id": 1, "contenido": "Hola"}',
@@ -108,8 +103,8 @@ def consumers_of(pid: int) -> list[psutil.Process]:
 
 def test_killed_app_leaves_no_broker_and_no_consumer_process(app):
     proc, url = app
-    wait_for(lambda: ready(url), 30, "/health 200 and all 6 partitions owned")
-    [broker] = brokers_of(proc.pid)
+    wait_for(lambda: ready(url), START_S, "/health 200 and all 6 partitions owned")
+    [broker] = broker_processes(proc.pid)
     consumers = consumers_of(proc.pid)
     assert len(consumers) == 3, "the default mode runs each consumer as its own process"
 
@@ -200,10 +195,10 @@ def test_env_var_points_at_an_external_cluster(make_runtime, tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: get(f"{url}/health")[0] == 200, 30, "/health 200")
+        wait_for(lambda: get(f"{url}/health")[0] == 200, START_S, "/health 200")
         _, health = get(f"{url}/health")
         assert health["broker"] == cluster.bootstrap_servers and health["embedded"] is False
-        assert brokers_of(proc.pid) == []
+        assert broker_processes(proc.pid) == []
     finally:
         proc.terminate()
         proc.wait(15)

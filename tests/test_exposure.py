@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 import signal
 import subprocess
-import sys
 
 import pytest
 
 from messaging.broker import free_port
 from messaging.control import ControlKeys
 from messaging.exposure import BROKER_OPEN, broker_exposure, is_loopback
-from tests.conftest import ROOT, http, running_api, wait_for
+from tests.conftest import ROOT, START_S, app_command, http, running_api, wait_for
 
 
 @pytest.mark.parametrize(
@@ -106,8 +105,7 @@ def test_headless_app_warns_and_logs_the_join_command(tmp_path):
     token, api_port = "demo-token-123", free_port()
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "main.py",
+            *app_command(),
             "--headless",
             "--quiet",
             "--consumers",
@@ -130,7 +128,7 @@ def test_headless_app_warns_and_logs_the_join_command(tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{api_port}/health"
-        wait_for(lambda: _status(url) == 200, 30, "/health 200")
+        wait_for(lambda: _status(url) == 200, START_S, "/health 200")
         _, _, health = http(url)
         assert [w["code"] for w in health["warnings"]] == [BROKER_OPEN]
         proc.send_signal(signal.SIGTERM)

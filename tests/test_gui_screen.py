@@ -31,6 +31,7 @@ from gui.screen_layout import (
     window_size,
 )
 from messaging.events import PROCESSED
+from tests import brokers as lanes
 from tests.conftest import JOIN_S, all_assigned
 
 pytestmark = pytest.mark.gui
@@ -200,9 +201,10 @@ def test_about_names_every_version(open_window, qtbot) -> None:
         PySide6.__version__,
         qVersion(),
         kafka.__version__,
-        "embedded tansu 0.",
+        f"embedded {window.runtime.broker.version} at",
+        "Apache Kafka 4." if lanes.LANE == "apache" else "tansu 0.",
         window.runtime.bootstrap_servers,
-        "profile tansu (embedded)",
+        "profile kafka (embedded)" if lanes.LANE == "apache" else "profile tansu (embedded)",
     ):
         assert version in text
     box.button(QMessageBox.StandardButton.Close).click()

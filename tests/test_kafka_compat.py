@@ -23,8 +23,9 @@ from kafka.errors import KafkaError
 from kafka.protocol.admin import DescribeGroupsRequest
 
 from messaging import kafka_compat
-from messaging.broker import EmbeddedBroker
-from tests.conftest import wait_for
+from messaging.broker import APACHE, EmbeddedBroker
+from tests import brokers as lanes
+from tests.conftest import SESSION_MS, wait_for
 
 VERSION = f"kafka-python {kafka.__version__}"
 
@@ -137,6 +138,16 @@ def test_abandon_fails_what_a_producer_holds_for_a_dead_broker():
         broker.stop()
 
 
+def test_api_keys_are_plain_numbers_even_for_keys_kafka_python_does_not_know(kafka_admin):
+    """Apache Kafka 4.4 offers ApiKey 93, which kafka-python 3.0.12's enum lacks: its
+    ``api_versions()`` raised ValueError there, and profile detection with it."""
+    manager = needs(kafka_admin, "_manager", "api_keys")
+    needs(needs(manager, "broker_version_data", "api_keys"), "api_versions", "api_keys")
+    keys = kafka_compat.api_keys(kafka_admin)
+    assert keys and all(type(key) is int for key in keys)
+    assert 18 in keys  # ApiVersions itself, on every broker
+
+
 def test_the_admin_client_sends_requests_of_its_own_making():
     find = needs(KafkaAdminClient, "_find_coordinator_ids", "describe_group")
     assert inspect.iscoroutinefunction(find), (
@@ -150,8 +161,9 @@ def test_the_admin_client_sends_requests_of_its_own_making():
 
 
 def test_describe_group_on_the_broker(kafka_admin, kafka):
-    """On the shared broker (tansu, whose ACL bits kafka-python cannot parse): a live
-    group's state and members, by the raw request without ACL bits."""
+    """On the shared broker (on tansu, whose ACL bits kafka-python cannot parse): a live
+    group's state and members, by the raw request without ACL bits. Apache Kafka fills in
+    each member's assignment too; tansu leaves it empty."""
     manager = needs(kafka_admin, "_manager", "describe_group")
     needs(manager, "send", "describe_group")
     needs(manager, "run", "describe_group")
@@ -160,8 +172,8 @@ def test_describe_group_on_the_broker(kafka_admin, kafka):
         bootstrap_servers=kafka,
         group_id=group,
         client_id=f"{group}-member",
-        session_timeout_ms=3000,
-        heartbeat_interval_ms=500,
+        session_timeout_ms=SESSION_MS,
+        heartbeat_interval_ms=SESSION_MS // 6,
     )
     try:
         member.subscribe([f"{group}-topic"])
@@ -174,6 +186,8 @@ def test_describe_group_on_the_broker(kafka_admin, kafka):
         wait_for(stable, 20, "the group to be stable")
         answer = kafka_compat.describe_group(kafka_admin, group)
         assert [m.member_id.startswith(f"{group}-member") for m in answer.members] == [True]
+        [described] = answer.members
+        assert bool(described.member_assignment) == (lanes.LANE == APACHE)
     finally:
         member.close(autocommit=False, timeout_ms=1000)
 

@@ -67,7 +67,14 @@ def dist_info(whl: zipfile.ZipFile, name: str) -> str:
 
 def test_wheel_carries_the_code_and_the_theme_but_not_the_tests(wheel):
     names = set(wheel.namelist())
-    needed = {"main.py", "gui/theme.qss", "gui/app.py", "messaging/broker.py", "api/server.py"}
+    needed = {
+        "main.py",
+        "gui/theme.qss",
+        "gui/app.py",
+        "messaging/broker/tansu.py",
+        "messaging/broker/apache.py",
+        "api/server.py",
+    }
     assert needed <= names
     assert not any(n.startswith(("tests/", "benchmarks/", "scripts/")) for n in names)
     raw = (ROOT / "gui" / "theme.qss").read_text(encoding="utf-8")
@@ -117,14 +124,41 @@ def readme_block_commands(text: str) -> list[str]:
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
 
+KAFKA_LANE = ("./run -m messaging.broker.fetch", "./run -m pytest --broker apache")
+
+
 def test_ci_runs_exactly_the_readme_test_command():
-    commands = readme_block_commands((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert "./run main.py" in commands and "./run -m pytest" in commands
-    spanish = readme_block_commands((ROOT / "README.es.md").read_text(encoding="utf-8"))
-    assert "./run main.py" in spanish and "./run -m pytest" in spanish
+    """Both lanes: the README's one test command (tansu), and its Apache Kafka lane."""
+    for name in ("README.md", "README.es.md"):
+        commands = readme_block_commands((ROOT / name).read_text(encoding="utf-8"))
+        assert "./run main.py" in commands and "./run -m pytest" in commands, name
+        assert all(command in commands for command in KAFKA_LANE), name
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     [body] = re.findall(r"readme_tests\(\) \{\n(.*?)\n\}", ci, flags=re.S)
-    assert body.strip() == '"${cap[@]}" ./run -m pytest'
+    assert body.strip() == '"${cap[@]}" ./run -m pytest "$@"'
+    assert "./run -m messaging.broker.fetch" in ci and "readme_tests --broker apache" in ci
+
+
+def test_docker_compose_runs_the_apache_kafka_of_broker_apache():
+    """One pinned version, and the demo's broker settings, in both ways to run Kafka."""
+    import yaml
+
+    from messaging.broker.apache import broker_settings
+    from messaging.broker.kafka_dist import KAFKA_VERSION
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    images = {service["image"] for service in compose["services"].values()}
+    assert images == {f"apache/kafka:{KAFKA_VERSION}"}
+    env = compose["services"]["kafka"]["environment"]
+    ours = broker_settings("127.0.0.1", 1, "127.0.0.1", 2, Path("/x"))
+    shared = {k: v for k, v in ours.items() if "listener" not in k and "quorum" not in k}
+    for key in ("log.dirs", "inter.broker.listener.name"):
+        shared.pop(key, None)
+    for key, value in shared.items():
+        name = "KAFKA_" + key.upper().replace(".", "_")
+        assert str(env.get(name)) == str(value), (
+            f"docker-compose.yml: {name} should be {value} as in messaging/broker/apache.py"
+        )
 
 
 def launcher_copy(tmp_path: Path) -> Path:

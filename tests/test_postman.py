@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 
 from api.openapi import spec
 from messaging.broker import free_port
-from tests.conftest import wait_for
+from tests.conftest import START_S, app_command, broker_processes, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTMAN = ROOT / "resources" / "postman"
@@ -152,7 +151,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     with open(tmp / "app.out", "wb") as out:
         proc = subprocess.Popen(
             [
-                *(sys.executable, "main.py", "--headless", "--quiet"),
+                *app_command("--headless", "--quiet"),
                 *("--api-port", str(port), "--log-file", str(tmp / "m.log")),
             ],
             cwd=ROOT,
@@ -162,10 +161,12 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     family: list[psutil.Process] = []
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: proc.poll() is not None or ready(url), 60, "/health 200, all owned")
+        wait_for(
+            lambda: proc.poll() is not None or ready(url), START_S + 30, "/health 200, all owned"
+        )
         assert proc.poll() is None, (tmp / "app.out").read_text()
         family = psutil.Process(proc.pid).children(recursive=True)
-        assert [c for c in family if "tansu" in c.name()], "no embedded broker"
+        assert broker_processes(proc.pid), "no embedded broker"
         yield url
     finally:
         if proc.poll() is None and not family:

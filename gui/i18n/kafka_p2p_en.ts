@@ -846,6 +846,10 @@ app creates a new one and every group moves to it. Partitions:</numerusform>
     <context>
         <name>StatusBar</name>
         <message>
+            <source>embedded Apache Kafka</source>
+            <translation>embedded Apache Kafka</translation>
+        </message>
+        <message>
             <source>embedded tansu</source>
             <translation>embedded tansu</translation>
         </message>

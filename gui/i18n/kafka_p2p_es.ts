@@ -846,6 +846,10 @@ app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
     <context>
         <name>StatusBar</name>
         <message>
+            <source>embedded Apache Kafka</source>
+            <translation>Apache Kafka embebido</translation>
+        </message>
+        <message>
             <source>embedded tansu</source>
             <translation>tansu embebido</translation>
         </message>

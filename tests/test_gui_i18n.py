@@ -302,7 +302,9 @@ def test_window_reads_in_the_language_and_still_sends_and_crashes(
         lambda: set(cards[survivor].snapshot.partitions) == set(range(runtime.partitions)),
         timeout=JOIN_S * 1000 + 10_000,
     )
-    assert all_assigned(runtime)
+    # The model calls it Stable once it has seen the crashed member's session end too: on
+    # Apache Kafka the survivor's new assignment can be reported a moment before that.
+    qtbot.waitUntil(lambda: all_assigned(runtime), timeout=5_000)
 
 
 def test_the_status_bars_broker_outage_and_recovery_read_in_the_language(language):

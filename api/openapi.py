@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from api.validation import MAX_BATCH, MAX_BODY, MAX_DEPTH
+from messaging import limits
 from messaging.profile import STANDARD_ASSIGNORS
 
 _ERROR = {
@@ -240,7 +241,11 @@ _PATHS: dict[str, Any] = {
                     "additionalProperties": False,
                     "required": ["partitions"],
                     "properties": {
-                        "partitions": {"type": "integer", "minimum": 1, "maximum": 1000},
+                        "partitions": {
+                            "type": "integer",
+                            "minimum": limits.PARTITIONS[0],
+                            "maximum": limits.PARTITIONS[1],
+                        },
                         "topic": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,240}$"},
                     },
                 }

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from api import security
 from api import validation as v
 from api.openapi import spec
-from messaging import export
+from messaging import export, limits
 from messaging.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
 from messaging.members import NotApplied, NotControllable
 from messaging.profile import STANDARD_ASSIGNORS
@@ -235,7 +235,7 @@ def _register_topic(app: Flask, runtime: Runtime) -> None:
         unknown = set(body) - {"partitions", "topic"}
         if unknown:
             raise v.BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
-        partitions = v.number(body.get("partitions"), "partitions", 1, 1000, int)
+        partitions = v.number(body.get("partitions"), "partitions", *limits.PARTITIONS, int)
         try:
             return jsonify(runtime.switch_topic(partitions, v.optional_string(body, "topic")))
         except ValueError as exc:

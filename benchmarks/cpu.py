@@ -32,7 +32,7 @@ from typing import Any
 import psutil
 
 from benchmarks.common import App, Http, SpecSystem, paced, wait_until
-from messaging.broker import EmbeddedBroker
+from messaging import broker as brokers
 
 
 def tree(pid: int, broker_pid: int | None = None) -> dict[str, psutil.Process]:
@@ -46,7 +46,7 @@ def tree(pid: int, broker_pid: int | None = None) -> dict[str, psutil.Process]:
             if "consumer" in cmd:
                 n += 1
                 found[f"consumer{n}"] = child
-            elif "tansu" in cmd or " broker " in f" {cmd} ":
+            elif "tansu" in cmd or "kafka.Kafka" in cmd or " broker " in f" {cmd} ":
                 found["broker"] = child
     if broker_pid is not None:
         found["broker"] = psutil.Process(broker_pid)
@@ -179,11 +179,12 @@ def measure(
     return report
 
 
-def section(quick: bool) -> dict[str, Any]:
-    """Section 9: the app and the spec's system at the same load, one after the other."""
+def section(quick: bool, broker: str = brokers.TANSU) -> dict[str, Any]:
+    """Section 9: the app and the spec's system at the same load, one after the other,
+    each with an embedded ``broker`` (tansu or apache) of its own."""
     args = argparse.Namespace(
         rate=200.0, seconds=5.0 if quick else 10.0, batch=0, idle=10.0 if quick else 20.0,
-        mode="process", spec=True, pyspy=None, extra="",
+        mode="process", spec=True, pyspy=None, extra="", broker=broker,
     )  # fmt: skip
     return run(args)
 
@@ -191,8 +192,9 @@ def section(quick: bool) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="cpu-probe-"))
     results: dict[str, Any] = {"rate": args.rate, "seconds": args.seconds, "idle_s": args.idle}
-    app = App(work, "app", None, mode=args.mode, extra=args.extra.split() if args.extra else [])
-    app.start(90)
+    extra = (args.extra.split() if args.extra else []) + ["--broker", args.broker]
+    app = App(work, "app", None, mode=args.mode, extra=extra)
+    app.start(180)
     try:
         results["app"] = measure(app, app.port, tree(app.proc.pid), args, "app")
     finally:
@@ -209,7 +211,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def _spec(work: Path, args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks.common import create_topic
 
-    with EmbeddedBroker() as broker:
+    with brokers.embedded(args.broker) as broker:
         create_topic(broker.bootstrap_servers, "mi-topico")
         spec = SpecSystem(work, broker.bootstrap_servers, "mi-topico")
         spec.start(90)
@@ -232,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spec", action="store_true")
     p.add_argument("--pyspy", help="directory for py-spy records of the app and a consumer")
     p.add_argument("--extra", default="", help="more flags for main.py, space-separated")
+    p.add_argument("--broker", choices=brokers.KINDS, default=brokers.TANSU)
     args = p.parse_args(argv)
     results = run(args)
     print(json.dumps(results, indent=1))

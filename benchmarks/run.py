@@ -3,6 +3,7 @@
     python -m benchmarks.run                 # full run, ~20 min, writes results/latest.json
     python -m benchmarks.run --quick         # ~12 min, writes results/latest-quick.json
     python -m benchmarks.run --bootstrap-servers localhost:9092   # also an external Kafka
+    python -m benchmarks.run --apache --only enviar,failover,click,cpu   # beside Apache Kafka
     python -m benchmarks.run --only enviar,batch --profile
 
 One embedded tansu broker serves the whole run (each section on its own topic with
@@ -28,7 +29,9 @@ from benchmarks.common import RESULTS, machine, stop_all
 from benchmarks.sections import Ctx, log
 from benchmarks.table import markdown, print_table, table
 
-SECTIONS = ("enviar", "batch", "e2e", "failover", "burst", "startup", "memory", "chaos", "cpu")
+SECTIONS = (
+    "enviar", "batch", "e2e", "failover", "burst", "startup", "memory", "chaos", "cpu", "click",
+)  # fmt: skip
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -36,6 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="shorter runs (~12 min)")
     p.add_argument(
         "--bootstrap-servers", help="also measure this external Kafka (e.g. localhost:9092)"
+    )
+    p.add_argument(
+        "--apache",
+        action="store_true",
+        help="also an embedded Apache Kafka (--broker apache), side by side with tansu",
     )
     p.add_argument("--only", help=f"comma-separated subset of {','.join(SECTIONS)}")
     p.add_argument("--profile", action="store_true", help="py-spy the app under /enviar load")
@@ -50,7 +58,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from messaging.broker import EmbeddedBroker
+    from messaging.broker import ApacheKafka, EmbeddedBroker
 
     started = time.time()
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
@@ -63,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     workdir = Path(tempfile.mkdtemp(prefix="p2p-bench-"))
     report["workdir"] = str(workdir)
-    broker = EmbeddedBroker()
+    broker, apache = EmbeddedBroker(), ApacheKafka()
     try:
         brokers = [("embedded", broker.start())]
+        if args.apache:
+            brokers.append(("apache", apache.start()))
         if args.bootstrap_servers:
             brokers.append(("external", args.bootstrap_servers))
         for kind, address in brokers:
@@ -83,8 +93,13 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if kind == "embedded":
                 steps.insert(5, ("burst", lambda c=ctx: sections.burst(c)))
+            if kind == "apache":  # Kafka's stock floor is 6 s: no 3 s session
+                steps = [step for step in steps if step[0] != "failover_3s"]
+            if kind in ("embedded", "apache"):
                 # Each system on an embedded broker of its own: its CPU is counted too.
-                steps.append(("cpu", lambda c=ctx: cpu.section(c.quick)))
+                own = "apache" if kind == "apache" else "tansu"
+                steps.append(("cpu", lambda c=ctx, b=own: cpu.section(c.quick, b)))
+                steps.append(("click", lambda c=ctx, b=own: sections.click(c, b)))
             for name, fn in steps:
                 if name.split("_")[0] not in args.sections:
                     continue
@@ -99,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop_all()
         broker.stop()
+        apache.stop()
     report["duration_s"] = round(time.time() - started, 1)
     report["table"] = table(report["results"])
     report["markdown"] = markdown(report)

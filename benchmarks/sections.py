@@ -26,6 +26,7 @@ from benchmarks.common import (
     Http,
     Offsets,
     SpecSystem,
+    _tree,
     cpu_seconds,
     create_topic,
     keys_per_partition,
@@ -529,3 +530,52 @@ def _memory_summary(m: dict[str, Any]) -> dict[str, Any]:
         "consumer_uss_mb": [round(c["uss_mb"], 1) for c in cons],
         "total_rss_mb": round(m["app"]["rss_mb"] + sum(c["rss_mb"] for c in cons), 1),
     }
+
+
+# ----- 10. a click after idle: the first message after a pause -----------------------------
+def click(ctx: Ctx, kind: str) -> dict[str, Any]:
+    """One /enviar after 10 s of silence, until ``GET /api/messages/{id}`` says processed,
+    20 times, on an app with an embedded broker of ``kind`` (tansu or apache) of its own;
+    and the CPU of the whole system (app, consumers, broker) over those idle seconds, with
+    the broker's share apart (Apache Kafka's JVM).
+    """
+    tries, idle_s = (8, 5.0) if ctx.quick else (20, 10.0)
+    app = App(ctx.workdir, f"click-{kind}", None, extra=["--broker", kind])
+    app.start(180)
+    waits: list[float] = []
+    idle = {"system": 0.0, "broker": 0.0, "seconds": 0.0}
+    try:
+        broker = [p.pid for p in _tree(app.pids()) if _is_broker(p)]
+        time.sleep(3.0)  # the join's aftermath settles
+        for i in range(tries):
+            before = (cpu_seconds(app.pids()), cpu_seconds(broker), time.monotonic())
+            time.sleep(idle_s)
+            idle["system"] += cpu_seconds(app.pids()) - before[0]
+            idle["broker"] += cpu_seconds(broker) - before[1]
+            idle["seconds"] += time.monotonic() - before[2]
+            start = time.monotonic()
+            status, body = app.http.request("POST", "/enviar", {"id": i, "contenido": "click"})
+            assert status == 200, body
+            path = f"/api/messages/{body['message_id']}"
+            if not wait_until(lambda p=path: app.http.get(p)["status"] == "processed", 15, 0.002):
+                raise RuntimeError(f"message {body['message_id']} not processed in 15 s")
+            waits.append(1000 * (time.monotonic() - start))
+            log(f"click[{kind}] {i + 1}/{tries}: {waits[-1]:.0f} ms")
+    finally:
+        app.stop()
+    return {
+        "tries": tries,
+        "idle_s": idle_s,
+        "p50_ms": round(percentile(waits, 50), 1),
+        "p99_ms": round(percentile(waits, 99), 1),
+        "max_ms": round(max(waits), 1),
+        "idle_cpu_pct_system": round(100 * idle["system"] / idle["seconds"], 1),
+        "idle_cpu_pct_broker": round(100 * idle["broker"] / idle["seconds"], 1),
+    }
+
+
+def _is_broker(proc: Any) -> bool:
+    try:
+        return "tansu" in proc.name() or "kafka.Kafka" in proc.cmdline()
+    except Exception:  # gone
+        return False

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 
 from messaging.positions import HoleGuard
 from messaging.profile import FETCH_WAIT_IDLE_MS, BrokerProfile, NoHoleGuard
@@ -63,17 +64,26 @@ class TopicTail:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        consumer = KafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            # A topic recreated after a broker restart starts again at 0: read it all.
-            auto_offset_reset="earliest",
-            allow_auto_create_topics=False,  # the app creates topics (see sender.py)
-            client_id=f"p2p-demo-{self.name}",
-            metrics_enabled=False,  # never read; a sensor update per fetch and record
-            reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-        )
+        try:
+            consumer = KafkaConsumer(
+                bootstrap_servers=self._bootstrap,
+                group_id=None,
+                enable_auto_commit=False,
+                # A topic recreated after a broker restart starts again at 0: read it all.
+                auto_offset_reset="earliest",
+                allow_auto_create_topics=False,  # the app creates topics (see sender.py)
+                client_id=f"p2p-demo-{self.name}",
+                metrics_enabled=False,  # never read; a sensor update per fetch and record
+                reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
+            )
+        except KafkaError as exc:
+            # The broker is down (an Apache Kafka restart takes seconds): the owner sees
+            # ``alive`` go False and starts a new tail once the broker is back.
+            log.warning(
+                "%s could not reach the broker (%s); not reading %s", self.name, exc, self.topic
+            )
+            self._ready.set()
+            return
         try:
             self._position(consumer)
             self._ready.set()

@@ -75,7 +75,7 @@ generation.max-examples = 3
 phases.coverage.enabled = false
 phases.examples.enabled = false
 
-# Each 200 creates a topic (up to 1000 partitions) and moves every consumer onto it.
+# Each 200 creates a topic (up to 64 partitions) and moves every consumer onto it.
 [[operations]]
 include-name = "POST /api/topic"
 generation.max-examples = 3

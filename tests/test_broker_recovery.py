@@ -284,3 +284,16 @@ def test_a_topic_a_client_recreated_first_is_taken_with_its_partitions(make_runt
     assert sorted(runtime.monitor.lag) == list(range(count))
     after = send_once_back(runtime, [({"id": i}, f"k{i}") for i in range(8)], 40)
     wait_for(lambda: all(processed(runtime, m) for m in after), 40, "the messages sent after")
+
+
+def test_a_topic_tail_started_while_the_broker_is_down_ends_quietly():
+    """An Apache Kafka restart takes seconds: a tail (the activity reader, a control
+    listener) started meanwhile could not bootstrap, and its thread died of an unhandled
+    KafkaTimeoutError. It ends with a warning; its owner starts another once the broker
+    answers (the runtime's watch loop does)."""
+    from messaging.profile import named
+    from messaging.tail import TopicTail
+
+    tail = TopicTail(f"127.0.0.1:{free_port()}", "t.control", print, "tail", named("kafka"))
+    tail.start(timeout=60)
+    wait_for(lambda: not tail.alive, 60, "the tail to give up")

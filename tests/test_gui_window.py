@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from gui.main_window import MainWindow
 from gui.message_model import COL_CONSUMER, ConsumerRole
-from tests.conftest import JOIN_S, all_assigned, cards_with, http, running_api
+from tests.conftest import JOIN_S, START_S, all_assigned, cards_with, http, running_api
 
 pytestmark = pytest.mark.gui
 
@@ -196,7 +196,7 @@ def test_status_bar_tells_of_a_broker_outage_and_its_recovery(open_window, qtbot
 
     os.kill(runtime.broker.pid, signal.SIGKILL)
 
-    qtbot.waitUntil(lambda: "back at" in window.status.broker.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "back at" in window.status.broker.text(), timeout=START_S * 1000)
     assert "after" in window.status.broker_note
 
 

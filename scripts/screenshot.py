@@ -3,6 +3,7 @@
     ./run scripts/screenshot.py            # starts itself under xvfb-run when needed
     ./run scripts/screenshot.py --size 1366x768 --scenario groups --out /tmp/groups.png
     ./run scripts/screenshot.py --lang es --out /tmp/es.png   # the window in Spanish
+    ./run scripts/screenshot.py --broker apache --out /tmp/kafka.png   # on Apache Kafka
     ./run scripts/screenshot.py --all      # every size and language into resources/
 
 The window fills a screen of ``--size`` (no window manager: no frame), laid out as it
@@ -37,6 +38,7 @@ OUT = Path(_option("--out", str(ROOT / "resources" / "screenshot.png")))
 SIZE = tuple(int(n) for n in _option("--size", "1366x768").split("x"))
 SCENARIO = _option("--scenario", "crash")  # crash: one group; groups: two, one crash
 LANGUAGE = _option("--lang", "en")  # the window's language: en (the README's picture) or es
+BROKER = _option("--broker", "tansu")  # the embedded broker: tansu or apache
 
 
 def under_xvfb() -> int:
@@ -157,7 +159,7 @@ def inside() -> int:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, log_dir)
     consumers = 3 if SCENARIO == "groups" else 4
     settings = Settings(
-        consumers=consumers, log_file=f"{log_dir}/messages.log", log_to_stderr=False
+        consumers=consumers, log_file=f"{log_dir}/messages.log", log_to_stderr=False, broker=BROKER
     )
     runtime = Runtime(settings).start()
     server = ApiServer(runtime, "127.0.0.1", 0)

@@ -17,8 +17,10 @@ import threading
 import psutil
 import pytest
 
+from messaging.broker import TANSU
 from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
 from messaging.fleet import MAX_GONE, SILENT_AFTER_S, FleetFull
+from tests import brokers as lanes
 from tests.conftest import ROOT, all_assigned, running_api, wait_for
 from tests.test_api import call
 
@@ -249,3 +251,31 @@ def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):
         # The views hear of every member forgotten for room: their cards go too.
         listed_ids = {c["id"] for c in listed}
         assert first.id in removed and not listed_ids & set(removed)
+
+
+def test_an_outside_leader_gets_its_partitions_from_the_broker_where_kafka_tells(
+    make_runtime, processes, tmp_path
+):
+    """The spec's consumer.py joins first, so it leads and the app sees no leader's table.
+    Apache Kafka fills DescribeGroups' member assignment: the outside member's partitions
+    come from the broker (source ``broker``). tansu leaves it empty: the model can only
+    infer them, and says that it is a guess (``inferred``)."""
+    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
+    spec = SpecConsumer(runtime, processes, tmp_path)
+    wait_for(lambda: spec.assigned == list(range(runtime.partitions)), 30, "the spec's consumer")
+    runtime.fleet.add()
+    source = "inferred" if lanes.LANE == TANSU else "broker"
+
+    def outside_as_the_broker_said() -> bool:
+        view = runtime.fleet.view()
+        outside = [m for m in view.members if m.kind == OUTSIDE and m.state != CRASHED]
+        return (
+            view.state == "Stable"
+            and len(outside) == 1
+            and spec.assigned is not None
+            and 0 < len(spec.assigned) < runtime.partitions
+            and sorted(outside[0].partitions) == spec.assigned
+            and outside[0].assignment_source == source
+        )
+
+    wait_for(outside_as_the_broker_said, 40, f"the outside leader's partitions, as {source}")

@@ -16,6 +16,7 @@ import pytest
 
 from api.server import api_port_problem, port_taken_hint
 from messaging.broker import embedded_broker_problem
+from messaging.broker.apache import cluster_id
 from messaging.broker.fetch import fetch
 from messaging.broker.kafka_dist import COMPLETE, cached_libs, find_distribution, java_major
 from tests.conftest import broker_processes
@@ -220,3 +221,10 @@ def test_the_fetch_step_costs_nothing_once_the_jars_are_there(tmp_path, monkeypa
     (libs / COMPLETE).write_text("kafka_2.13-4.4.0.jar\n")
     assert fetch(mvn="no-such-maven") == (libs, False)
     assert find_distribution(None).libs == libs
+
+
+def test_a_cluster_id_never_reads_as_an_option():
+    """An id starting with "-" made the storage tool refuse to format (1 start in 64)."""
+    ids = [cluster_id() for _ in range(3000)]
+    assert not [i for i in ids if i.startswith("-")]
+    assert all(len(i) == 22 for i in ids) and len(set(ids)) == len(ids)

@@ -85,8 +85,15 @@ def broker_settings(
 
 
 def cluster_id() -> str:
-    """A new cluster id: 16 random bytes, URL-safe base64 without padding (Kafka's Uuid)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A new cluster id: 16 random bytes, URL-safe base64 without padding (Kafka's Uuid).
+
+    Never one that starts with "-": the storage tool read such an id as an option and
+    refused to format (1 start in 64). Kafka's own Uuid.randomUuid() skips them too.
+    """
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not text.startswith("-"):
+            return text
 
 
 LOG4J = """status = error
@@ -173,7 +180,8 @@ class ApacheKafka:
             LOG4J.format(log=(self._folder / "server.log").as_posix())
         )
         cmd = [java, "-cp", self.dist.classpath, "kafka.tools.StorageTool", "format"]
-        cmd += ["--standalone", "-t", cluster_id(), "-c", str(self._folder / "server.properties")]
+        cmd += ["--standalone", f"--cluster-id={cluster_id()}"]
+        cmd += ["--config", str(self._folder / "server.properties")]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0:
             raise BrokerError(f"Apache Kafka's storage format failed: {_last_line(done.stderr)}")

@@ -54,3 +54,21 @@ def test_a_bad_switch_is_a_clear_400(make_runtime):
         assert status == 400 and "topic" in error["error"]
         status, current = call(f"{url}/api/topic")
         assert status == 200 and current == {"topic": runtime.settings.topic, "partitions": 6}
+
+
+def test_a_topic_just_created_reports_the_partitions_it_was_made_with(kafka):
+    """Apache Kafka's metadata learns of a new topic a moment after CreateTopics answers:
+    read at once, 5 topics in 6 came back unknown, and the app went on with 0 partitions
+    (its consumers idle, "already exists with 0 partitions")."""
+    import uuid
+
+    from kafka import KafkaAdminClient
+
+    from messaging.topics import ensure_topic
+
+    admin = KafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=5000)
+    try:
+        counts = [ensure_topic(admin, f"fresh-{uuid.uuid4().hex[:8]}", 6) for _ in range(8)]
+    finally:
+        admin.close()
+    assert counts == [6] * 8

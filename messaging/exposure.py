@@ -1,7 +1,8 @@
 """What the app opens to the network, said once at start: the embedded broker's bind.
 
 The embedded broker has no working authentication (see the README: tansu 0.6 cannot
-create a SCRAM user on a broker that requires one, and it ignores a TLS certificate),
+create a SCRAM user on a broker that requires one, and it ignores a TLS certificate;
+the embedded Apache Kafka has one PLAINTEXT listener and no SASL, a demo's settings),
 so a bind beyond loopback hands the whole cluster to anyone on the network. The app
 says so in the log, in ``/health`` and in the window's status bar; on loopback it says
 nothing.

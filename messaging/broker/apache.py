@@ -14,7 +14,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -22,9 +21,8 @@ from pathlib import Path
 
 from messaging.broker.common import (
     BrokerError,
+    BrokerProcess,
     BrokerSetupError,
-    advertised_host,
-    die_with_parent,
     free_port,
     local_address,
     port_problem,
@@ -107,7 +105,7 @@ rootLogger.appenderRef.file.ref = file
 """
 
 
-class ApacheKafka:
+class ApacheKafka(BrokerProcess):
     """A single-node Apache Kafka; the interface of :class:`messaging.broker.tansu.EmbeddedBroker`.
 
     Unlike tansu it keeps its logs on disk: :meth:`restart` brings back the same
@@ -124,22 +122,11 @@ class ApacheKafka:
         advertised: str | None = None,
         kafka_home: str | None = None,
     ) -> None:
-        self.host = host
+        super().__init__(host, port, advertised)
         self._asked_port = port
-        self.port = port or free_port(host)
-        self.advertised = advertised or advertised_host(host)
         self.kafka_home = kafka_home
         self.dist: Distribution | None = None
         self._folder: Path | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def bootstrap_servers(self) -> str:
-        return f"{self.advertised}:{self.port}"
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
 
     @property
     def version(self) -> str:
@@ -192,17 +179,7 @@ class ApacheKafka:
         cmd = [java, *JVM_OPTIONS, f"-Dlog4j2.configurationFile={config.as_posix()}"]
         cmd += ["-cp", self.dist.classpath, "kafka.Kafka", str(self._folder / "server.properties")]
         with open(self._folder / "stdout.log", "ab") as out:
-            self._process = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=self._folder,
-                # Own session: a terminal's Ctrl-C reaches the app, which stops its
-                # consumers before the broker.
-                start_new_session=True,
-                preexec_fn=die_with_parent if sys.platform == "linux" else None,
-            )
+            self._spawn(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=self._folder)
 
     def _wait_ready(self, timeout: float) -> None:
         """Until a metadata answer lists this broker (listening comes a little earlier)."""
@@ -248,9 +225,6 @@ class ApacheKafka:
                 return (errors or lines)[0][:300]
         return "it printed nothing"
 
-    def exit_code(self) -> int | None:
-        return self._process.poll() if self._process else None
-
     def restart(self, timeout: float = 90.0) -> str:
         """The same cluster again, on the same address, with everything it had stored."""
         self._end_process(grace=5.0)
@@ -272,24 +246,6 @@ class ApacheKafka:
         folder, self._folder = self._folder, None
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-
-    def _end_process(self, grace: float) -> None:
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-
-    def __enter__(self) -> ApacheKafka:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _listening(address: str) -> bool:

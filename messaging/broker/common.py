@@ -7,9 +7,11 @@ import atexit
 import errno
 import signal
 import socket
+import subprocess
+import sys
 import time
 import weakref
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class BrokerError(RuntimeError):
@@ -120,3 +122,70 @@ def die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     except OSError:
         pass
+
+
+class BrokerProcess:
+    """What an embedded broker's process is to the app, whatever runs in it: an address,
+    a pid, an exit code, and an end (SIGTERM, then SIGKILL after a grace).
+
+    The child runs in a session of its own (a terminal's Ctrl-C reaches only the app,
+    which stops its consumers before the broker) and, on Linux, dies with the app
+    (:func:`die_with_parent`). Subclasses start it (:meth:`_spawn`) and say how it stops.
+    """
+
+    kind = ""  # tansu or apache
+    keeps_data = False  # whether a restart brings back what it stored
+
+    def __init__(self, host: str, port: int | None, advertised: str | None) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self.advertised = advertised or advertised_host(host)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The address clients use: the advertised one (other machines get it too)."""
+        return f"{self.advertised}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def exit_code(self) -> int | None:
+        """The broker process's exit code once it died (and was reaped), else None."""
+        return self._process.poll() if self._process else None
+
+    def _spawn(self, args: list[str], **popen: Any) -> None:
+        self._process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            **popen,
+        )
+
+    def _end_process(self, grace: float, reap: float = 10.0) -> None:
+        """SIGTERM, SIGKILL after ``grace`` s, and reap it (within ``reap`` s)."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(reap)
+
+    def start(self) -> str:
+        """Start it and wait until it answers; returns its address (each kind: how long)."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> BrokerProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

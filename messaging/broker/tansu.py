@@ -15,9 +15,7 @@ import time
 
 from messaging.broker.common import (
     BrokerError,
-    advertised_host,
-    die_with_parent,
-    free_port,
+    BrokerProcess,
     local_address,
     track,
     untrack,
@@ -91,12 +89,8 @@ def _broker_binary(platform: str = sys.platform) -> str:
         raise BrokerError(embedded_broker_problem(platform, True, str(exc))) from exc
 
 
-class EmbeddedBroker:
-    """A tansu process bound to loopback; stopped on ``stop()``, at exit, or when we die.
-
-    On Linux the child gets ``PR_SET_PDEATHSIG`` so that even a SIGKILL of the app
-    (which skips ``atexit``) takes the broker down with it.
-    """
+class EmbeddedBroker(BrokerProcess):
+    """A tansu process bound to loopback; stopped on ``stop()``, at exit, or when we die."""
 
     kind = "tansu"
     keeps_data = False  # storage in memory: a restart comes back empty
@@ -104,19 +98,7 @@ class EmbeddedBroker:
     def __init__(
         self, host: str = "127.0.0.1", port: int | None = None, advertised: str | None = None
     ) -> None:
-        self.host = host
-        self.port = port or free_port(host)
-        self.advertised = advertised or advertised_host(host)
-        self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def bootstrap_servers(self) -> str:
-        """The address clients use: the advertised one (other machines get it too)."""
-        return f"{self.advertised}:{self.port}"
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        super().__init__(host, port, advertised)
 
     @property
     def version(self) -> str:
@@ -130,17 +112,7 @@ class EmbeddedBroker:
         args += ["--advertised-listener-url", advertise, "--storage-engine", "memory://tansu/"]
         env = {**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")}
         try:
-            self._process = subprocess.Popen(
-                args,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                # Own session: a terminal's Ctrl-C reaches only the app, which then stops
-                # its consumers gracefully before it stops the broker.
-                start_new_session=True,
-                preexec_fn=die_with_parent if sys.platform == "linux" else None,
-            )
+            self._spawn(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         except OSError as exc:
             raise BrokerError(f"Could not start the embedded broker ({args[0]}): {exc}") from exc
         track(self)
@@ -165,10 +137,6 @@ class EmbeddedBroker:
             if time.monotonic() >= deadline:
                 raise BrokerError(f"The embedded broker did not listen on {self.bootstrap_servers}")
 
-    def exit_code(self) -> int | None:
-        """The broker process's exit code once it died (and was reaped), else None."""
-        return self._process.poll() if self._process else None
-
     def restart(self, timeout: float = 10.0) -> str:
         """A fresh broker on the same address (clients keep their bootstrap address).
 
@@ -190,20 +158,5 @@ class EmbeddedBroker:
         kept the app from exiting (measured: SIGTERM to exit 3.4 s alone, 7.2 s with
         the spec's consumer connected). Storage is in memory: nothing is lost.
         """
-        process, self._process = self._process, None
         untrack(self)
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout if grace is None else grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
-
-    def __enter__(self) -> EmbeddedBroker:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._end_process(timeout if grace is None else grace, reap=timeout)

@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 # crash can cause to be redelivered without a commit round trip per poll.
 COMMIT_EVERY_S = 0.2
 FLUSH_TIMEOUT_S = 3.0
+# How long a new member waits for its topic's partitions in its metadata before it joins.
+METADATA_WAIT_S = 10.0
 COMMIT_TIMEOUT_MS = 3000
 ASSIGNORS = {
     "range": RangePartitionAssignor,
@@ -318,7 +320,25 @@ class ConsumerWorker:
             **self.profile.consumer_config(),
         )
         consumer.subscribe([s.topic], listener=_Listener(self))
+        self._await_metadata(consumer, s.topic)
         return consumer
+
+    def _await_metadata(self, consumer: KafkaConsumer, topic: str) -> None:
+        """Know ``topic``'s partitions before the first join.
+
+        A member that leads a join without them assigns nothing ("No partition metadata
+        for topic"), and kafka-python rejoins only when its metadata next changes: on
+        Apache Kafka, whose metadata learns of a new topic a moment after it is created,
+        a group of the Kafka lane sat with no partitions for over 20 s. Bounded: the join
+        goes ahead without them after METADATA_WAIT_S, as before.
+        """
+        deadline = time.monotonic() + METADATA_WAIT_S
+        try:
+            while not consumer.partitions_for_topic(topic) and time.monotonic() < deadline:
+                if self._crashed.wait(0.1):
+                    return
+        except KafkaError as exc:  # the broker went away: the poll loop's trouble handling
+            log.debug("%s: no metadata for %s yet (%s)", self.name, topic, exc)
 
     def _poll_once(self) -> None:
         consumer = self._consumer
@@ -407,6 +427,7 @@ class ConsumerWorker:
         if self._assignor is not None:
             self._assignor.topic = topic
         consumer.subscribe([topic], listener=_Listener(self))
+        self._await_metadata(consumer, topic)
         self._update(joining=True)
         log.info("%s: now consuming %s", self.name, topic)
 

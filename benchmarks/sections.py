@@ -38,6 +38,7 @@ from benchmarks.common import (
     run_wrk,
     wait_until,
 )
+from messaging.broker import is_broker_process
 
 BODY = {"id": 1, "contenido": "Hola desde Kafka"}
 MODES = ("process", "thread")
@@ -545,7 +546,7 @@ def click(ctx: Ctx, kind: str) -> dict[str, Any]:
     waits: list[float] = []
     idle = {"system": 0.0, "broker": 0.0, "seconds": 0.0}
     try:
-        broker = [p.pid for p in _tree(app.pids()) if _is_broker(p)]
+        broker = [p.pid for p in _tree(app.pids()) if is_broker_process(p)]
         time.sleep(3.0)  # the join's aftermath settles
         for i in range(tries):
             before = (cpu_seconds(app.pids()), cpu_seconds(broker), time.monotonic())
@@ -572,10 +573,3 @@ def click(ctx: Ctx, kind: str) -> dict[str, Any]:
         "idle_cpu_pct_system": round(100 * idle["system"] / idle["seconds"], 1),
         "idle_cpu_pct_broker": round(100 * idle["broker"] / idle["seconds"], 1),
     }
-
-
-def _is_broker(proc: Any) -> bool:
-    try:
-        return "tansu" in proc.name() or "kafka.Kafka" in proc.cmdline()
-    except Exception:  # gone
-        return False

@@ -123,14 +123,8 @@ def app_command(*flags: str) -> list[str]:
 
 def broker_processes(pid: int) -> list[psutil.Process]:
     """The embedded brokers among ``pid``'s descendants: tansu, or a JVM running Kafka."""
-
-    def is_broker(proc: psutil.Process) -> bool:
-        try:
-            return "tansu" in proc.name() or "kafka.Kafka" in proc.cmdline()
-        except psutil.Error:
-            return False
-
-    return [c for c in psutil.Process(pid).children(recursive=True) if is_broker(c)]
+    children = psutil.Process(pid).children(recursive=True)
+    return [c for c in children if brokers.is_broker_process(c)]
 
 
 def settings_for(tmp_path, **overrides: object) -> Settings:

@@ -14,6 +14,7 @@ from messaging.broker.common import (
     BrokerSetupError,
     advertised_host,
     free_port,
+    is_broker_process,
     port_problem,
     wait_reachable,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "embedded_broker_problem",
     "embedded_problem",
     "free_port",
+    "is_broker_process",
     "port_problem",
     "wait_reachable",
 ]

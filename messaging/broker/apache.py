@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -28,6 +27,7 @@ from messaging.broker.common import (
     port_problem,
     track,
     untrack,
+    wait_reachable,
 )
 from messaging.broker.kafka_dist import Distribution, find_distribution, find_java
 from messaging.profile import KAFKA_SESSION_TIMEOUT_MS
@@ -195,8 +195,9 @@ class ApacheKafka(BrokerProcess):
                     f"{self._failure()}"
                 )
             # A socket first: kafka-python's client backs off for seconds on a refusal.
-            if not _listening(address):
-                time.sleep(0.1)
+            try:
+                wait_reachable(address, timeout=0.1)
+            except BrokerError:
                 continue
             try:
                 admin = KafkaAdminClient(
@@ -246,15 +247,6 @@ class ApacheKafka(BrokerProcess):
         folder, self._folder = self._folder, None
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _listening(address: str) -> bool:
-    host, _, port = address.rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 def _last_line(text: str) -> str:

@@ -81,6 +81,15 @@ def local_address(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
+def is_broker_process(proc: Any) -> bool:
+    """Whether a ``psutil.Process`` is an embedded broker: tansu, or a JVM running Kafka.
+    False for one that is gone."""
+    try:
+        return "tansu" in proc.name() or "kafka.Kafka" in proc.cmdline()
+    except Exception:  # psutil.Error: it ended between the listing and the look
+        return False
+
+
 class Stoppable(Protocol):
     def stop(self, timeout: float = 5.0, grace: float | None = None) -> None: ...
 

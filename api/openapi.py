@@ -368,7 +368,14 @@ _MESSAGE = _object(
     offset=_INT,
     key=_NULLABLE_STR,
     value={},
-    sent_at=_NUM,
+    sent_at={"type": ["number", "null"], "description": "null: not sent by this app"},
+    origin={
+        "type": "string",
+        "enum": ["", "app", "unacknowledged", "elsewhere"],
+        "description": "app: sent here and acknowledged; unacknowledged: sent here, "
+        "answered 503, yet written; elsewhere: another producer's (or an earlier run's); "
+        "empty until known",
+    },
     status=_STR,
     deliveries={
         "type": "array",
@@ -446,7 +453,17 @@ def _export_paths(history: int) -> dict[str, Any]:
 
 
 _SCHEMAS: dict[str, Any] = {
-    "Error": _object(["error"], error=_STR),
+    "Error": _object(
+        ["error"],
+        error=_STR,
+        message_ids={
+            "type": "array",
+            "items": _STR,
+            "description": "on a 503: the messages that went to the broker unacknowledged. "
+            "A broker can write a record and fail before it answers: if a consumer gets "
+            "one, GET /api/messages/{id} shows it",
+        },
+    ),
     "Sent": _object(
         ["mensaje", "data", "message_id", "topic", "partition", "offset"],
         mensaje=_STR,
@@ -503,7 +520,15 @@ _SCHEMAS: dict[str, Any] = {
     "MessageList": _object(["messages"], messages={"type": "array", "items": _MESSAGE}),
     "Stats": _object(
         ["sent", "processed", "redelivered", "duplicates", "dead_lettered", "in_flight", "lag"],
-        sent=_INT,
+        sent={**_INT, "description": "sent by this app and acknowledged"},
+        unacknowledged={
+            **_INT,
+            "description": "sent by this app and answered 503, yet a consumer got them",
+        },
+        elsewhere={
+            **_INT,
+            "description": "messages of other producers (or an earlier run) that consumers got",
+        },
         processed=_INT,
         redelivered=_INT,
         duplicates=_INT,

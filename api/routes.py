@@ -56,7 +56,13 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(SendError)
     def unavailable(exc: SendError) -> tuple[Response, int]:
-        return _error(f"broker unavailable, message not sent: {exc}", 503)
+        if not exc.unacknowledged:
+            return _error(f"broker unavailable, message not sent: {exc}", 503)
+        why = (
+            f"broker did not acknowledge the message: {exc}. It may still have been "
+            "written; if a consumer gets it, GET /api/messages/<id> shows it"
+        )
+        return jsonify(error=why, message_ids=list(exc.unacknowledged)), 503
 
     @app.errorhandler(FleetFull)
     def fleet_full(exc: FleetFull) -> tuple[Response, int]:

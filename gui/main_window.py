@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._api_failure = api_failure  # polled each tick: why the REST API died, if it did
         s = runtime.settings
         self._show_title()
-        self.model = MessageModel(capacity=s.ledger_size, parent=self)
+        self.model = MessageModel(s.ledger_size, self, runtime.ledger.issued_here)
         self.send_panel = SendPanel(runtime.sender)
         self.grid = ConsumerGrid(s.consumer_mode)
         self.groups = GroupsArea(runtime, self.grid, self._command)

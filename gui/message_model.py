@@ -8,7 +8,7 @@ list grows past ``capacity`` plus a slack of 10 % the oldest rows are dropped in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -60,6 +60,7 @@ class MessageRow:
         "redelivered",
         "out_of_order",
         "done_groups",
+        "elsewhere",
     )
 
     def __init__(self, seq: int, message_id: str, key: str | None, partition: int, offset: int):
@@ -74,6 +75,7 @@ class MessageRow:
         self.redelivered = False
         self.out_of_order: Reason | None = None
         self.done_groups: set[str] = set()  # groups that processed it (publish-subscribe)
+        self.elsewhere = False  # another producer's (or an earlier run's)
 
     def latency_ms(self) -> float | None:
         """Send acknowledgement to processed, as the ledger timestamps them."""
@@ -85,9 +87,17 @@ class MessageRow:
 class MessageModel(QAbstractTableModel):
     """GUI thread only. ``apply`` takes one drained batch of sent messages and deliveries."""
 
-    def __init__(self, capacity: int = 100_000, parent: Any = None) -> None:
+    def __init__(
+        self,
+        capacity: int = 100_000,
+        parent: Any = None,
+        issued_here: Callable[[str], bool] = lambda _id: True,
+    ) -> None:
+        """``issued_here``: whether this app sent a message (the ledger knows its ids);
+        the others are marked as produced elsewhere."""
         super().__init__(parent)
         self.capacity = capacity
+        self._issued_here = issued_here
         self._rows: list[MessageRow] = []  # oldest first
         self._by_id: dict[str, MessageRow] = {}
         self._next_seq = 0
@@ -173,6 +183,7 @@ class MessageModel(QAbstractTableModel):
         item = self._by_id.get(message_id)
         if item is None:
             item = MessageRow(self._next_seq, message_id, key, partition, offset)
+            item.elsewhere = not self._issued_here(message_id)
             self._next_seq += 1
             self._by_id[message_id] = item
             fresh.append(item)
@@ -222,6 +233,8 @@ def _merge(item: MessageRow, d: Delivery) -> None:
 
 def _display(item: MessageRow, col: int) -> str:
     if col == COL_ID:
+        if item.elsewhere:
+            return translate("MessageModel", "{id} · from elsewhere").format(id=item.message_id)
         return item.message_id
     if col == COL_KEY:
         return item.key or ""

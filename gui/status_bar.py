@@ -143,34 +143,30 @@ class StatusBar(QStatusBar):
         self.api.setMinimumWidth(120)  # the reason can be long: it elides, in the tooltip
 
     def set_totals(self, stats: dict[str, Any]) -> None:
+        """sent (+ unacknowledged + from elsewhere) = processed + consumed outside + in
+        flight + lag. The three optional counts show once there is some, so the line
+        adds up whoever produced the messages and whoever consumed them."""
         lag = sum(stats.get("lag", {}).values())
-        outside = stats.get("consumed_outside", 0)
-        # What a consumer outside the app (one that reports nothing) consumed is counted
-        # too, once there is some: sent = processed + consumed outside + in flight + lag.
-        template = (
-            translate(
-                "StatusBar",
-                "sent <b>{sent}</b> · processed <b>{processed}</b> · consumed outside "
-                "<b>{outside}</b> · redelivered <b>{redelivered}</b> · dead-lettered "
-                "<b>{dead}</b> · lag <b>{lag}</b>",
-            )
-            if outside
-            else translate(
-                "StatusBar",
-                "sent <b>{sent}</b> · processed <b>{processed}</b> · "
-                "redelivered <b>{redelivered}</b> · dead-lettered <b>{dead}</b> · lag <b>{lag}</b>",
-            )
+        parts = [translate("StatusBar", "sent <b>{}</b>").format(number(stats["sent"]))]
+        optional = (
+            ("unacknowledged", translate("StatusBar", "written unacknowledged <b>{}</b>")),
+            ("elsewhere", translate("StatusBar", "from elsewhere <b>{}</b>")),
         )
-        self.totals.setText(
-            template.format(
-                sent=number(stats["sent"]),
-                processed=number(stats["processed"]),
-                outside=number(outside),
-                redelivered=number(stats["redelivered"]),
-                dead=number(stats["dead_lettered"]),
-                lag=number(lag),
-            )
+        parts += [text.format(number(stats[k])) for k, text in optional if stats.get(k)]
+        parts.append(
+            translate("StatusBar", "processed <b>{}</b>").format(number(stats["processed"]))
         )
+        if stats.get("consumed_outside"):
+            outside = translate("StatusBar", "consumed outside <b>{}</b>")
+            parts.append(outside.format(number(stats["consumed_outside"])))
+        parts += [
+            translate("StatusBar", "redelivered <b>{}</b>").format(number(stats["redelivered"])),
+            translate("StatusBar", "dead-lettered <b>{}</b>").format(
+                number(stats["dead_lettered"])
+            ),
+            translate("StatusBar", "lag <b>{}</b>").format(number(lag)),
+        ]
+        self.totals.setText(" · ".join(parts))
         # The URL whole (a failure's reason may elide: its tooltip has it all).
         api = None if self.api_failure else self.api
         for label in (api, self.totals, self.exposure):

@@ -26,6 +26,21 @@ from messaging.events import (
 )
 from messaging.reasons import Reason
 
+# What /api/stats counts. sent + unacknowledged + elsewhere are the distinct messages:
+# acknowledged sends, sends answered 503 that reached the topic anyway, and messages of
+# other producers; "consumed_outside" are deliveries to members that report nothing.
+TOTALS = (
+    "sent",
+    "unacknowledged",
+    "elsewhere",
+    "processed",
+    "redelivered",
+    "duplicates",
+    "dead_lettered",
+    "consumed_outside",
+    "failed_attempts",
+)
+
 
 @dataclass
 class MessageRecord:
@@ -42,6 +57,9 @@ class MessageRecord:
     processed_times: int = 0  # by every group
     processed_by: Counter[str] = field(default_factory=Counter)  # group -> times
     out_of_order: Reason | None = None
+    # "app": sent here and acknowledged; "unacknowledged": sent here, answered 503, yet in
+    # the topic (the broker wrote it before it failed); "elsewhere": another producer's.
+    origin: str = ""
 
     @property
     def status(self) -> str:
@@ -56,6 +74,7 @@ class MessageRecord:
             "key": self.key,
             "value": self.value,
             "sent_at": self.sent_at,
+            "origin": self.origin,
             "status": self.status,
             "out_of_order": self.out_of_order.english() if self.out_of_order else None,
             "deliveries": [_delivery_json(d) for d in self.deliveries],
@@ -90,16 +109,43 @@ class Ledger:
         self._totals: Counter[str] = Counter()
         self._per_consumer: Counter[str] = Counter()
         self._order = OrderWatch()
+        self._own_prefix: str | None = None
+        self._unacknowledged: dict[str, None] = {}  # answered 503, not seen by a consumer
+
+    def issuing(self, prefix: str) -> None:
+        """The prefix of every id this app's producer gives. A message seen with another
+        id, or with none, was produced elsewhere (another producer, an earlier run)."""
+        self._own_prefix = prefix
 
     def record_sent(self, sent: SentMessage) -> None:
         with self._lock:
             self._totals["sent"] += 1
             record = self._record(sent.message_id, sent.topic, sent.partition, sent.offset)
             record.key, record.value, record.sent_at = sent.key, sent.value, sent.at
+            record.origin = "app"
             self._at.setdefault((sent.topic, sent.partition), {})[sent.offset] = sent.message_id
             # Newest-first means in send order, even when a fast consumer reported the
             # message before the producer's acknowledgement was recorded.
             self._messages.move_to_end(record.message_id)
+
+    def record_unacknowledged(self, message_ids: list[str]) -> None:
+        """Sends the broker did not acknowledge (answered 503). Each may still be in the
+        topic: the broker can write a record and fail before it answers. Only those a
+        consumer sees are counted, so the totals add up to what was consumed."""
+        with self._lock:
+            for message_id in message_ids:
+                record = self._messages.get(message_id)
+                if record is None:  # not seen yet: marked if a consumer ever reports it
+                    self._unacknowledged[message_id] = None
+                    while len(self._unacknowledged) > self.capacity:
+                        del self._unacknowledged[next(iter(self._unacknowledged))]
+                elif record.origin == "":
+                    self._mark(record, "unacknowledged")
+
+    def _mark(self, record: MessageRecord, origin: str) -> None:
+        """Called under the lock, once a consumer has seen the record."""
+        record.origin = origin
+        self._totals[origin] += 1
 
     def record_deliveries(self, deliveries: list[Delivery]) -> list[tuple[Delivery, bool]]:
         """:meth:`record_delivery` for a consumer's whole report, under one lock."""
@@ -122,6 +168,11 @@ class Ledger:
         record = self._record(
             delivery.message_id, delivery.topic, delivery.partition, delivery.offset
         )
+        if not record.origin:
+            if not self.issued_here(delivery.message_id):
+                self._mark(record, "elsewhere")
+            elif self._unacknowledged.pop(delivery.message_id, 0) is None:
+                self._mark(record, "unacknowledged")
         if record.key is None:
             record.key = delivery.key
         if record.value is None:
@@ -144,6 +195,11 @@ class Ledger:
         if delivery.status != PROCESSING:
             self._count(record, delivery)
         return delivery, not same_attempt
+
+    def issued_here(self, message_id: str) -> bool:
+        """Whether this app's producer gave the id (True until it has one)."""
+        prefix = self._own_prefix
+        return prefix is None or message_id.startswith(prefix)
 
     def _count(self, record: MessageRecord, delivery: Delivery) -> None:
         if delivery.redelivered and delivery.attempt == 1:
@@ -235,8 +291,7 @@ class Ledger:
     def totals(self) -> dict[str, int]:
         """Exact counts since start: sent, processed, redelivered, duplicates, ..."""
         with self._lock:
-            keys = ("sent", "processed", "redelivered", "duplicates", "dead_lettered")
-            return {k: self._totals[k] for k in (*keys, "consumed_outside", "failed_attempts")}
+            return {k: self._totals[k] for k in TOTALS}
 
     def order(self) -> dict[str, int]:
         """How processing order compared with send order, at three scopes."""

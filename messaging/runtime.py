@@ -489,12 +489,7 @@ class Runtime:
         members = view.members if view else ()
         lag = dict(self.monitor.lag) if self.monitor else {}
         return {
-            **{
-                k: totals[k]
-                for k in ("sent", "processed", "redelivered", "duplicates", "dead_lettered")
-            },
-            "consumed_outside": totals["consumed_outside"],
-            "failed_attempts": totals["failed_attempts"],
+            **totals,
             "in_flight": sum(1 for s in members if s.in_flight),
             "lag": {str(p): n for p, n in lag.items()},
             "consumers": {
@@ -557,10 +552,14 @@ class Runtime:
         }
         if self.profile is not None:
             info["profile"] = self.profile.as_json()
-        try:
-            wait_reachable(self.bootstrap_servers, timeout=1.0)
-        except BrokerError as exc:
-            return False, {**info, "status": "unavailable", "error": str(exc)}
+        watch = self.broker_watch
+        if watch is not None and not watch.status.up:
+            return False, {**info, "status": "unavailable", "error": watch.status.detail}
+        if watch is None:
+            try:
+                wait_reachable(self.bootstrap_servers, timeout=1.0)
+            except BrokerError as exc:
+                return False, {**info, "status": "unavailable", "error": str(exc)}
         state = self.fleet.view().state if self.fleet else "Empty"
         return True, {**info, "status": "ok", "group_state": state}
 

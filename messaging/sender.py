@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import secrets
 import threading
 import time
@@ -23,13 +24,24 @@ from messaging.events import EventHub, SentMessage
 from messaging.ledger import Ledger
 from messaging.traffic_log import TrafficLog
 
+log = logging.getLogger(__name__)
+
 ACK_TIMEOUT_S = 4.5  # under the API's 5 s promise for "broker unreachable -> 503"
 ABANDON_WAIT_S = 2.0  # for the old producer's IO thread to fail what it held
 RECONNECT_BACKOFF_MAX_MS = 1000  # every client of the app: see make_producer
 
 
 class SendError(RuntimeError):
-    """The broker did not acknowledge the record; nothing may be reported as sent."""
+    """The broker did not acknowledge the record; nothing may be reported as sent.
+
+    ``unacknowledged``: the ids of records that went to the broker unanswered. The broker
+    may have written them before it failed; a consumer then still gets them. Empty when
+    nothing left the app (the broker was known to be down).
+    """
+
+    def __init__(self, why: str, unacknowledged: tuple[str, ...] = ()) -> None:
+        super().__init__(why)
+        self.unacknowledged = unacknowledged
 
 
 def encode_value(value: Any) -> bytes:
@@ -94,8 +106,11 @@ class Sender(RawPublisher):
         self._ledger, self._hub, self._traffic = ledger, hub, traffic
         self._run = secrets.token_hex(2)
         self._counter = itertools.count(1)
+        ledger.issuing(f"{self._run}-")
         self._bootstrap = bootstrap_servers
         self.unavailable: str | None = None  # why sends fail fast: the broker is down
+        self._replacing = threading.Lock()
+        self._replacement_running = False
         super().__init__(self._new_producer())
 
     def _new_producer(self) -> KafkaProducer:
@@ -109,7 +124,39 @@ class Sender(RawPublisher):
         closed in the background so that no request thread waits for it.
         """
         old, self._producer = self._producer, self._new_producer()
-        threading.Thread(target=old.close, kwargs={"timeout": 1}, daemon=True).start()
+        threading.Thread(target=_retire, args=(old,), daemon=True).start()
+
+    def _replace_wedged(self, failed: KafkaProducer) -> None:
+        """A record was not acknowledged while the broker counted as up: replace the
+        producer that held it, in the background, once.
+
+        A hang shorter than the broker watch can see (a GC pause, a frozen VM for a
+        few seconds) expires a batch of kafka-python's idempotent producer, and that
+        producer then fails every later record although the broker answers again (seen
+        on tansu: a 503 for every /enviar, 80 s and counting, while a fresh producer
+        succeeded at once). Building one blocks until the broker answers, so no request
+        thread does it; requests meanwhile get the old producer's answer, a 503.
+        """
+        with self._replacing:
+            if failed is not self._producer or self._replacement_running:
+                return
+            self._replacement_running = True
+        threading.Thread(target=self._replace, args=(failed,), daemon=True).start()
+
+    def _replace(self, failed: KafkaProducer) -> None:
+        try:
+            fresh = self._new_producer()
+        except KafkaError as exc:  # the broker still does not answer: the next failure retries
+            log.warning("could not replace the producer yet: %s", exc)
+        else:
+            with self._replacing:
+                if self._producer is failed:
+                    self._producer = fresh
+                    fresh = failed
+            log.warning("replaced the producer after a record it held was not acknowledged")
+            _retire(fresh)
+        finally:
+            self._replacement_running = False
 
     def abandon_in_flight(self) -> None:
         """The broker is down: every record not yet acknowledged fails now.
@@ -139,11 +186,12 @@ class Sender(RawPublisher):
         """
         if self.unavailable:
             raise SendError(self.unavailable)
+        producer = self._producer
         pending = []
         try:
             for value, key in items:
                 message_id = self.new_message_id()
-                future = self._producer.send(
+                future = producer.send(
                     self.topic,
                     value=encode_value(value),
                     key=key.encode("utf-8") if key is not None else None,
@@ -151,21 +199,29 @@ class Sender(RawPublisher):
                 )
                 pending.append((message_id, value, key, future))
         except KafkaError as exc:
-            raise SendError(f"broker did not take the record: {exc}") from exc
+            why = f"broker did not take the record: {exc}"
+            raise self._failed([p[0] for p in pending], why) from exc
         deadline = time.monotonic() + ACK_TIMEOUT_S
-        results, error = [], None
+        results, failed, error = [], [], None
         for message_id, value, key, future in pending:
             try:
                 meta = future.get(timeout=max(deadline - time.monotonic(), 0.01))
             except KafkaError as exc:
                 error = error or exc
+                failed.append(message_id)
                 continue
             results.append(self._acknowledged(message_id, value, key, meta.partition, meta.offset))
         if error is not None:
             # Failed by abandon_in_flight: the outage is the reason, not the closed producer.
+            if not self.unavailable:
+                self._replace_wedged(producer)
             why = self.unavailable or f"broker did not acknowledge the record: {error}"
-            raise SendError(why)
+            raise self._failed(failed, why)
         return results
+
+    def _failed(self, message_ids: list[str], why: str) -> SendError:
+        self._ledger.record_unacknowledged(message_ids)
+        return SendError(why, tuple(message_ids))
 
     def _acknowledged(
         self, message_id: str, value: Any, key: str | None, partition: int, offset: int
@@ -185,4 +241,15 @@ class Sender(RawPublisher):
         return sent
 
     def close(self, timeout: float = 3.0) -> None:
-        self._producer.close(timeout=timeout)
+        """Send what the producer holds, for ``timeout`` s; what is left then fails."""
+        _retire(self._producer, timeout)
+
+
+def _retire(producer: KafkaProducer, timeout: float = 1.0) -> None:
+    """Close a producer without raising: a flush that times out (the broker is down or
+    hung) aborts what is left, whose waiters get their error."""
+    try:
+        producer.close(timeout=timeout)
+    except KafkaError as exc:
+        log.warning("producer closed with records unsent: %s", exc)
+        kafka_compat.abandon(producer, ABANDON_WAIT_S)

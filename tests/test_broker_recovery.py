@@ -6,6 +6,7 @@ stopped and a new one started on the same address (it comes back empty, as tansu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -13,12 +14,16 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from kafka import KafkaAdminClient
 from kafka.partitioner.default import murmur2
 
 from messaging import broker as brokers
 from messaging.activity import activity_topic, control_topic
 from messaging.broker import Broker, free_port
-from messaging.sender import SendError
+from messaging.events import EventHub
+from messaging.ledger import Ledger
+from messaging.sender import Sender, SendError
+from messaging.topics import ensure_topic
 from tests import brokers as lanes
 from tests.conftest import START_S, all_assigned, running_api, wait_for
 from tests.test_api import call
@@ -230,7 +235,7 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(cluster):
     seen: list[bytes | None] = []
     profile = resolve("auto", address, None)  # tansu, by its cluster id: its LogWatch is on
     assert profile.name == "tansu"
-    tail = TopicTail(address, "t.control", seen.append, "tail", profile)
+    tail = TopicTail(address, "t.control", lambda r: seen.append(r.value), "tail", profile)
     tail.start()
     try:
         fill([b"before"])
@@ -297,3 +302,66 @@ def test_a_topic_tail_started_while_the_broker_is_down_ends_quietly():
     tail = TopicTail(f"127.0.0.1:{free_port()}", "t.control", print, "tail", named("kafka"))
     tail.start(timeout=60)
     wait_for(lambda: not tail.alive, 60, "the tail to give up")
+
+
+@contextlib.contextmanager
+def hung(pid: int) -> Iterator[None]:
+    """The broker stopped by SIGSTOP, as a frozen VM or a long GC pause looks: it still
+    accepts connections (the kernel queues them) and answers nothing."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def test_a_hung_broker_is_seen_and_sending_resumes_when_it_answers(make_runtime):
+    runtime = make_runtime(own_broker=True, consumers=2)
+    wait_for(lambda: all_assigned(runtime), 20, "assignment")
+    with running_api(runtime) as url:
+        status, before = call(f"{url}/enviar", "POST", MESSAGE)
+        assert status == 200
+        with hung(runtime.broker.pid):
+            start = time.monotonic()
+            status, body = call(f"{url}/enviar", "POST", MESSAGE)
+            took = time.monotonic() - start
+            assert status == 503, body
+            assert took < 5.0, f"the README promises a 503 within 5 s, it took {took:.1f} s"
+            (unanswered,) = body["message_ids"]  # it reached the broker, which said nothing
+            seen = wait_for(lambda: call(f"{url}/health")[0] == 503, 10, "/health to say 503")
+            status, body = call(f"{url}/enviar", "POST", MESSAGE)
+            assert (status, "unreachable" in body["error"]) == (503, True), body
+        took, after = send_until_acknowledged(url, 20)
+        assert call(f"{url}/health")[0] == 200
+        print(f"/health 503 {seen:.1f} s into the hang; 200 again {took:.1f} s after it")
+        ids = [before["message_id"], after["message_id"]]
+        wait_for(lambda: all(processed(runtime, i) for i in ids), 30, "their processing")
+        # Written before the hang or not: if a consumer got it, it is told apart.
+        record = runtime.ledger.get(unanswered)
+        assert record is None or record.origin == "unacknowledged", record
+        totals = runtime.ledger.totals()
+        assert totals["sent"] + totals["unacknowledged"] == totals["processed"], totals
+
+
+def test_a_producer_whose_batch_expired_in_a_hang_is_replaced(cluster):
+    """A hang the broker watch cannot see: the Sender alone, no runtime. kafka-python's
+    idempotent producer fails every record after one of its batches expired, for good."""
+    address = cluster.start()
+    admin = KafkaAdminClient(bootstrap_servers=address)
+    ensure_topic(admin, "hang", 1)
+    admin.close()
+    sender = Sender(address, "hang", Ledger(), EventHub(), None)
+
+    def acknowledged() -> bool:
+        try:
+            return sender.send({"n": 2}).offset >= 0
+        except SendError:
+            return False
+
+    try:
+        sender.send({"n": 0})
+        with hung(cluster.broker.pid), pytest.raises(SendError):
+            sender.send({"n": 1})  # held past its delivery timeout
+        wait_for(acknowledged, 30, "a send acknowledged again")
+    finally:
+        sender.close()

@@ -228,3 +228,39 @@ def test_dead_api_shows_in_red_in_the_status_bar_for_good(open_window, qtbot) ->
         assert "API down" in window.status.api.text() and window.status.api.isVisible()
     finally:
         server.stop()
+
+
+def test_messages_of_another_producer_are_counted_and_marked(open_window, qtbot) -> None:
+    """The spec's producer_api.py (a plain KafkaProducer, no id header) beside the app:
+    its messages are processed, and the totals still add up."""
+    from kafka import KafkaProducer
+
+    from gui.message_model import COL_ID
+
+    runtime, window = open_window(consumers=2)
+    theirs = KafkaProducer(bootstrap_servers=runtime.bootstrap_servers)
+    try:
+        for i in range(5):
+            value = json.dumps({"id": i, "contenido": "de producer_api.py"}).encode()
+            theirs.send(runtime.settings.topic, value)
+        theirs.flush(10)
+    finally:
+        theirs.close(5)
+    ours = runtime.sender.send_many([({"id": i}, None) for i in range(3)])
+    qtbot.waitUntil(lambda: runtime.ledger.totals()["processed"] == 8, timeout=30_000)
+
+    with running_api(runtime) as url:
+        stats = http(f"{url}/api/stats")[2]
+        listed = http(f"{url}/api/messages?limit=20")[2]["messages"]
+    assert (stats["sent"], stats["elsewhere"], stats["processed"]) == (3, 5, 8)
+    origins = sorted(m["origin"] for m in listed)
+    assert origins == ["app"] * 3 + ["elsewhere"] * 5
+    qtbot.waitUntil(lambda: "from elsewhere <b>5</b>" in window.status.totals.text(), timeout=5_000)
+    shown = [window.model.index(r, COL_ID).data() for r in range(window.model.rowCount())]
+    assert sorted(shown) == sorted(
+        [s.message_id for s in ours] + [f"p{p}@{o} · from elsewhere" for p, o in _positions(listed)]
+    )
+
+
+def _positions(listed: list[dict]) -> list[tuple[int, int]]:
+    return [(m["partition"], m["offset"]) for m in listed if m["origin"] == "elsewhere"]

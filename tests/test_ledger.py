@@ -83,3 +83,33 @@ def test_a_position_reused_after_an_empty_broker_restart_is_a_new_message():
     assert starts and not fresh.redelivered
     assert ledger.get("new").status == PROCESSED and ledger.get("old").processed_times == 1
     assert ledger.totals()["duplicates"] == 0
+
+
+def test_every_consumed_message_is_counted_by_where_it_came_from():
+    """sent + unacknowledged + elsewhere = the distinct messages consumers got, whatever
+    order the acknowledgement, the 503 and the consumer's report arrive in."""
+    ledger = Ledger()
+    ledger.issuing("ab12-")
+    ledger.record_sent(SentMessage("ab12-1", None, {}, "t", 0, 0))
+    ledger.record_delivery(delivery("ab12-1", "C1", PROCESSED))
+    ledger.record_delivery(delivery("p0@1", "C1", PROCESSED, offset=1))  # no id header
+    ledger.record_delivery(delivery("ffff-9", "C1", PROCESSED, offset=2))  # another app run
+    ledger.record_unacknowledged(["ab12-2", "ab12-3"])  # answered 503 ...
+    ledger.record_delivery(delivery("ab12-2", "C1", PROCESSED, offset=3))  # ... one was written
+    ledger.record_delivery(delivery("ab12-4", "C1", PROCESSED, offset=4))  # reported first
+    ledger.record_unacknowledged(["ab12-4"])
+
+    totals = ledger.totals()
+    assert (totals["sent"], totals["unacknowledged"], totals["elsewhere"]) == (1, 2, 2)
+    assert (
+        totals["processed"] == 5 == sum(totals[k] for k in ("sent", "unacknowledged", "elsewhere"))
+    )
+    origins = {r.message_id: r.origin for r in ledger.newest()}
+    assert origins == {
+        "ab12-1": "app",
+        "p0@1": "elsewhere",
+        "ffff-9": "elsewhere",
+        "ab12-2": "unacknowledged",
+        "ab12-4": "unacknowledged",
+    }
+    assert ledger.get("ab12-3") is None, "a 503 no consumer saw is not a message"

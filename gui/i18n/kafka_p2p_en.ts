@@ -589,6 +589,10 @@ app creates a new one and every group moves to it. Partitions:</numerusform>
             <translation>Status</translation>
         </message>
         <message>
+            <source>{id} · from elsewhere</source>
+            <translation>{id} · from elsewhere</translation>
+        </message>
+        <message>
             <source>{status} · ↯ out of key order</source>
             <translation>{status} · ↯ out of key order</translation>
         </message>
@@ -890,12 +894,36 @@ app creates a new one and every group moves to it. Partitions:</numerusform>
             <translation>&lt;b&gt;API down&lt;/b&gt; {reason}</translation>
         </message>
         <message>
-            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · consumed outside &lt;b&gt;{outside}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
-            <translation>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · consumed outside &lt;b&gt;{outside}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+            <source>sent &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>sent &lt;b&gt;{}&lt;/b&gt;</translation>
         </message>
         <message>
-            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
-            <translation>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+            <source>written unacknowledged &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>written unacknowledged &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>from elsewhere &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>from elsewhere &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>processed &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>processed &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>consumed outside &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>consumed outside &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>redelivered &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>redelivered &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>dead-lettered &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>dead-lettered &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>lag &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>lag &lt;b&gt;{}&lt;/b&gt;</translation>
         </message>
         <message>
             <source>⚠ Broker open to the network</source>

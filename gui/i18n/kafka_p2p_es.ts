@@ -589,6 +589,10 @@ app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
             <translation>Estado</translation>
         </message>
         <message>
+            <source>{id} · from elsewhere</source>
+            <translation>{id} · de otro productor</translation>
+        </message>
+        <message>
             <source>{status} · ↯ out of key order</source>
             <translation>{status} · ↯ fuera de orden de clave</translation>
         </message>
@@ -890,12 +894,36 @@ app crea uno nuevo y todos los grupos pasan a él. Particiones:</numerusform>
             <translation>&lt;b&gt;API caída&lt;/b&gt; {reason}</translation>
         </message>
         <message>
-            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · consumed outside &lt;b&gt;{outside}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
-            <translation>enviados &lt;b&gt;{sent}&lt;/b&gt; · procesados &lt;b&gt;{processed}&lt;/b&gt; · consumidos fuera &lt;b&gt;{outside}&lt;/b&gt; · reentregados &lt;b&gt;{redelivered}&lt;/b&gt; · a la DLT &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+            <source>sent &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>enviados &lt;b&gt;{}&lt;/b&gt;</translation>
         </message>
         <message>
-            <source>sent &lt;b&gt;{sent}&lt;/b&gt; · processed &lt;b&gt;{processed}&lt;/b&gt; · redelivered &lt;b&gt;{redelivered}&lt;/b&gt; · dead-lettered &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</source>
-            <translation>enviados &lt;b&gt;{sent}&lt;/b&gt; · procesados &lt;b&gt;{processed}&lt;/b&gt; · reentregados &lt;b&gt;{redelivered}&lt;/b&gt; · a la DLT &lt;b&gt;{dead}&lt;/b&gt; · lag &lt;b&gt;{lag}&lt;/b&gt;</translation>
+            <source>written unacknowledged &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>escritos sin confirmar &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>from elsewhere &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>de otros productores &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>processed &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>procesados &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>consumed outside &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>consumidos fuera &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>redelivered &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>reentregados &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>dead-lettered &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>a la DLT &lt;b&gt;{}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>lag &lt;b&gt;{}&lt;/b&gt;</source>
+            <translation>lag &lt;b&gt;{}&lt;/b&gt;</translation>
         </message>
         <message>
             <source>⚠ Broker open to the network</source>

@@ -7,6 +7,7 @@ import atexit
 import errno
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -53,20 +54,48 @@ APP_FIX = (
 
 
 def wait_reachable(address: str, timeout: float, fix: str = APP_FIX) -> None:
-    """Block until ``host:port`` accepts TCP connections, or raise :class:`BrokerError`
-    whose message ends with ``fix``: what the command that asked can do about it."""
+    """Block until the broker at ``host:port`` answers a Kafka request, or raise
+    :class:`BrokerError` whose message ends with ``fix``: what the command that asked can
+    do about it.
+
+    An accepted TCP connection is not enough: a hung broker (stopped, a frozen VM, a long
+    GC pause) still accepts them, in the kernel's backlog, and never answers.
+    """
     host, _, port = address.rpartition(":")
     deadline = time.monotonic() + timeout
     while True:
         try:
-            socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5).close()
+            _api_versions((host or "127.0.0.1", int(port)), max(deadline - time.monotonic(), 0.5))
             return
         except OSError as exc:
             if time.monotonic() >= deadline:
+                why = "no answer" if isinstance(exc, TimeoutError) else exc.strerror or exc
                 raise BrokerError(
-                    f"Kafka broker at {address} is not reachable ({exc.strerror or exc}); {fix}"
+                    f"Kafka broker at {address} is not reachable ({why}); {fix}"
                 ) from exc
             time.sleep(0.05)
+
+
+# ApiVersions v0 (key 18), the one request every Kafka broker answers, before any other
+# and in any version: an unsupported version still gets an error answer.
+_PROBE_ID = 0x50325030
+_PROBE = struct.pack(">hhih", 18, 0, _PROBE_ID, len(b"p2p-probe")) + b"p2p-probe"
+
+
+def _api_versions(where: tuple[str, int], timeout: float) -> None:
+    """One ApiVersions round trip within ``timeout`` seconds, or OSError."""
+    deadline = time.monotonic() + timeout
+    with socket.create_connection(where, timeout=timeout) as sock:
+        sock.sendall(struct.pack(">i", len(_PROBE)) + _PROBE)
+        head = b""
+        while len(head) < 8:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            chunk = sock.recv(8 - len(head))
+            if not chunk:
+                raise ConnectionResetError(errno.ECONNRESET, "closed without an answer")
+            head += chunk
+    if struct.unpack(">ii", head)[1] != _PROBE_ID:
+        raise ConnectionError(errno.EPROTO, "not a Kafka answer")
 
 
 def advertised_host(listen_host: str) -> str:

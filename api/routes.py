@@ -70,7 +70,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(NotControllable)
     def not_controllable(exc: NotControllable) -> tuple[Response, int]:
-        return _error(f"{exc.args[0]} reports nothing and cannot be driven from the app", 409)
+        why = "a member that reports nothing (the spec's consumer.py, or one started without the app's key)"
+        return _error(f"{exc.args[0]} is {why}: the app cannot drive it", 409)
 
     @app.errorhandler(NotApplied)
     def not_applied(exc: NotApplied) -> tuple[Response, int]:

@@ -14,20 +14,22 @@ crashes never left a reported, uncommitted message). Events are encoded with orj
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
 from kafka import KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from messaging.events import ConsumerSnapshot, from_wire, to_wire
+from messaging.events import ConsumerSnapshot, to_wire
 from messaging.profile import READER_IDLE_WAIT_MS, BrokerProfile
 from messaging.tail import TopicTail
+
+if TYPE_CHECKING:  # report_seal builds on the control channel, which names these topics
+    from messaging.report_seal import ReportGate, ReportSealer
 
 log = logging.getLogger(__name__)
 LINGER_S = 0.02  # how long events wait to share a record (a commit ships them at once)
@@ -47,25 +49,6 @@ def control_topic(topic: str) -> str:
     return f"{topic}.control"
 
 
-def encode(uid: str, events: list[dict[str, Any]]) -> bytes:
-    record = {"uid": uid, "events": events}
-    try:
-        return orjson.dumps(record)
-    except TypeError:  # a value orjson refuses (an integer past 64 bits): the slow way
-        return json.dumps(record, separators=(",", ":")).encode()
-
-
-def decode(raw: bytes) -> tuple[str, list[object]]:
-    """``(uid, events)`` of one activity record; raises ``ValueError`` when malformed."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        data = json.loads(raw)  # what orjson refuses and json reads (big integers)
-    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-        raise ValueError("not an activity record")
-    return str(data.get("uid", "")), [from_wire(e) for e in data["events"]]
-
-
 class ActivityPublisher:
     """The :class:`messaging.worker.Sink` of a consumer outside the app's process.
 
@@ -73,8 +56,9 @@ class ActivityPublisher:
     repeats the newest snapshot every HEARTBEAT_S when nothing else was sent.
     """
 
-    def __init__(self, producer: KafkaProducer, topic: str, uid: str) -> None:
-        self._producer, self.topic, self.uid = producer, activity_topic(topic), uid
+    def __init__(self, producer: KafkaProducer, topic: str, sealer: ReportSealer) -> None:
+        self._producer, self.topic, self._sealer = producer, activity_topic(topic), sealer
+        self.uid = sealer.uid
         self._lock = threading.Lock()  # guards the buffer
         self._send_lock = threading.Lock()  # keeps records in report order
         self._buffer: list[object] = []  # events, encoded only when shipped
@@ -128,9 +112,10 @@ class ActivityPublisher:
                 events = [to_wire(self._last_snapshot)] if self._last_snapshot else []
             for i in range(0, len(events), MAX_EVENTS):
                 chunk = events[i : i + MAX_EVENTS]
+                value, headers = self._sealer.seal(chunk)
                 try:
                     future = self._producer.send(
-                        self.topic, value=encode(self.uid, chunk), key=self.uid.encode()
+                        self.topic, value=value, key=self.uid.encode(), headers=headers
                     )
                 except KafkaError as exc:
                     log.warning("activity not sent: %s", exc)
@@ -169,9 +154,10 @@ class ActivityReader:
         topic: str,
         ingest: IngestFn,
         profile: BrokerProfile,
+        gate: ReportGate,
         from_start: bool = False,
     ) -> None:
-        self._ingest = ingest
+        self._ingest, self._gate = ingest, gate
         self._tail = TopicTail(
             bootstrap_servers,
             activity_topic(topic),
@@ -195,14 +181,13 @@ class ActivityReader:
     def stop(self, timeout: float = 3.0) -> None:
         self._tail.stop(timeout)
 
-    def _one(self, raw: bytes | None) -> bool:
+    def _one(self, record: ConsumerRecord) -> bool:
         """Take one record; False when it was only a heartbeat (no reason to hurry)."""
         self.records += 1
-        try:
-            uid, events = decode(raw or b"")
-        except ValueError as exc:
-            log.warning("skipped a malformed activity record: %s", exc)
+        taken = self._gate.take(record.value, record.headers)
+        if taken is None:  # refused: it changes nothing
             return False
+        uid, events = taken
         try:
             self._ingest(uid, events)
         except Exception:  # one bad report must not end every report

@@ -40,6 +40,8 @@ from messaging.control import (
     CONFIGURE,
     CRASH,
     KEY_ENV,
+    PROCESS_SCOPE,
+    REMOTE_SCOPE,
     STOP,
     SUBSCRIBE,
     ControlListener,
@@ -55,6 +57,7 @@ from messaging.flags import (
     span,
 )
 from messaging.profile import BrokerProfile
+from messaging.report_seal import ReportSealer
 from messaging.sender import RawPublisher, make_producer
 from messaging.traffic_log import TrafficLog
 from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
@@ -261,7 +264,9 @@ def _run(
         enable_idempotence=False,
         max_in_flight_requests_per_connection=1,
     )
-    publisher = ActivityPublisher(producer, settings.channel, me.uid)
+    scope = PROCESS_SCOPE if me.kind == PROCESS else REMOTE_SCOPE
+    sealer = ReportSealer(me.uid, scope, args.control_key)
+    publisher = ActivityPublisher(producer, settings.channel, sealer)
     # The app logs what its own children receive; a consumer started by hand says so itself.
     quiet = args.quiet or me.kind == PROCESS
     traffic = None if quiet else TrafficLog(None, "text", to_stderr=True)
@@ -278,7 +283,11 @@ def _run(
     control.start()
     log.info("%s (%s) joining group %s on %s", me.name, me.uid, settings.group, bootstrap)
     if args.control_key is None:
-        log.info("no control key (--control-key or %s): the app's commands are refused", KEY_ENV)
+        log.info(
+            "no control key (--control-key or %s): the app refuses this consumer's reports "
+            "(it shows as a member that reports nothing) and it refuses the app's commands",
+            KEY_ENV,
+        )
     try:
         worker.run()
     finally:

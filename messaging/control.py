@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kafka.consumer.fetcher import ConsumerRecord
+
 from messaging.activity import control_topic
 from messaging.profile import BrokerProfile
 from messaging.tail import TopicTail
@@ -248,8 +250,11 @@ class RefusalLog:
         logger: logging.Logger,
         every_s: float = REPORT_EVERY_S,
         clock: Callable[[], float] = time.monotonic,
+        what: str = "control record",
+        hints: dict[str, str] | None = None,
     ) -> None:
-        self._log, self._every, self._clock = logger, every_s, clock
+        self._log, self._every, self._clock, self._what = logger, every_s, clock, what
+        self._hints = _HINTS if hints is None else hints
         self._last: dict[str, float] = {}  # kind -> when it was last logged
         self._quiet: dict[str, int] = {}  # kind -> refused since, not logged
         self.refused = 0
@@ -264,11 +269,12 @@ class RefusalLog:
         quiet = self._quiet.pop(kind, 0)
         since = f" ({quiet} more {kind} refused since the last such line)" if quiet else ""
         self._log.warning(
-            "control record refused (%s): %s; nothing changed%s%s",
+            "%s refused (%s): %s; nothing changed%s%s",
+            self._what,
             kind,
             refusal,
             since,
-            _HINTS.get(kind, ""),
+            self._hints.get(kind, ""),
         )
         self._last[kind] = now
 
@@ -307,9 +313,9 @@ class ControlListener:
     def stop(self, timeout: float = 2.0) -> None:
         self._tail.stop(timeout)
 
-    def _one(self, raw: bytes | None) -> None:
+    def _one(self, record: ConsumerRecord) -> None:
         try:
-            admitted = self.gate.admit(raw)
+            admitted = self.gate.admit(record.value)
         except Refused as refusal:
             self.refusals.note(refusal)
             return

@@ -65,6 +65,10 @@ log = logging.getLogger(__name__)
 SILENT_AFTER_S = 5.0  # a reporting consumer repeats its snapshot every 2 s (activity.py)
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 OUTSIDE_GONE_S = 3.0  # the lag monitor describes the group every second
+# A member named like the app's consumers reports within this (a new process consumer
+# reports within about a second of its join); one that does not is an outside member.
+REPORT_GRACE_S = 10.0
+MAX_UNREPORTED = 1024  # member ids remembered for that grace
 
 
 class UnknownConsumer(KeyError):
@@ -121,6 +125,7 @@ class Fleet:
         self._members: dict[int, Member] = {}
         self._by_uid: dict[str, Member] = {}
         self._ids = ids or itertools.count(1)  # shared by the groups: names stay unique
+        self._first_listed: dict[str, float] = {}  # member id -> when it was first named
         self._run = secrets.token_hex(3)
         self._lock = threading.Lock()
         self.model = GroupModel(self.group, settings.assignor, self._facts, homes.publish)
@@ -413,12 +418,27 @@ class Fleet:
 
     def _reports(self, member_id: str) -> bool:
         """Whether a broker member id is one of the consumers that report (the app's own
-        and those started by hand): their client id is ``<group>-<uid>``, and a member id
-        is its client id and a suffix, on Kafka and on tansu. They may not have said their
-        member id yet when the leader's table or the broker names it."""
-        return member_id.startswith(f"{self.settings.group}-") or any(
-            m.snapshot.member_id == member_id for m in self.members() if not _is_outside(m)
-        )
+        and those started by hand, with the key): their client id is ``<group>-<uid>``,
+        and a member id is its client id and a suffix, on Kafka and on tansu.
+
+        They may not have said their member id yet when the leader's table or the
+        broker names it, so a known uid is enough, and a new one with the group's prefix
+        gets REPORT_GRACE_S to report. A consumer started without the app's key has
+        that prefix too, but its reports are refused: after the grace it is shown for
+        what the app can know of it, a member that reports nothing.
+        """
+        reporting = [m for m in self.members() if not _is_outside(m)]
+        if any(m.snapshot.member_id == member_id for m in reporting):
+            return True
+        prefix = f"{self.settings.group}-"
+        if not member_id.startswith(prefix):
+            return False
+        if any(member_id.startswith(f"{prefix}{m.snapshot.uid}-") for m in reporting):
+            return True
+        first = self._first_listed.setdefault(member_id, time.monotonic())
+        while len(self._first_listed) > MAX_UNREPORTED:
+            del self._first_listed[next(iter(self._first_listed))]
+        return time.monotonic() - first < REPORT_GRACE_S
 
     def _outside(self, member_id: str, client_id: str) -> Member:
         """The outside member of ``member_id``, made on first sight (its client id, once

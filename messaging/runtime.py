@@ -39,6 +39,7 @@ from messaging.monitor import LagMonitor
 from messaging.outside import OutsideConsumption
 from messaging.profile import BrokerProfile
 from messaging.reasons import Reason
+from messaging.report_seal import ReportGate
 from messaging.sender import Sender
 from messaging.topics import ensure_topic
 from messaging.traffic_log import TrafficLog
@@ -82,6 +83,8 @@ class Runtime:
         self.settings = settings
         # Signs the commands to consumers outside the process (see messaging.control).
         self.control_keys = control_keys or ControlKeys.random()
+        # One for the app's life: a reader started again must still refuse replays.
+        self._report_gate = ReportGate(self.control_keys)
         self.control: ControlChannel | None = None
         self.exposure: BrokerExposure | None = None  # the embedded broker open to the network
         self.hub = hub or EventHub()
@@ -426,6 +429,7 @@ class Runtime:
             self.settings.channel,
             self.ingest_reported,
             self._profile,
+            self._report_gate,
             from_start,
         )
         self.reader.start()

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from messaging.positions import HoleGuard
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 class TopicTail:
-    """Calls ``handle(value)`` for each new record of ``topic``, on its own thread.
+    """Calls ``handle(record)`` for each new record of ``topic``, on its own thread.
 
     ``from_start`` reads a topic from its beginning instead (one recreated after a
     broker restart holds only what came since). ``profile`` says which broker's quirks
@@ -36,7 +37,7 @@ class TopicTail:
         self,
         bootstrap_servers: str,
         topic: str,
-        handle: Callable[[bytes | None], bool | None],
+        handle: Callable[[ConsumerRecord], bool | None],
         name: str,
         profile: BrokerProfile,
         from_start: bool = False,
@@ -120,7 +121,7 @@ class TopicTail:
                 continue  # read from the old offset of a new log: read from its start
             fresh, hole = holes.admit(tp, records)
             for record in fresh:
-                traffic = self._handle(record.value) is not False or traffic
+                traffic = self._handle(record) is not False or traffic
             if hole is not None:
                 consumer.seek(tp, hole)  # not visible yet: fetch again from it
         return traffic

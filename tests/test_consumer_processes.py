@@ -18,6 +18,7 @@ import psutil
 import pytest
 
 from messaging.broker import TANSU
+from messaging.control import KEY_ENV
 from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
 from messaging.fleet import MAX_GONE, SILENT_AFTER_S, FleetFull
 from tests import brokers as lanes
@@ -26,10 +27,17 @@ from tests.test_api import call
 
 
 def start_standalone(
-    runtime, processes, *extra: str, env: dict[str, str] | None = None, stderr=subprocess.DEVNULL
+    runtime,
+    processes,
+    *extra: str,
+    keyed: bool = True,
+    stderr=subprocess.DEVNULL,
 ) -> subprocess.Popen:
-    """``python -m messaging.consumer`` as a user starts it in another terminal (``env``
-    added to this process's environment, e.g. the window command's control key)."""
+    """``python -m messaging.consumer`` as a user starts it in another terminal: with the
+    window command's control key in its environment, or (``keyed=False``) without."""
+    env = {k: v for k, v in os.environ.items() if k != KEY_ENV}
+    if keyed:
+        env[KEY_ENV] = runtime.control.remote_key
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -47,7 +55,7 @@ def start_standalone(
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=stderr,
-        env={**os.environ, **(env or {})},
+        env=env,
     )
     processes.append(proc)
     return proc
@@ -127,7 +135,9 @@ def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime
     runtime = make_runtime(consumer_mode=THREAD, consumers=0)
     with running_api(runtime) as url:
         # With the key the window's command carries (signed commands only).
-        proc = start_standalone(runtime, processes, "--control-key", runtime.control.remote_key)
+        proc = start_standalone(
+            runtime, processes, "--control-key", runtime.control.remote_key, keyed=False
+        )
         wait_for(lambda: consumers_of(url), 15, "the standalone consumer to report")
         wid = consumers_of(url)[0]["id"]
 

@@ -246,12 +246,7 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
     log_path = tmp_path / "consumer.log"
     with running_api(runtime) as url, open(log_path, "w") as log_file:
         # Exactly as the window's command starts it: the key in its environment.
-        proc = start_standalone(
-            runtime,
-            processes,
-            env={"P2P_CONTROL_KEY": runtime.control.remote_key},
-            stderr=log_file,
-        )
+        proc = start_standalone(runtime, processes, stderr=log_file)
         wait_for(lambda: consumers_of(url), 15, "the standalone consumer to report")
         [remote] = consumers_of(url)
         wid, uid = remote["id"], runtime.fleet.member(remote["id"]).snapshot.uid
@@ -282,28 +277,6 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
     kinds = {ln.split("(")[1].split(")")[0] for ln in refused}
     assert kinds == {UNSIGNED, BAD_SIGNATURE, MALFORMED, OVERSIZED, REPLAYED}, refused
     assert len(refused) <= 2 * len(kinds), f"{len(refused)} lines for 1,254 bad records"
-
-
-def test_a_remote_consumer_without_the_key_consumes_but_refuses_commands(
-    make_runtime, processes, tmp_path
-):
-    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
-    log_path = tmp_path / "consumer.log"
-    with running_api(runtime) as url, open(log_path, "w") as log_file:
-        proc = start_standalone(runtime, processes, stderr=log_file)
-        wait_for(lambda: all_assigned(runtime), 20, "the keyless consumer to own every partition")
-        [remote] = consumers_of(url)
-
-        for _ in range(2):
-            status, body = call(f"{url}/api/consumers/{remote['id']}", "PATCH", {"failure_rate": 1})
-            assert status == 503, body  # never confirmed: it refused
-        runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(20)])
-        wait_for(lambda: runtime.ledger.totals()["processed"] >= 20, 20, "all 20 processed")
-        assert runtime.ledger.totals()["failed_attempts"] == 0, "the command had no effect"
-        assert proc.poll() is None
-    lines = log_path.read_text().splitlines()
-    assert sum("refused (no_key)" in ln for ln in lines) == 1, "said once, not per command"
-    assert any("no control key" in ln for ln in lines), "and at start"
 
 
 def test_a_bad_key_in_the_environment_names_the_variable_not_the_secret():

@@ -3,14 +3,12 @@ each get every message."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from messaging.events import PROCESS, REMOTE, THREAD
 from messaging.runtime import GroupExists
-from tests.conftest import ROOT, all_assigned, wait_for
+from tests.conftest import all_assigned, wait_for
+from tests.test_consumer_processes import start_standalone
 
 
 def test_a_second_group_gets_every_message_once_too(make_runtime):
@@ -59,24 +57,7 @@ def test_group_names_are_checked(make_runtime):
 def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runtime, processes):
     runtime = make_runtime(consumer_mode=THREAD, consumers=1)
     informes = f"informes-{runtime.settings.group}"  # of this test alone on the shared broker
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "messaging.consumer",
-            "--bootstrap-servers",
-            runtime.bootstrap_servers,
-            "--topic",
-            runtime.settings.topic,
-            "--group",
-            informes,
-            "--quiet",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    processes.append(proc)
+    proc = start_standalone(runtime, processes, "--group", informes)  # the last --group wins
     wait_for(lambda: informes in runtime.fleets, 15, "the new group to appear")
     fleet = runtime.fleets[informes]
     wait_for(

@@ -66,6 +66,13 @@ _TEMPLATES: dict[str, Render] = {
     "killed": _killed,
     "exited": _exited,
     "left_group": lambda p: translate("Core", "left the group"),
+    "left_out": lambda p: (
+        translate("Core", "gone: generation {generation} of the group left it out").format(
+            generation=p["generation"]
+        )
+        if p["generation"] is not None
+        else translate("Core", "gone: the broker no longer lists it in the group")
+    ),
     "silent": lambda p: translate("Core", "silent for {seconds} s").format(
         seconds=QLocale().toString(float(p["seconds"]), "g", 6)  # 3,5 s in Spanish
     ),

@@ -57,6 +57,7 @@ from messaging.flags import (
     span,
 )
 from messaging.profile import BrokerProfile
+from messaging.reasons import killed
 from messaging.report_seal import ReportSealer
 from messaging.sender import RawPublisher, make_producer
 from messaging.traffic_log import TrafficLog
@@ -64,6 +65,7 @@ from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
 
 log = logging.getLogger("consumer")
 EXIT_STOPPED, EXIT_FAILED, EXIT_BAD_FLAGS, EXIT_NO_START = 0, 1, 2, 3  # 2: OneLineParser's too
+CRASH_REPORT_S = 1.0  # how long a crash waits for the broker to take its report to the app
 PARENT_CHECK_S = 0.5
 REACH_S = 1.0  # a broker that does not answer within it is reported at once, not waited for
 # This command has no embedded broker: it needs the address of the app's (or any) Kafka.
@@ -274,7 +276,7 @@ def _run(
         me, Setup(settings, bootstrap, publisher, RawPublisher(producer), traffic)
     )
     control = ControlListener(
-        bootstrap, settings.channel, me.uid, _commands(worker), args.control_key, profile
+        bootstrap, settings.channel, me.uid, _commands(worker, publisher), args.control_key, profile
     )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: worker.stop())
@@ -300,14 +302,17 @@ def _run(
     return EXIT_STOPPED if worker.error is None else EXIT_FAILED
 
 
-def _commands(worker: ConsumerWorker) -> Any:
+def _commands(worker: ConsumerWorker, publisher: ActivityPublisher) -> Any:
     """What the control topic can ask of this consumer."""
 
     def handle(op: str, args: dict[str, Any]) -> None:
         if op == STOP:
             worker.stop()
         elif op == CRASH:
-            # A real crash: no commit, no LeaveGroup, no goodbye.
+            # A real crash: no commit, no LeaveGroup, no goodbye to the group. Only the app
+            # hears first (within a second), so that it says "crashed" once it is true.
+            worker.crash(killed(signal.SIGKILL))
+            publisher.flush(CRASH_REPORT_S)
             os.kill(os.getpid(), signal.SIGKILL)
         elif op == CONFIGURE:
             worker.configure(args.get("processing_ms"), args.get("failure_rate"))

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 
 from messaging import profile as broker_profile
@@ -56,13 +56,15 @@ from messaging.members import (
     RemoteMember,
     ThreadMember,
 )
-from messaging.reasons import Reason, exited, killed, left_group, silent
+from messaging.reasons import Reason, exited, killed, left_group, left_out, silent
 from messaging.sender import SendError
 from messaging.supervisor import spawn
 from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
 
 log = logging.getLogger(__name__)
 SILENT_AFTER_S = 5.0  # a reporting consumer repeats its snapshot every 2 s (activity.py)
+# Silent past one heartbeat (activity.HEARTBEAT_S) and left out of the group: gone.
+LEFT_OUT_SILENT_S = 2.5
 MAX_GONE = 24  # stopped and crashed members kept listed; older ones are forgotten
 OUTSIDE_GONE_S = 3.0  # the lag monitor describes the group every second
 # A member named like the app's consumers reports within this (a new process consumer
@@ -396,6 +398,7 @@ class Fleet:
         for member_id in event.assignment:
             if not self._reports(member_id):
                 self._outside(member_id, "")
+        self._left_out(event.assignment, event.generation)
         self.model.refresh()
         return None  # the model announces what it learnt
 
@@ -413,8 +416,29 @@ class Fleet:
             gone = member.snapshot.uid not in listed and now - member.last_seen > OUTSIDE_GONE_S
             if _is_outside(member) and member.alive and gone:
                 self._mark(member, STOPPED, left_group())
+        if described.state == "Stable":
+            self._left_out(described.members, None)
         self.model.broker_described(described)
         self.model.refresh()
+
+    def _left_out(self, present: Collection[str], generation: int | None) -> None:
+        """Reporting consumers the group goes on without: a newer generation's table, or
+        the broker's stable member list, leaves them out, and they missed a heartbeat.
+        Gone without a word (SIGKILL, a cut cable): crashed now, not SILENT_AFTER_S later.
+        One still alive only rejoining reports within a heartbeat, so it is spared."""
+        now = time.monotonic()
+        for member in self.members():
+            snap = member.snapshot
+            dropped = (
+                isinstance(member, RemoteMember)
+                and member.alive
+                and snap.member_id
+                and snap.member_id not in present
+                and (generation is None or generation > snap.generation)
+                and now - member.last_seen > LEFT_OUT_SILENT_S
+            )
+            if dropped:
+                self._mark(member, CRASHED, left_out(generation))
 
     def _reports(self, member_id: str) -> bool:
         """Whether a broker member id is one of the consumers that report (the app's own

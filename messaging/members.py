@@ -184,8 +184,12 @@ class RemoteMember(Member):
         self.stopping = True
 
     def crash(self) -> None:
-        """The remote kills itself with SIGKILL when it reads this."""
+        """The remote kills itself with SIGKILL when it reads this, once its report that
+        it does has been acknowledged: answered only when that report is here, so the app
+        never calls a consumer crashed that did not obey."""
         self._send(CRASH)
+        if not self.wait_reported(lambda s: s.state == CRASHED, APPLY_TIMEOUT_S):
+            raise NotApplied(f"{self.snapshot.name} did not confirm the crash within 3 s")
 
     def resubscribe(self, topic: str) -> None:
         self._send(SUBSCRIBE, topic=topic)

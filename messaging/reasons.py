@@ -63,6 +63,12 @@ def left_group() -> Reason:
     return Reason("left_group")
 
 
+def left_out(generation: int | None) -> Reason:
+    """A reporting consumer fell silent and the group went on without it: the leader's
+    table of ``generation`` left it out (None: the broker's stable member list did)."""
+    return Reason("left_out", {"generation": generation})
+
+
 def silent(seconds: float) -> Reason:
     """A reporting consumer sent nothing (not even its heartbeat) for ``seconds``."""
     return Reason("silent", {"seconds": seconds})
@@ -152,6 +158,11 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "killed": _killed,
     "exited": _exited,
     "left_group": lambda p: "left the group",
+    "left_out": lambda p: (
+        f"gone: generation {p['generation']} of the group left it out"
+        if p["generation"] is not None
+        else "gone: the broker no longer lists it in the group"
+    ),
     "silent": lambda p: f"silent for {p['seconds']:g} s",
     "simulated_crash": lambda p: "crash simulated (a thread cannot be killed)",
     "idle_consumers": lambda p: (

@@ -43,7 +43,7 @@ from messaging.events import (
     GroupAssignment,
     GroupChange,
 )
-from messaging.reasons import simulated_crash
+from messaging.reasons import Reason, simulated_crash
 from messaging.sender import RECONNECT_BACKOFF_MAX_MS, SendError
 from messaging.traffic_log import TrafficLog
 
@@ -229,8 +229,9 @@ class ConsumerWorker:
         """Graceful: finish the current message, commit, leave the group."""
         self._stopping.set()
 
-    def crash(self) -> None:
-        """Simulated failure of a thread: drop everything now; no commit, no LeaveGroup."""
+    def crash(self, reason: Reason | None = None) -> None:
+        """Drop everything now; no commit, no LeaveGroup. ``reason``: a process about to
+        SIGKILL itself says so; a thread only simulates the crash."""
         self._crashed.set()
         held = self._snapshot.partitions
         self._update(
@@ -239,7 +240,7 @@ class ConsumerWorker:
             in_flight=None,
             partitions=(),
             joining=False,
-            reason=simulated_crash(),
+            reason=reason or simulated_crash(),
         )
         self._change("crash", held)
 

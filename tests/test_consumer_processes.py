@@ -20,7 +20,7 @@ import pytest
 from messaging.broker import TANSU
 from messaging.control import KEY_ENV
 from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
-from messaging.fleet import MAX_GONE, SILENT_AFTER_S, FleetFull
+from messaging.fleet import MAX_GONE, FleetFull
 from tests import brokers as lanes
 from tests.conftest import ROOT, all_assigned, running_api, wait_for
 from tests.test_api import call
@@ -120,15 +120,30 @@ def test_standalone_consumer_joins_takes_its_share_and_a_survivor_takes_over(
             25,
             "the app's own consumer to take the killed one's partitions",
         )
-        # Its card turns "crashed" once it has been silent SILENT_AFTER_S, which may be a
-        # moment after the broker's session timeout has moved its partitions.
+        # The group went on without it: its card says so as soon as the app sees that
+        # (the generation that left it out, or SILENT_AFTER_S of silence if sooner).
         wait_for(
             lambda: next(c for c in consumers_of(url) if c["pid"] == proc.pid)["state"] == CRASHED,
-            SILENT_AFTER_S + 5,
+            2,
             "the killed standalone consumer to show as crashed",
         )
         gone = next(c for c in consumers_of(url) if c["pid"] == proc.pid)
         assert gone["partitions"] == [], "a dead member holds no partitions"
+        assert gone["reason"]["code"] in ("left_out", "silent"), gone
+
+
+def test_a_crash_of_a_standalone_consumer_answers_once_it_obeyed(make_runtime, processes):
+    runtime = make_runtime(consumer_mode=THREAD, consumers=0)
+    with running_api(runtime) as url:
+        proc = start_standalone(runtime, processes)
+        wait_for(lambda: all_assigned(runtime), 20, "the standalone consumer to own everything")
+        [remote] = consumers_of(url)
+
+        status, body = call(f"{url}/api/consumers/{remote['id']}/crash", "POST")
+
+        assert status == 200 and body["state"] == CRASHED, body
+        assert proc.wait(5) == -signal.SIGKILL, "it killed itself, as the answer says"
+        assert body["reason"] == {"code": "killed", "params": {"signal": 9}}, body
 
 
 def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime, processes):

@@ -229,6 +229,14 @@
             <translation>processed after a later message of key {key} (offset {offset})</translation>
         </message>
         <message>
+            <source>gone: generation {generation} of the group left it out</source>
+            <translation>gone: generation {generation} of the group left it out</translation>
+        </message>
+        <message>
+            <source>gone: the broker no longer lists it in the group</source>
+            <translation>gone: the broker no longer lists it in the group</translation>
+        </message>
+        <message>
             <source>topic {topic} already exists with {partitions} partitions (asked for {asked})</source>
             <translation>topic {topic} already exists with {partitions} partitions (asked for {asked})</translation>
         </message>

@@ -229,6 +229,14 @@
             <translation>procesado después de un mensaje posterior de la clave {key} (offset {offset})</translation>
         </message>
         <message>
+            <source>gone: generation {generation} of the group left it out</source>
+            <translation>se fue: la generación {generation} del grupo lo dejó fuera</translation>
+        </message>
+        <message>
+            <source>gone: the broker no longer lists it in the group</source>
+            <translation>se fue: el broker ya no lo lista en el grupo</translation>
+        </message>
+        <message>
             <source>topic {topic} already exists with {partitions} partitions (asked for {asked})</source>
             <translation>el tópico {topic} ya existe con {partitions} particiones (se pidieron {asked})</translation>
         </message>

@@ -105,8 +105,8 @@ _ON_A_CONSUMER = ("getConsumer", "configureConsumer", "stopConsumer", "crashCons
 _AFTER_AN_ACTION = ("getConsumer", "deleteConsumer")
 
 
-def _action(verb: str, summary: str) -> dict[str, Any]:
-    """POST /api/consumers/{id}/stop or /crash."""
+def _action(verb: str, summary: str, accepted: dict[str, Any] | None = None) -> dict[str, Any]:
+    """POST /api/consumers/{id}/stop or /crash; ``accepted``: its 202, if it has one."""
     return {
         "post": {
             "operationId": f"{verb}Consumer",
@@ -114,7 +114,8 @@ def _action(verb: str, summary: str) -> dict[str, Any]:
             "parameters": _CONSUMER_ID,
             "responses": _answers(
                 {
-                    "200": _consumer("Consumer", "its state now", *_AFTER_AN_ACTION),
+                    "200": _consumer("Consumer", "done: its state now", *_AFTER_AN_ACTION),
+                    **({"202": accepted} if accepted else {}),
                     "409": _CANNOT_DRIVE,
                     "503": _NOT_CONFIRMED,
                 },
@@ -122,6 +123,17 @@ def _action(verb: str, summary: str) -> dict[str, Any]:
             ),
         }
     }
+
+
+_STOP_ACCEPTED = {
+    **_consumer(
+        "Consumer",
+        f"not gone within {limits.STOP_WAIT_S:g} s (a long message, or on tansu a rebalance "
+        "to wait for): state stopping; GET the Location until it says stopped",
+        *_AFTER_AN_ACTION,
+    ),
+    "headers": {"Location": {"description": "the consumer, to poll", "schema": {"type": "string"}}},
+}
 
 
 _PATHS: dict[str, Any] = {
@@ -223,7 +235,9 @@ _PATHS: dict[str, Any] = {
         },
     },
     "/api/consumers/{id}/stop": _action(
-        "stop", "Stop a consumer gracefully: it finishes its message, commits, leaves the group"
+        "stop",
+        "Stop a consumer gracefully: it finishes its message, commits, leaves the group",
+        _STOP_ACCEPTED,
     ),
     "/api/consumers/{id}/crash": _action(
         "crash", "Crash a consumer: SIGKILL for a process; no commit, no LeaveGroup"

@@ -70,7 +70,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(NotControllable)
     def not_controllable(exc: NotControllable) -> tuple[Response, int]:
-        why = "a member that reports nothing (the spec's consumer.py, or one started without the app's key)"
+        why = (
+            "a member that reports nothing (the spec's consumer.py, or one started without "
+            "the app's key)"
+        )
         return _error(f"{exc.args[0]} is {why}: the app cannot drive it", 409)
 
     @app.errorhandler(NotApplied)
@@ -180,8 +183,15 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
 
     @app.post("/api/consumers/<int:wid>/stop")
     def stop_consumer(wid: int) -> tuple[Response, int]:
-        """Graceful: it finishes its message, commits and leaves (answers within ~5 s)."""
-        return jsonify(runtime.fleet_of(wid).stop(wid, wait=5.0).as_json()), 200
+        """Graceful: it finishes its message, commits and leaves. 200 once it has; 202
+        with ``stopping`` and a Location to poll when it cannot within STOP_WAIT_S (a
+        long message, or a stop that waits for a rebalance on tansu)."""
+        stopped = runtime.fleet_of(wid).stop(wid, wait=limits.STOP_WAIT_S)
+        if stopped.state != STOPPING:
+            return jsonify(stopped.as_json()), 200
+        answer = jsonify(stopped.as_json())
+        answer.headers["Location"] = f"/api/consumers/{wid}"
+        return answer, 202
 
     @app.post("/api/consumers/<int:wid>/crash")
     def crash_consumer(wid: int) -> tuple[Response, int]:

@@ -232,11 +232,13 @@ class Fleet:
                 raise UnknownConsumer(wid) from None
 
     def stop(self, wid: int, wait: float | None = 5.0) -> ConsumerSnapshot:
-        """Graceful stop; with ``wait`` blocks until it has left the group.
+        """Graceful stop; with ``wait`` blocks until it has left the group, or ``wait``
+        seconds (its state is then ``stopping``).
 
         On tansu, while a member (itself too) is joining, the stop waits for that
         rebalance to end (at most two sessions; why: the profile's
-        ``stop_waits_for_rebalance``). On Apache Kafka it stops at once.
+        ``stop_waits_for_rebalance``), and this answers ``stopping`` at once. On Apache
+        Kafka it stops at once.
         """
         member = self._live_member(wid)
         if member.alive:
@@ -248,8 +250,8 @@ class Fleet:
                 ).start()
             else:
                 member.stop()
-            if wait:
-                member.join(wait)
+                if wait:
+                    member.join(wait)
         return self.presented(member)
 
     def rebalancing(self) -> bool:

@@ -22,6 +22,10 @@ MAX_CONSUMERS = (1, 32)
 PROCESSING_MS = (0, 600_000)  # per message, as PATCH /api/consumers/{id} allows
 MAX_RETRIES = (0, 100)
 PORT = (0, 65535)  # 0 = any free port
+# How long a stop request waits for the consumer to leave before it answers "stopping"
+# (HTTP 202): an idle consumer leaves within a second; one finishing a long message, or
+# waiting for a rebalance on tansu, is polled instead of holding the request.
+STOP_WAIT_S = 3.0
 
 
 def whole_number_in(text: str, bounds: tuple[int, int]) -> int:

@@ -183,6 +183,10 @@ class RemoteMember(Member):
         self._send(STOP)
         self.stopping = True
 
+    def join(self, timeout: float) -> None:
+        """Until it reported that it stopped (after its commit and LeaveGroup)."""
+        self.wait_reported(lambda s: s.state == STOPPED, timeout)
+
     def crash(self) -> None:
         """The remote kills itself with SIGKILL when it reads this, once its report that
         it does has been acknowledged: answered only when that report is here, so the app

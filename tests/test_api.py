@@ -113,6 +113,16 @@ def test_batch_then_list_and_stats(api):
     assert [m["message_id"] for m in listing["messages"]] == ids[::-1][:5]
 
 
+def stop_and_wait(url: str, wid: int) -> dict:
+    """POST stop: 200 once it left, or 202 "stopping" with a Location, polled until it
+    says stopped (on tansu a stop right after an add waits for that rebalance)."""
+    status, body = call(f"{url}/api/consumers/{wid}/stop", "POST")
+    assert (status, body["state"]) in ((200, "stopped"), (202, "stopping")), (status, body)
+    if status == 202:
+        wait_for(lambda: call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopped", 20, "stop")
+    return call(f"{url}/api/consumers/{wid}")[1]
+
+
 def test_consumers_add_patch_stop_crash(own_api):
     runtime, url = own_api
     status, added = call(f"{url}/api/consumers", "POST")
@@ -125,8 +135,7 @@ def test_consumers_add_patch_stop_crash(own_api):
     )
     assert status == 200 and patched["processing_ms"] == 50 and patched["failure_rate"] == 0.5
 
-    status, stopped = call(f"{url}/api/consumers/2/stop", "POST")
-    assert status == 200 and stopped["state"] == "stopped"
+    assert stop_and_wait(url, 2)["state"] == "stopped"
     status, crashed = call(f"{url}/api/consumers/1/crash", "POST")
     assert status == 200 and crashed["state"] == "crashed"
 
@@ -135,6 +144,30 @@ def test_consumers_add_patch_stop_crash(own_api):
     assert states["C1"] == "crashed" and states["C2"] == "stopped"
     assert states["C3"] in {"starting", "active", "idle"}
     assert call(f"{url}/api/consumers/1")[1]["state"] == "crashed"
+
+
+def test_a_stop_that_cannot_finish_at_once_is_accepted_with_a_location_to_poll(own_api):
+    """A consumer busy with a long message finishes it before it leaves: the stop
+    answers 202 "stopping" at once rather than hold the request, and says where to look."""
+    from tests.conftest import http
+
+    runtime, url = own_api
+    for wid in (1, 2):
+        assert call(f"{url}/api/consumers/{wid}", "PATCH", {"processing_ms": 8000})[0] == 200
+    runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(12)])
+
+    def busy() -> int | None:
+        return next(
+            (c["id"] for c in call(f"{url}/api/consumers")[1]["consumers"] if c["in_flight"]), None
+        )
+
+    wait_for(busy, 20, "a consumer busy with a message")
+    wid = busy()
+    status, headers, body = http(f"{url}/api/consumers/{wid}/stop", "POST")
+
+    assert status == 202 and body["state"] == "stopping", body
+    assert headers["location"] == f"/api/consumers/{wid}"
+    wait_for(lambda: call(f"{url}{headers['location']}")[1]["state"] == "stopped", 20, "stopped")
 
 
 def timed(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any, float]:
@@ -151,7 +184,7 @@ def test_a_dead_consumer_refuses_at_once_and_delete_forgets_it(own_api):
     assert "stop or crash it first" in body["error"]
     assert call(f"{url}/api/consumers/1")[1]["state"] in {"active", "idle"}
 
-    assert call(f"{url}/api/consumers/2/stop", "POST")[0] == 200
+    assert stop_and_wait(url, 2)["state"] == "stopped"
     assert call(f"{url}/api/consumers/1/crash", "POST")[0] == 200
     # A dead process consumer never confirms a change: the app says so at once,
     # instead of a 503 after waiting 3 s for it.

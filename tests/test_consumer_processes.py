@@ -23,7 +23,7 @@ from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupCha
 from messaging.fleet import MAX_GONE, FleetFull
 from tests import brokers as lanes
 from tests.conftest import ROOT, all_assigned, running_api, wait_for
-from tests.test_api import call
+from tests.test_api import call, stop_and_wait
 
 
 def start_standalone(
@@ -159,8 +159,7 @@ def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime
         status, body = call(f"{url}/api/consumers/{wid}", "PATCH", {"processing_ms": 40})
         assert status == 200 and body["processing_ms"] == 40
 
-        status, _ = call(f"{url}/api/consumers/{wid}/stop", "POST")
-        assert status == 200
+        assert stop_and_wait(url, wid)["state"] == "stopped"
         assert proc.wait(15) == 0, "a graceful stop ends the process with 0"
         wait_for(lambda: consumers_of(url)[0]["state"] == "stopped", 5, "its card to say stopped")
 

@@ -43,7 +43,7 @@ from messaging.control import (
 )
 from messaging.events import CRASHED, PROCESS, REMOTE, THREAD
 from tests.conftest import ROOT, all_assigned, exited, running_api, wait_for
-from tests.test_api import call
+from tests.test_api import call, stop_and_wait
 from tests.test_consumer_processes import consumers_of, start_standalone
 
 TOPIC, UID, NOW = "t.control", "run-C1", 1_000_000.0
@@ -270,8 +270,7 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
         [remote] = consumers_of(url)
         assert remote["processing_ms"] == 70, "the replayed command changed nothing"
 
-        status, _ = call(f"{url}/api/consumers/{wid}/stop", "POST")
-        assert status == 200
+        assert stop_and_wait(url, wid)["state"] == "stopped"
         assert proc.wait(15) == 0, "a genuine stop still stops it"
     refused = [ln for ln in log_path.read_text().splitlines() if "control record refused" in ln]
     kinds = {ln.split("(")[1].split(")")[0] for ln in refused}

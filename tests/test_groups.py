@@ -69,7 +69,7 @@ def test_a_standalone_consumer_of_another_group_shows_up_as_that_group(make_runt
 
 def test_groups_over_rest(make_runtime):
     from tests.conftest import running_api
-    from tests.test_api import call
+    from tests.test_api import call, stop_and_wait
 
     runtime = make_runtime(consumer_mode=THREAD, consumers=1)
     with running_api(runtime) as url:
@@ -99,5 +99,4 @@ def test_groups_over_rest(make_runtime):
         }
         groups = {c["group"] for c in call(f"{url}/api/consumers")[1]["consumers"]}
         assert groups == {runtime.settings.group, "auditoria"}
-        status, stopped = call(f"{url}/api/consumers/{consumer['id']}/stop", "POST")
-        assert status == 200 and stopped["state"] == "stopped"
+        assert stop_and_wait(url, consumer["id"])["state"] == "stopped"

@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING
 from api.security import token_problem
 from messaging import broker, limits, names
 from messaging import profile as broker_profile
-from messaging.broker import BrokerError, BrokerSetupError, port_problem
+from messaging.broker import BrokerError, BrokerSetupError, advertised_problem, port_problem
 from messaging.broker.kafka_dist import FETCH_HINT
 from messaging.config import Settings
 from messaging.flags import (
+    DefaultsOnce,
     OneLineParser,
     check_against_profile,
     checked,
     ranged,
     session_help,
+    session_timeout,
     span,
 )
 
@@ -40,9 +42,7 @@ log = logging.getLogger("main")
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Every flag checked here, before a broker or thread starts."""
     d = Settings()
-    p = OneLineParser(
-        description=__doc__.split("\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
-    )
+    p = OneLineParser(description=__doc__.split("\n")[0], formatter_class=DefaultsOnce)
     p.add_argument(
         "--bootstrap-servers",
         default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
@@ -88,7 +88,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--session-timeout-ms",
-        type=ranged(limits.SESSION_TIMEOUT_MS),
+        type=session_timeout,
         default=d.session_timeout_ms,
         help="how long the broker waits before it drops a silent (crashed) consumer; "
         + session_help(),
@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.bootstrap_servers
         else broker.embedded_problem(args.broker, args.kafka_home)
         or port_problem(args.broker_host, args.broker_port)
+        or advertised_problem(args.advertised_host)
     ) or api_port_problem(args.api_host, args.api_port)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

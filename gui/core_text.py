@@ -66,6 +66,12 @@ _TEMPLATES: dict[str, Render] = {
     "killed": _killed,
     "exited": _exited,
     "left_group": lambda p: translate("Core", "left the group"),
+    "advertised_loopback": lambda p: translate(
+        "Core",
+        "the broker tells clients to connect to {host}, which is this machine's loopback: a "
+        "consumer on another machine cannot join with it; pass --advertised-host with an "
+        "address the other machines reach",
+    ).format(host=p["host"]),
     "left_out": lambda p: (
         translate("Core", "gone: generation {generation} of the group left it out").format(
             generation=p["generation"]

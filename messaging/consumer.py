@@ -54,6 +54,7 @@ from messaging.flags import (
     checked,
     ranged,
     session_help,
+    session_timeout,
     span,
 )
 from messaging.profile import BrokerProfile
@@ -103,7 +104,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--failure-rate", type=float, default=0.0, help="share of attempts that fail")
     p.add_argument(
         "--session-timeout-ms",
-        type=ranged(limits.SESSION_TIMEOUT_MS),
+        type=session_timeout,
         default=d.session_timeout_ms,
         help=session_help(),
     )

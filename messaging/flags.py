@@ -21,6 +21,17 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"error: {' '.join(message.split())}\n")
 
 
+class DefaultsOnce(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` shows each default once: not where the help already says it, and not
+    for a flag whose unset value means "see the help" (None) or "off" (False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if "default:" in text or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        return super()._get_help_string(action)
+
+
 def checked(check: Callable[[str], str | None], echo: bool = True) -> Callable[[str], str]:
     """An argparse type from a ``problem(value) -> reason | None`` rule.
 
@@ -50,6 +61,21 @@ def ranged(bounds: tuple[int, int]) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     return convert
+
+
+def session_timeout(text: str) -> int:
+    """An argparse type for ``--session-timeout-ms``: out of every broker's range, the
+    error states the range of each (the profile narrows it once the broker is known)."""
+    try:
+        return ranged(limits.SESSION_TIMEOUT_MS)(text)
+    except argparse.ArgumentTypeError:
+        try:
+            int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number (got {text[:20]!r})"
+            ) from None
+        raise argparse.ArgumentTypeError(f"must be {session_help()} (got {text[:20]})") from None
 
 
 def session_help() -> str:

@@ -63,6 +63,12 @@ def left_group() -> Reason:
     return Reason("left_group")
 
 
+def advertised_loopback(host: str) -> Reason:
+    """The broker listens beyond loopback, but the name it gives clients is this machine's
+    loopback: a consumer on another machine would dial itself."""
+    return Reason("advertised_loopback", {"host": host})
+
+
 def left_out(generation: int | None) -> Reason:
     """A reporting consumer fell silent and the group went on without it: the leader's
     table of ``generation`` left it out (None: the broker's stable member list did)."""
@@ -158,6 +164,11 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "killed": _killed,
     "exited": _exited,
     "left_group": lambda p: "left the group",
+    "advertised_loopback": lambda p: (
+        f"the broker tells clients to connect to {p['host']}, which is this machine's "
+        "loopback: a consumer on another machine cannot join with it; pass "
+        "--advertised-host with an address the other machines reach"
+    ),
     "left_out": lambda p: (
         f"gone: generation {p['generation']} of the group left it out"
         if p["generation"] is not None

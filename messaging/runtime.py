@@ -32,7 +32,7 @@ from messaging.events import (
     GroupAssignment,
     SentMessage,
 )
-from messaging.exposure import BrokerExposure, broker_exposure
+from messaging.exposure import BrokerExposure, broker_exposure, is_loopback
 from messaging.fleet import Fleet, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
@@ -149,6 +149,7 @@ class Runtime:
             self.exposure = broker_exposure(s.broker_host, self.broker.port)
             if self.exposure:
                 log.warning(self.exposure.text)
+                self._check_advertised(self.broker.advertised)
         else:
             wait_reachable(self.bootstrap_servers, timeout=5.0)
         self.profile = self._choose_profile()
@@ -442,6 +443,14 @@ class Runtime:
             return
         log.error("the activity reader stopped; starting a new one")
         self._start_reader()
+
+    def _check_advertised(self, host: str) -> None:
+        """Open to other machines, but named for this one's loopback (``getfqdn()`` on a
+        machine whose hosts file maps its name to 127.0.0.1): the pasted command would
+        not work elsewhere, so the app says so where the command is shown."""
+        addresses = brokers.resolves_to(host)
+        if addresses and all(is_loopback(a) for a in addresses):
+            self.warnings.append(reasons.advertised_loopback(host))
 
     def _watch_loop(self) -> None:
         """Members that died without a word, every WATCH_S; the broker, every second."""

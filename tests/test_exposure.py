@@ -62,10 +62,23 @@ def test_a_wildcard_bind_is_warned_in_the_log_and_health(make_runtime, caplog):
     assert "read every message" in warning["message"]
 
 
+def test_a_wildcard_bind_named_for_loopback_says_to_pass_advertised_host(make_runtime, caplog):
+    """getfqdn() is "localhost" on a machine whose hosts file maps its name to 127.0.0.1:
+    the command pasted on another machine would dial that machine itself."""
+    with caplog.at_level(logging.WARNING, logger="messaging.runtime"):
+        runtime = make_runtime(
+            own_broker=True, broker_host="0.0.0.0", advertised_host="localhost", consumers=0
+        )
+    [warning] = [w for w in runtime.warnings if w.code == "advertised_loopback"]
+    assert warning.params == {"host": "localhost"}
+    said = [r.getMessage() for r in caplog.records if "--advertised-host" in r.getMessage()]
+    assert len(said) == 1 and "this machine's loopback" in said[0], said
+
+
 def test_loopback_says_nothing(make_runtime, caplog):
     with caplog.at_level(logging.WARNING, logger="messaging.runtime"):
         runtime = make_runtime(own_broker=True, consumers=0)
-    assert runtime.exposure is None
+    assert runtime.exposure is None and runtime.warnings == []
     assert not [r for r in caplog.records if "beyond loopback" in r.getMessage()]
     with running_api(runtime) as url:
         status, _, health = http(f"{url}/health")

@@ -229,6 +229,10 @@
             <translation>processed after a later message of key {key} (offset {offset})</translation>
         </message>
         <message>
+            <source>the broker tells clients to connect to {host}, which is this machine's loopback: a consumer on another machine cannot join with it; pass --advertised-host with an address the other machines reach</source>
+            <translation>the broker tells clients to connect to {host}, which is this machine's loopback: a consumer on another machine cannot join with it; pass --advertised-host with an address the other machines reach</translation>
+        </message>
+        <message>
             <source>gone: generation {generation} of the group left it out</source>
             <translation>gone: generation {generation} of the group left it out</translation>
         </message>

@@ -229,6 +229,10 @@
             <translation>procesado después de un mensaje posterior de la clave {key} (offset {offset})</translation>
         </message>
         <message>
+            <source>the broker tells clients to connect to {host}, which is this machine's loopback: a consumer on another machine cannot join with it; pass --advertised-host with an address the other machines reach</source>
+            <translation>el broker dice a los clientes que se conecten a {host}, que es el loopback de esta máquina: un consumidor en otra máquina no puede unirse así; pasa --advertised-host con una dirección a la que lleguen las otras máquinas</translation>
+        </message>
+        <message>
             <source>gone: generation {generation} of the group left it out</source>
             <translation>se fue: la generación {generation} del grupo lo dejó fuera</translation>
         </message>

@@ -13,9 +13,11 @@ from messaging.broker.common import (
     BrokerError,
     BrokerSetupError,
     advertised_host,
+    advertised_problem,
     free_port,
     is_broker_process,
     port_problem,
+    resolves_to,
     wait_reachable,
 )
 from messaging.broker.kafka_dist import KAFKA_VERSION, setup_problem
@@ -64,6 +66,7 @@ __all__ = [
     "BrokerSetupError",
     "EmbeddedBroker",
     "advertised_host",
+    "advertised_problem",
     "broker_version",
     "embedded",
     "embedded_broker_check",
@@ -72,5 +75,6 @@ __all__ = [
     "free_port",
     "is_broker_process",
     "port_problem",
+    "resolves_to",
     "wait_reachable",
 ]

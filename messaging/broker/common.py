@@ -31,9 +31,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def port_problem(host: str, port: int | None, flag: str = "--broker-port") -> str | None:
-    """Why the broker cannot listen on ``host:port`` (taken, or not an address of this
-    machine), or None; asked before anything starts so the answer is one line."""
+def port_problem(
+    host: str, port: int | None, flag: str = "--broker-port", host_flag: str = "--broker-host"
+) -> str | None:
+    """Why the broker cannot listen on ``host:port`` (``host`` not an address of this
+    machine, or the port taken), naming the flag at fault; None when it can. Asked before
+    anything starts, so the answer is one line."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, 0))
+        except (OSError, UnicodeError) as exc:
+            why = getattr(exc, "strerror", None) or exc
+            return f"{host_flag} {host}: not an address of this machine to listen on ({why})"
     if not port:
         return None
     with socket.socket() as sock:
@@ -45,6 +55,14 @@ def port_problem(host: str, port: int | None, flag: str = "--broker-port") -> st
                 return f"{flag} {port}: the port is taken on {host} (choose another, or 0 = any)"
             return f"{flag} {port}: cannot listen on {host} ({exc.strerror or exc})"
     return None
+
+
+def resolves_to(host: str) -> list[str] | None:
+    """The addresses ``host`` resolves to on this machine, or None when it does not."""
+    try:
+        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+    except (OSError, UnicodeError):
+        return None
 
 
 # What the app (main.py) advises when the Kafka it was pointed at does not answer.
@@ -96,6 +114,17 @@ def _api_versions(where: tuple[str, int], timeout: float) -> None:
             head += chunk
     if struct.unpack(">ii", head)[1] != _PROBE_ID:
         raise ConnectionError(errno.EPROTO, "not a Kafka answer")
+
+
+def advertised_problem(advertised: str | None) -> str | None:
+    """Why ``--advertised-host`` cannot be used: the app's own clients dial it too, so it
+    must resolve here. None when it does (or when it is not given)."""
+    if advertised is None or resolves_to(advertised):
+        return None
+    return (
+        f"--advertised-host {advertised}: does not resolve on this machine, and the app's "
+        "own clients connect to it too (give a name or address that both machines reach)"
+    )
 
 
 def advertised_host(listen_host: str) -> str:

@@ -37,6 +37,9 @@ class Settings:
         ``sticky`` (moves as few partitions as it can) or ``cooperative-sticky`` (moves
         them without stopping the others; not on tansu). Chosen when the group is
         created. Default: ``range``, Kafka's own default.
+    also_assignors (tuple[str, ...]): assignors a member offers after ``assignor``, so
+        that it joins a group whose members use one of them (the broker picks the one all
+        offer). Set for a consumer started by hand without ``--assignor``. Default: none.
     consumer_mode (str): where new consumers run: ``process`` (an OS process each, the
         default: Crash is a real SIGKILL) or ``thread`` (inside the app's process).
     max_consumers (int): live consumers the app allows at once; each costs a process
@@ -69,6 +72,7 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 5000
     assignor: str = "range"
+    also_assignors: tuple[str, ...] = ()
     channel_topic: str | None = None  # names <x>.activity / <x>.control; None = topic
     consumer_mode: str = "process"
     max_consumers: int = 16

@@ -115,7 +115,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=span(limits.MAX_RETRIES),
     )
     p.add_argument(
-        "--assignor", choices=list(ASSIGNORS), default=d.assignor, help="the group's strategy"
+        "--assignor",
+        choices=list(ASSIGNORS),
+        default=None,
+        help="the group's strategy; unset = the one the group's members use (range for a new "
+        "group; cooperative-sticky must be given)",
     )
     p.add_argument(
         "--broker-profile",
@@ -186,7 +190,6 @@ def main(argv: list[str] | None = None) -> int:
         group=args.group,
         session_timeout_ms=args.session_timeout_ms,
         max_retries=args.max_retries,
-        assignor=args.assignor,
         channel_topic=args.channel,
         broker_profile=args.broker_profile,
     )
@@ -197,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BrokerError, KafkaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_START
+    settings = with_assignors(settings, args.assignor, profile)
     try:  # before anything is created: a setting this broker refuses is a bad flag
         profile.check(settings.session_timeout_ms, settings.assignor)
     except broker_profile.UnfitSettings as exc:
@@ -300,7 +304,56 @@ def _run(
         if traffic:
             traffic.close()
     log.info("%s stopped", me.name)
+    if worker.refused_assignor:
+        print(f"error: {_assignor_advice(bootstrap, settings)}", file=sys.stderr)
+        return EXIT_BAD_FLAGS
     return EXIT_STOPPED if worker.error is None else EXIT_FAILED
+
+
+def with_assignors(settings: Settings, chosen: str | None, profile: BrokerProfile) -> Settings:
+    """The assignors to offer: the one chosen with ``--assignor``, or, unset, every eager
+    one this broker offers, range first. The broker picks one every member offers, so a
+    consumer started without ``--assignor`` joins a group of sticky members as they are
+    (the README's analytics group) instead of failing with InconsistentGroupProtocol."""
+    if chosen is not None:
+        return replace(settings, assignor=chosen)
+    eager = [a for a in profile.assignors if a != "cooperative-sticky"]
+    return replace(settings, assignor=eager[0], also_assignors=tuple(eager[1:]))
+
+
+def _assignor_advice(bootstrap: str, settings: Settings) -> str:
+    """One line for a group this consumer could not join: the assignor to pass."""
+    offered = ", ".join((settings.assignor, *settings.also_assignors))
+    theirs = _group_protocol(bootstrap, settings.group)
+    if theirs:
+        return (
+            f"group {settings.group} shares its partitions with {theirs}, which this consumer "
+            f"did not offer ({offered}): start it with --assignor {theirs}"
+        )
+    return (
+        f"group {settings.group} shares its partitions with an assignor this consumer did not "
+        f"offer ({offered}); the broker does not say which: the app's window shows it on the "
+        "group's panel: start it with --assignor <that one>"
+    )
+
+
+def _group_protocol(bootstrap: str, group: str) -> str:
+    """The assignor a group's members agreed on, as DescribeGroups says ('' if unknown:
+    tansu leaves it empty)."""
+    from kafka import KafkaAdminClient
+
+    from messaging import kafka_compat
+
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    except KafkaError:
+        return ""
+    try:
+        return kafka_compat.describe_group(admin, group).protocol_data or ""
+    except KafkaError:
+        return ""
+    finally:
+        admin.close()
 
 
 def _commands(worker: ConsumerWorker, publisher: ActivityPublisher) -> Any:

@@ -264,10 +264,10 @@ class BrokerProfile:
             f"(got {session_timeout_ms})"
         )
 
-    def assignor_problem(self, assignor: str, field: str = "assignor") -> str | None:
-        """Why this assignor is not offered on this broker, or None; ``field`` names it
-        (``--assignor`` for the flag)."""
-        if assignor in self.assignors:
+    def assignor_problem(self, assignor: str | None, field: str = "assignor") -> str | None:
+        """Why this assignor is not offered on this broker, or None (None too for no
+        assignor: the group's own); ``field`` names it (``--assignor`` for the flag)."""
+        if assignor is None or assignor in self.assignors:
             return None
         if self.tansu and assignor in STANDARD_ASSIGNORS:
             return (
@@ -276,7 +276,7 @@ class BrokerProfile:
             )
         return f"{field} must be one of {', '.join(self.assignors)} (got {assignor!r})"
 
-    def check(self, session_timeout_ms: int, assignor: str) -> None:
+    def check(self, session_timeout_ms: int, assignor: str | None) -> None:
         """Raise :class:`UnfitSettings` naming the first setting (as its flag) this broker
         refuses."""
         problem = self.session_problem(session_timeout_ms) or self.assignor_problem(

@@ -23,7 +23,7 @@ from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssi
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
-from kafka.errors import KafkaError
+from kafka.errors import InconsistentGroupProtocolError, KafkaError
 
 from messaging import kafka_compat, processing
 from messaging import profile as broker_profile
@@ -196,7 +196,9 @@ class ConsumerWorker:
         self._pending: dict[TopicPartition, int] = {}
         self._last_commit = time.monotonic()
         self._consumer: KafkaConsumer | None = None
-        self._assignor: ReportingAssignor | None = None  # made with each KafkaConsumer
+        self._assignors: list[ReportingAssignor] = []  # made with each KafkaConsumer
+        # The group's members use an assignor this one does not offer: it cannot join.
+        self.refused_assignor = False
         self._trouble_said = 0.0  # when a broker outage was last logged
         self._fetch_wait = self.profile.fetch_wait()
         self._log_watch = self.profile.log_watch()
@@ -280,6 +282,10 @@ class ConsumerWorker:
             while not (self._stopping.is_set() or self._crashed.is_set()):
                 try:
                     self._poll_once()
+                except InconsistentGroupProtocolError:  # retrying would fail for ever
+                    self.refused_assignor = True
+                    self.error = f"group {self.group} uses another assignor"
+                    break
                 except (KafkaError, OSError) as exc:
                     self._broker_trouble(exc)
         except Exception as exc:  # report, never kill the app
@@ -302,7 +308,11 @@ class ConsumerWorker:
 
     def _make_consumer(self) -> KafkaConsumer:
         s = self.setup.settings
-        self._assignor = ReportingAssignor(ASSIGNORS[s.assignor](), s.topic, self._on_table)
+        # Each offered assignor reports the whole table when this member leads with it.
+        self._assignors = [
+            ReportingAssignor(ASSIGNORS[name](), s.topic, self._on_table)
+            for name in (s.assignor, *s.also_assignors)
+        ]
         consumer = KafkaConsumer(
             bootstrap_servers=self.setup.bootstrap_servers,
             group_id=s.group,
@@ -315,7 +325,7 @@ class ConsumerWorker:
             heartbeat_interval_ms=s.heartbeat_ms,
             max_poll_interval_ms=300_000,
             # The configured assignor, reporting the whole table when this one leads.
-            partition_assignment_strategy=[self._assignor],
+            partition_assignment_strategy=self._assignors,
             metrics_enabled=False,  # never read; a sensor update per fetch and record
             reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
             **self.profile.consumer_config(),
@@ -425,8 +435,8 @@ class ConsumerWorker:
             return
         self._commit()
         self.setup.settings = replace(self.setup.settings, topic=topic)
-        if self._assignor is not None:
-            self._assignor.topic = topic
+        for assignor in self._assignors:
+            assignor.topic = topic
         consumer.subscribe([topic], listener=_Listener(self))
         self._await_metadata(consumer, topic)
         self._update(joining=True)

@@ -100,3 +100,39 @@ def test_groups_over_rest(make_runtime):
         groups = {c["group"] for c in call(f"{url}/api/consumers")[1]["consumers"]}
         assert groups == {runtime.settings.group, "auditoria"}
         assert stop_and_wait(url, consumer["id"])["state"] == "stopped"
+
+
+def test_the_readmes_analytics_path_a_consumer_by_hand_joins_a_sticky_group(
+    make_runtime, processes, tmp_path
+):
+    """README: POST /api/groups with "assignor": "sticky", then a consumer started by hand
+    with --group analytics. Without --assignor it offers every eager assignor and the
+    broker picks the group's; with another --assignor it stops with one line."""
+    from tests.conftest import running_api
+    from tests.test_api import call
+
+    runtime = make_runtime(consumer_mode=THREAD, consumers=1)
+    analytics = f"analytics-{runtime.settings.group}"  # of this test alone
+    with running_api(runtime) as url:
+        body = {"group": analytics, "assignor": "sticky", "consumers": 1, "kind": "thread"}
+        assert call(f"{url}/api/groups", "POST", body)[0] == 201
+        fleet = runtime.fleets[analytics]
+        wait_for(lambda: all_assigned(runtime, fleet), 25, "the sticky group's first member")
+
+        proc = start_standalone(runtime, processes, "--group", analytics)
+        wait_for(
+            lambda: any(s.kind == REMOTE and s.partitions for s in fleet.snapshots()),
+            30,
+            "the consumer by hand to take a share of the sticky group",
+        )
+        assert proc.poll() is None
+
+        log = tmp_path / "refused.log"
+        with open(log, "w") as err:
+            wrong = start_standalone(
+                runtime, processes, "--group", analytics, "--assignor", "range", stderr=err
+            )
+            assert wrong.wait(60) == 2
+    errors = [line for line in log.read_text().splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"group {analytics} shares its partitions with" in errors[0]
+    assert "--assignor" in errors[0], errors

@@ -27,12 +27,29 @@ def normalized(lines: list[str]) -> set[tuple[str, str, str]]:
     return {(canonicalize_name(r.name), str(r.specifier), str(r.marker or "")) for r in reqs}
 
 
+def requirement_lines(name: str) -> list[str]:
+    """A requirements file's requirements, comments and ``-r`` includes dropped."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    lines = (line.split(" #", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith(("#", "-r"))]
+
+
 def runtime_requirements() -> list[str]:
-    """requirements.txt between its '# Runtime' and '# Tests' headings, comments dropped."""
-    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    section = text.split("# Runtime", 1)[1].split("# Tests", 1)[0]
-    lines = (line.split(" #", 1)[0].strip() for line in section.splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+    return requirement_lines("requirements.txt")
+
+
+TEST_TOOLS = {"pytest", "pytest-qt", "pytest-timeout", "pytest-xdist", "schemathesis", "ruff"}
+
+
+def test_the_app_installs_no_test_tool_and_the_tests_get_them_all():
+    """requirements.txt is what the app runs on; requirements-dev.txt adds the tools."""
+    runtime = {canonicalize_name(Requirement(r).name) for r in runtime_requirements()}
+    dev = {
+        canonicalize_name(Requirement(r).name) for r in requirement_lines("requirements-dev.txt")
+    }
+    assert not runtime & TEST_TOOLS, runtime & TEST_TOOLS
+    assert dev >= TEST_TOOLS
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +181,8 @@ def test_docker_compose_runs_the_apache_kafka_of_broker_apache():
 def launcher_copy(tmp_path: Path) -> Path:
     """./run and requirements.txt in a folder of their own (./run makes .venv beside itself)."""
     shutil.copy(ROOT / "run", tmp_path / "run")
-    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path / "run"
 
 
@@ -180,7 +198,7 @@ def test_run_uses_the_active_venv_and_installs_nothing_it_already_has(tmp_path):
     stamp = subprocess.run(
         ["cksum"], stdin=(ROOT / "requirements.txt").open("rb"), capture_output=True, check=True
     ).stdout
-    (venv / ".kafka-p2p-requirements").write_bytes(stamp)
+    (venv / ".kafka-p2p-requirements.txt").write_bytes(stamp)
     environ = {k: v for k, v in os.environ.items() if k not in ("PYTHON", "VIRTUAL_ENV")}
     result = subprocess.run(
         [str(launcher), "-c", "import os, sys; print(sys.prefix); print(os.getcwd())"],

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui import colors
-from gui.translation import translate
+from gui.translation import decimal, translate
 from gui.widgets import ElidedLabel
 from messaging.events import Delivery
 
@@ -85,6 +85,16 @@ class RateBins:
         return {cid: sum(counts) for cid, counts in self.window(now)[1].items()}
 
 
+class LocaleAxis(pg.AxisItem):
+    """Tick labels in the window's locale (1.500 and 0,5 in Spanish), like every other
+    number of the window; pyqtgraph writes them with Python's "%g", always in English."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        step = spacing * scale
+        places = 0 if step >= 1 else min(int(math.ceil(-math.log10(step))), 6)
+        return [decimal(v * scale, places) for v in values]
+
+
 class RateChart(QWidget):
     """GUI thread only: :meth:`apply` each batch's deliveries, :meth:`tick` on the clock."""
 
@@ -121,7 +131,8 @@ class RateChart(QWidget):
         return QSize(560, 134)  # as tall as the timeline beside it
 
     def _plot(self) -> pg.PlotItem:
-        plot = self._view.addPlot(row=0, col=0)
+        axes = {name: LocaleAxis(name) for name in ("left", "bottom", "right")}
+        plot = self._view.addPlot(row=0, col=0, axisItems=axes)
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()

@@ -30,6 +30,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kafka.consumer.fetcher import ConsumerRecord
@@ -144,12 +145,31 @@ class ControlChannel:
         return self._keys.key(REMOTE_SCOPE)
 
 
+# How the pasted command starts a consumer: from a checkout ./run (it makes the venv and
+# installs what it needs; a bare `python` there fails with "No module named 'kafka'"), or
+# the script an installed app (pipx install .) comes with.
+CHECKOUT_LAUNCHER = ("./run", "-m", "messaging.consumer")
+INSTALLED_LAUNCHER = ("kafka-p2p-consumer",)
+
+
+def consumer_launcher() -> tuple[str, ...]:
+    """How this app was installed says how to start a consumer: from a checkout (``run``
+    beside the code) ./run, else the installed script."""
+    root = Path(__file__).resolve().parent.parent
+    return CHECKOUT_LAUNCHER if (root / "run").is_file() else INSTALLED_LAUNCHER
+
+
 def join_command(
-    bootstrap: str, topic: str, group: str, channel: str, key: str | None = None
+    bootstrap: str,
+    topic: str,
+    group: str,
+    channel: str,
+    key: str | None = None,
+    launcher: tuple[str, ...] = CHECKOUT_LAUNCHER,
 ) -> str:
     """The copy-paste command that starts a consumer of ``group`` elsewhere, carrying
-    the remote key in its environment (run it from the project's folder)."""
-    parts = ["python", "-m", "messaging.consumer", "--bootstrap-servers", bootstrap]
+    the remote key in its environment."""
+    parts = [*launcher, "--bootstrap-servers", bootstrap]
     parts += ["--topic", topic, "--group", group]
     if channel != topic:  # the app moved to a new topic: commands stay on the first one's
         parts += ["--channel", channel]

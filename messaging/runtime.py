@@ -23,7 +23,7 @@ from messaging.activity import ActivityReader, activity_topic, control_topic
 from messaging.broker import BrokerError, wait_reachable
 from messaging.broker_watch import BrokerStatus, BrokerWatch
 from messaging.config import Settings
-from messaging.control import ControlChannel, ControlKeys, join_command
+from messaging.control import ControlChannel, ControlKeys, consumer_launcher, join_command
 from messaging.events import (
     DEAD_LETTERED,
     ConsumerSnapshot,
@@ -581,7 +581,9 @@ class Runtime:
         another machine, with the key that lets this app drive it."""
         s = self.settings
         key = self.control.remote_key if self.control else None
-        return join_command(self.bootstrap_servers, s.topic, s.group, s.channel, key)
+        return join_command(
+            self.bootstrap_servers, s.topic, s.group, s.channel, key, consumer_launcher()
+        )
 
     @property
     def _profile(self) -> BrokerProfile:

@@ -21,9 +21,11 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from messaging.activity import control_topic
 from messaging.control import (
     BAD_SIGNATURE,
+    CHECKOUT_LAUNCHER,
     CONFIGURE,
     CRASH,
     FRESH_S,
+    INSTALLED_LAUNCHER,
     MALFORMED,
     MAX_RECORD,
     NO_KEY,
@@ -38,6 +40,7 @@ from messaging.control import (
     RefusalLog,
     Refused,
     command,
+    consumer_launcher,
     join_command,
     key_problem,
 )
@@ -146,11 +149,27 @@ def test_keys_differ_by_scope_and_never_are_the_token():
 
 def test_the_join_command_carries_the_key_in_its_environment():
     assert join_command("h:9092", "t", "g", "t", "ab" * 32) == (
-        f"P2P_CONTROL_KEY={'ab' * 32} python -m messaging.consumer "
+        f"P2P_CONTROL_KEY={'ab' * 32} ./run -m messaging.consumer "
         "--bootstrap-servers h:9092 --topic t --group g"
     )
     moved = join_command("h:9092", "t-6p", "grupo consumidores", "t")
     assert moved.endswith("--topic t-6p --group 'grupo consumidores' --channel t")
+    installed = join_command("h:9092", "t", "g", "t", None, INSTALLED_LAUNCHER)
+    assert installed.startswith("kafka-p2p-consumer --bootstrap-servers h:9092")
+
+
+def test_a_checkout_pastes_run_and_an_installed_app_its_script():
+    """A bare `python -m messaging.consumer` pasted in a plain shell fails with "No module
+    named 'kafka'": the checkout's ./run makes its venv, an installed app has a script."""
+    assert consumer_launcher() == CHECKOUT_LAUNCHER  # the suite runs from a checkout
+    result = subprocess.run(
+        ["./run", "-m", "messaging.consumer", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "--bootstrap-servers" in result.stdout
 
 
 def flood_lines(caplog) -> list[str]:

@@ -107,7 +107,7 @@ def test_the_broker_address_copies_the_join_command_with_its_key(make_runtime, o
     runtime, window = open_window(consumers=0)
     command = window.status.copy_join_command()
     assert qapp.clipboard().text() == command
-    assert command.startswith(f"P2P_CONTROL_KEY={runtime.control.remote_key} python -m")
+    assert command.startswith(f"P2P_CONTROL_KEY={runtime.control.remote_key} ./run -m")
     assert f"--bootstrap-servers {runtime.bootstrap_servers}" in command
     assert "copied" in window.status.currentMessage()
 
@@ -153,7 +153,7 @@ def test_headless_app_warns_and_logs_the_join_command(tmp_path):
     assert proc.returncode == 0
     assert sum("beyond loopback" in line for line in out.splitlines()) == 1
     key = ControlKeys.from_token(token).key("remote")
-    [join] = [line for line in out.splitlines() if "python -m messaging.consumer" in line]
+    [join] = [line for line in out.splitlines() if "./run -m messaging.consumer" in line]
     assert f"P2P_CONTROL_KEY={key} " in join and token not in join
 
 

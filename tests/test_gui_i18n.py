@@ -55,6 +55,8 @@ WORDS = {
         "header": "Consumidor",
         "live": ["2 vivos · 2 mostrados", "1 vivo · 2 mostrados"],
         "decimal": re.compile(r"\d,\d s"),  # 1,4 s
+        "thousands": "12.500",
+        "half": "0,5",
         "send_keys": "Control+Intro",
     },
     "en": {
@@ -71,6 +73,8 @@ WORDS = {
         "header": "Consumer",
         "live": ["2 live · 2 shown", "1 live · 2 shown"],
         "decimal": re.compile(r"\d\.\d s"),  # 1.4 s
+        "thousands": "12,500",
+        "half": "0.5",
         "send_keys": "Ctrl+Enter",
     },
 }
@@ -305,6 +309,10 @@ def test_window_reads_in_the_language_and_still_sends_and_crashes(
     # The model calls it Stable once it has seen the crashed member's session end too: on
     # Apache Kafka the survivor's new assignment can be reported a moment before that.
     qtbot.waitUntil(lambda: all_assigned(runtime), timeout=5_000)
+    # The chart's axes write numbers as the rest of the window does.
+    axis = window.rate_chart.rates_plot.getAxis("left")
+    assert axis.tickStrings([0, 12500], 1, 2500) == ["0", words["thousands"]]
+    assert axis.tickStrings([0.5], 1, 0.5) == [words["half"]]
 
 
 def test_the_status_bars_broker_outage_and_recovery_read_in_the_language(language):

@@ -114,6 +114,11 @@ def test_wheel_has_the_console_script(wheel):
     assert "[console_scripts]" in entry_points
     assert "kafka-p2p-demo = main:main" in entry_points
     assert "kafka-p2p-consumer = messaging.consumer:main" in entry_points
+    # An installed app pastes that script (no ./run beside its code), a checkout ./run.
+    from messaging.control import INSTALLED_LAUNCHER
+
+    assert INSTALLED_LAUNCHER == ("kafka-p2p-consumer",)
+    assert "run" not in wheel.namelist()
 
 
 def test_wheel_depends_on_what_requirements_txt_installs(wheel):

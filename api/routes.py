@@ -294,7 +294,7 @@ def _register_export(app: Flask, runtime: Runtime) -> None:
     def export_messages() -> Response:
         cap = runtime.ledger.capacity
         n = v.limit(request.args.get("limit"), default=cap, high=cap)
-        lines = export.history_lines(runtime.ledger, n)
+        lines = export.history_blocks(runtime.ledger, n)
         return Response(
             lines, mimetype="application/x-ndjson", headers=attachment("messages.jsonl")
         )

@@ -6,9 +6,9 @@ cheaper than a widget per partition, and ``update()`` is only called on change.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui import colors
 from gui.translation import number, state_word, translate
@@ -16,6 +16,9 @@ from messaging.group_model import INFERRED, GroupView
 
 BADGE_W = 190
 NARROW_W = 96  # below this a partition box stacks its label, owner and lag
+# Below this a box cannot hold "P12": the compact view draws bars, labels each run of one
+# owner's partitions once ("P0–P7 · C1"), and names a single partition in its tooltip.
+COMPACT_W = 34
 
 
 class PartitionMap(QWidget):
@@ -63,12 +66,92 @@ class PartitionMap(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), colors.BACKGROUND)
         self._paint_badge(p, QRectF(0, 4, self.badge_w - 10, self.height() - 8))
-        count = max(self.partitions, 1)
-        width = (self.width() - self.badge_w) / count
+        width = self._box_width()
+        compact = width < COMPACT_W
         for part in range(self.partitions):
-            box = QRectF(self.badge_w + part * width + 3, 4, width - 6, self.height() - 8)
-            self._paint_partition(p, part, box)
+            if compact:  # bars touch once a gap would leave no colour (a narrow panel)
+                gap = 1.0 if width >= 4 else 0.0
+                box = QRectF(
+                    self.badge_w + part * width + gap, 4, width - 2 * gap, self.height() - 8
+                )
+                self._paint_bar(p, part, box)
+            else:
+                box = QRectF(self.badge_w + part * width + 3, 4, width - 6, self.height() - 8)
+                self._paint_partition(p, part, box)
+        if compact:
+            self._paint_runs(p, width)
         p.end()
+
+    def _box_width(self) -> float:
+        return (self.width() - self.badge_w) / max(self.partitions, 1)
+
+    @property
+    def compact(self) -> bool:
+        """Whether the partitions are too many for this width to label each one."""
+        return self._box_width() < COMPACT_W
+
+    def runs(self) -> list[tuple[int, int, str]]:
+        """(first, last, owner name) of each stretch of partitions one owner holds."""
+        runs: list[tuple[int, int, str]] = []
+        for part in range(self.partitions):
+            owner = self.owners.get(part)
+            name = owner[0] if owner else ""
+            if runs and runs[-1][2] == name and runs[-1][1] == part - 1:
+                runs[-1] = (runs[-1][0], part, name)
+            else:
+                runs.append((part, part, name))
+        return runs
+
+    def _paint_bar(self, p: QPainter, part: int, box: QRectF) -> None:
+        owner = self.owners.get(part)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colors.consumer_color(owner[1]) if owner else colors.UNOWNED)
+        p.drawRoundedRect(box, 3, 3)
+
+    def _paint_runs(self, p: QPainter, width: float) -> None:
+        """One label per run of an owner's partitions wide enough to hold it."""
+        p.setFont(_font(9, bold=True))
+        for first, last, name in self.runs():
+            box = QRectF(self.badge_w + first * width, 4, (last - first + 1) * width, 22)
+            span = f"P{first}" if first == last else f"P{first}–P{last}"
+            # The longest label that fits: the span and its owner, else the owner alone.
+            fits = [
+                t
+                for t in (f"{span} · {name}" if name else span, name)
+                if t and p.fontMetrics().horizontalAdvance(t) + 12 <= box.width()
+            ]
+            if not fits:
+                continue
+            text = fits[0]
+            owner = self.owners.get(first)
+            fill = colors.consumer_color(owner[1]) if owner else colors.UNOWNED
+            text_w = p.fontMetrics().horizontalAdvance(text) + 12
+            plate = QRectF(box.center().x() - text_w / 2, box.top() + 2, text_w, box.height() - 4)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(fill)  # under the label: the bars' gaps would stripe the text
+            p.drawRoundedRect(plate, 6, 6)
+            p.setPen(colors.ink_on(fill))
+            p.drawText(plate, Qt.AlignmentFlag.AlignCenter, text)
+
+    def partition_at(self, x: float) -> int | None:
+        part = int((x - self.badge_w) // self._box_width()) if x >= self.badge_w else -1
+        return part if 0 <= part < self.partitions else None
+
+    def event(self, event: QEvent) -> bool:  # Qt override: each partition's tooltip
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            part = self.partition_at(event.pos().x())
+            if part is None:
+                QToolTip.hideText()
+                return True
+            QToolTip.showText(event.globalPos(), self.tooltip(part), self)
+            return True
+        return super().event(event)
+
+    def tooltip(self, part: int) -> str:
+        owner = self.owners.get(part)
+        who = owner[0] if owner else translate("PartitionMap", "unowned")
+        lag = translate("PartitionMap", "lag {n}").format(n=number(self.lag.get(part, 0)))
+        return f"P{part} · {who} · {lag}"
 
     def _paint_badge(self, p: QPainter, box: QRectF) -> None:
         p.setPen(Qt.PenStyle.NoPen)

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 
+from messaging import limits
 from messaging import profile as broker_profile
 from messaging.config import Settings
 from messaging.control import ControlChannel
@@ -110,6 +111,7 @@ class Homes:
     dead_letters: DeadLetters
     control: ControlChannel
     publish: Callable[[object], None]
+    live_everywhere: Callable[[], int] = lambda: 0  # the app's live consumers, all groups
 
 
 class Fleet:
@@ -166,12 +168,20 @@ class Fleet:
         return member.snapshot
 
     def _check_room(self) -> None:
-        live = sum(1 for m in self._members.values() if m.alive and _own(m))
-        if live >= self.settings.max_consumers:
+        if self.own_live() >= self.settings.max_consumers:
             raise FleetFull(
                 f"at most {self.settings.max_consumers} live consumers "
                 "(--max-consumers); stop or crash one first"
             )
+        if self.homes.live_everywhere() >= limits.LIVE_CONSUMERS:
+            raise FleetFull(
+                f"at most {limits.LIVE_CONSUMERS} live consumers in all groups together; "
+                "stop or crash one first"
+            )
+
+    def own_live(self) -> int:
+        """The app's own consumers (threads and processes) that are live."""
+        return sum(1 for m in self._members.values() if m.alive and _own(m))
 
     def _identity(self, wid: int, kind: str, delay: int, rate: float) -> ConsumerSnapshot:
         return ConsumerSnapshot(

@@ -33,7 +33,7 @@ from messaging.events import (
     SentMessage,
 )
 from messaging.exposure import BrokerExposure, broker_exposure, is_loopback
-from messaging.fleet import Fleet, Homes, UnknownConsumer
+from messaging.fleet import Fleet, FleetFull, Homes, UnknownConsumer
 from messaging.ledger import Ledger
 from messaging.monitor import LagMonitor
 from messaging.outside import OutsideConsumption
@@ -162,7 +162,13 @@ class Runtime:
         self.traffic = TrafficLog(s.log_file, s.log_format, s.log_to_stderr)
         self.sender = Sender(self.bootstrap_servers, s.topic, self.ledger, self.hub, self.traffic)
         self.control = ControlChannel(self.sender.publish_raw, s.channel, self.control_keys)
-        self._homes = Homes(LocalSink(self), self.sender, self.control, self.hub.publish)
+        self._homes = Homes(
+            LocalSink(self),
+            self.sender,
+            self.control,
+            self.hub.publish,
+            lambda: sum(fleet.own_live() for fleet in self.groups()),
+        )
         self.fleet = self._new_group(s.group, s.assignor)
         self._start_reader()
         self.broker_watch = BrokerWatch(
@@ -275,6 +281,12 @@ class Runtime:
                 raise GroupExists(f"group {name} exists already")
             if len(self.fleets) >= MAX_GROUPS:
                 raise GroupExists(f"at most {MAX_GROUPS} groups")
+        room = limits.LIVE_CONSUMERS - self._homes.live_everywhere()
+        if consumers > room:  # said before the group exists: nothing half made
+            raise FleetFull(
+                f"{consumers} more consumers would pass the {limits.LIVE_CONSUMERS} live "
+                f"consumers of all groups together ({room} left)"
+            )
         fleet = self._new_group(name, assignor or self.settings.assignor)
         log.info("group %s added (%s)", name, fleet.settings.assignor)
         for _ in range(consumers):

@@ -277,6 +277,25 @@ def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):
         assert first.id in removed and not listed_ids & set(removed)
 
 
+def test_live_consumers_of_all_groups_together_are_capped(make_runtime, monkeypatch):
+    """limits.LIVE_CONSUMERS bounds every group together (scripts/worst_case.py measured
+    why); here lowered to 3 so that a test can reach it."""
+    from messaging import limits
+
+    monkeypatch.setattr(limits, "LIVE_CONSUMERS", 3)
+    runtime = make_runtime(consumer_mode=THREAD, consumers=2)
+    with running_api(runtime) as url:
+        body = {"group": f"g2-{runtime.settings.group}", "consumers": 2, "kind": "thread"}
+        status, answer = call(f"{url}/api/groups", "POST", body)
+        assert status == 409 and "all groups together (1 left)" in answer["error"], answer
+        assert body["group"] not in runtime.fleets, "nothing half made"
+
+        status, _ = call(f"{url}/api/groups", "POST", {**body, "consumers": 1})
+        assert status == 201
+        status, answer = call(f"{url}/api/consumers", "POST")
+        assert status == 409 and "in all groups together" in answer["error"], answer
+
+
 def test_an_outside_leader_gets_its_partitions_from_the_broker_where_kafka_tells(
     make_runtime, processes, tmp_path
 ):

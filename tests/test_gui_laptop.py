@@ -378,3 +378,29 @@ def test_the_filter_finds_a_redelivered_and_a_dead_lettered_message(open_window,
     consumers = [view.model.consumers_of(m) for m in listed(window)]
     assert all(survivor.name in pair for pair in consumers)
     assert set(redelivered) <= set(listed(window))  # the survivor took them over
+
+
+def test_the_partition_map_at_the_partition_cap_labels_runs_and_names_each_in_a_tooltip(
+    qtbot,
+) -> None:
+    """limits.PARTITIONS' most: too many to label each box on a laptop's width, so the map
+    labels each owner's run once and says the rest in tooltips."""
+    from gui.partition_map import PartitionMap
+    from messaging import limits
+
+    count = limits.PARTITIONS[1]
+    pmap = PartitionMap(count)
+    qtbot.addWidget(pmap)
+    pmap.resize(1000, 74)
+    owners = {p: (f"C{1 + p // 16}", 1 + p // 16) for p in range(count)}  # range: 4 runs
+    pmap.set_state(owners, {5: 12}, "Stable", 1)
+    pmap.show()
+    qtbot.waitExposed(pmap)
+
+    assert pmap.compact
+    assert pmap.runs() == [(0, 15, "C1"), (16, 31, "C2"), (32, 47, "C3"), (48, 63, "C4")]
+    x = pmap.badge_w + 5.5 * (pmap.width() - pmap.badge_w) / count
+    assert pmap.partition_at(x) == 5 and pmap.tooltip(5) == "P5 · C1 · lag 12"
+    assert pmap.partition_at(pmap.badge_w - 1) is None
+    pmap.resize(3000, 74)  # wide enough for a box each: every box labelled again
+    assert not pmap.compact

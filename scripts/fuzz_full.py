@@ -24,25 +24,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_api_fuzz import config as fuzz_config  # noqa: E402 - the suite's, unbounded
+
 TOKEN = "fuzz-token-0123456789"
-CONFIG = """
-[auth.openapi.bearerAuth]
-bearer = "{token}"
-
-[generation]
-mode = "all"
-max-examples = {examples}
-with-security-parameters = false
-
-[phases.stateful]
-max-steps = 6
-inference.algorithms = []
-generation.max-examples = {scenarios}
-generation.mode = "positive"
-
-[checks.negative_data_rejection]
-expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
-"""
 
 
 def free_port() -> int:
@@ -87,9 +73,7 @@ def main() -> int:
                 return 1
             time.sleep(0.5)
         config = work / "schemathesis.toml"
-        config.write_text(
-            CONFIG.format(token=TOKEN, examples=args.examples, scenarios=args.scenarios)
-        )
+        config.write_text(fuzz_config(TOKEN, args.examples, args.scenarios, bounded=False))
         started = time.monotonic()
         code = subprocess.call(
             [sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()"]

@@ -40,16 +40,21 @@ from tests.conftest import all_assigned, shared_settings, wait_for
 TOKEN = "fuzz-token-0123456789"
 EXAMPLES = 10  # per operation, fuzzing phase
 SCENARIOS = 12  # stateful phase: each that stops a consumer takes ~5 s
-CONFIG = f"""
+
+
+def config(token: str, examples: int, scenarios: int, bounded: bool = True) -> str:
+    """schemathesis' configuration: the suite's bounded run, or (``bounded=False``) the full
+    one of scripts/fuzz_full.py, with every operation at ``examples`` and a random seed."""
+    text = f"""
 # Through the schema's own bearerAuth scheme, so cases that test a missing or wrong
 # token really go without it.
 [auth.openapi.bearerAuth]
-bearer = "{TOKEN}"
+bearer = "{token}"
 
 [generation]
 mode = "all"
-max-examples = {EXAMPLES}
-deterministic = true
+max-examples = {examples}
+deterministic = {"true" if bounded else "false"}
 # Requests carry the real token; the auth checks still send probes without it.
 with-security-parameters = false
 
@@ -61,13 +66,17 @@ max-steps = 6
 # Only the schema's own links: the inferred ones mostly lead to ids that never existed,
 # which the other phases already try.
 inference.algorithms = []
-generation.max-examples = {SCENARIOS}
+generation.max-examples = {scenarios}
 generation.mode = "positive"
 
 # Bodies over 1 MiB are a documented 413 (Content Too Large).
 [checks.negative_data_rejection]
 expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
+"""
+    return text + (BOUNDED_OPERATIONS if bounded else "")
 
+
+BOUNDED_OPERATIONS = """
 # Each 201 is one more consumer.
 [[operations]]
 include-name = "POST /api/consumers"
@@ -161,12 +170,12 @@ def consumer_answers(seen: Counter[tuple[str, int]]) -> dict[str, int]:
 
 
 def test_schemathesis_finds_nothing_and_reaches_every_operation(fuzzed_api, tmp_path):
-    config = tmp_path / "schemathesis.toml"
-    config.write_text(CONFIG)
+    toml = tmp_path / "schemathesis.toml"
+    toml.write_text(config(TOKEN, EXAMPLES, SCENARIOS))
     har = tmp_path / "fuzz.har.json"
     command = [
         *(sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()"),
-        *("--config-file", str(config), "run", f"{fuzzed_api}/openapi.json"),
+        *("--config-file", str(toml), "run", f"{fuzzed_api}/openapi.json"),
         *("--checks", "all", "--no-color", "--report", "har", "--report-har-path", str(har)),
     ]
     result = subprocess.run(

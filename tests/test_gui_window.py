@@ -256,6 +256,8 @@ def test_messages_of_another_producer_are_counted_and_marked(open_window, qtbot)
     origins = sorted(m["origin"] for m in listed)
     assert origins == ["app"] * 3 + ["elsewhere"] * 5
     qtbot.waitUntil(lambda: "from elsewhere <b>5</b>" in window.status.totals.text(), timeout=5_000)
+    # The list is fed by the events, a drain after the ledger: wait for all eight rows.
+    qtbot.waitUntil(lambda: window.model.rowCount() == 8, timeout=5_000)
     shown = [window.model.index(r, COL_ID).data() for r in range(window.model.rowCount())]
     assert sorted(shown) == sorted(
         [s.message_id for s in ours] + [f"p{p}@{o} · from elsewhere" for p, o in _positions(listed)]

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from messaging.broker import BrokerError, EmbeddedBroker, wait_reachable
+from messaging.broker import BrokerError, EmbeddedBroker, answers
 from messaging.reasons import Reason, broker_back, broker_died, broker_unreachable, clock
 
 log = logging.getLogger(__name__)
@@ -62,11 +62,7 @@ class BrokerWatch:
         """One look: restart a dead embedded broker, then note down / back."""
         self._next = time.monotonic() + CHECK_S
         self._replace_dead_embedded()
-        try:
-            wait_reachable(self.address, timeout=ANSWER_S)
-            up = True
-        except BrokerError:
-            up = False
+        up = answers(self.address, ANSWER_S)
         if self.status.up and not up:
             self.outages += 1
             self._set(False, broker_unreachable(self.address, time.time()))

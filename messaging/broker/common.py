@@ -94,6 +94,17 @@ def wait_reachable(address: str, timeout: float, fix: str = APP_FIX) -> None:
             time.sleep(0.05)
 
 
+def answers(address: str, timeout: float) -> bool:
+    """Whether the broker at ``host:port`` answers one Kafka request within ``timeout``:
+    a single try (a refused connection is False at once), for a watch that asks often."""
+    host, _, port = address.rpartition(":")
+    try:
+        _api_versions((host or "127.0.0.1", int(port)), timeout)
+        return True
+    except OSError:
+        return False
+
+
 # ApiVersions v0 (key 18), the one request every Kafka broker answers, before any other
 # and in any version: an unsupported version still gets an error answer.
 _PROBE_ID = 0x50325030

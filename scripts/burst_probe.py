@@ -21,7 +21,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -93,12 +95,35 @@ async def burst(window, runtime, count: int) -> dict:
     }
 
 
-def main() -> int:
+def drive_window(runtime, scenario: Callable[[Any], Awaitable[dict]], name: str) -> dict:
+    """Open the app's window on ``runtime`` as the app does and run ``scenario(window)``
+    on its event loop; returns what the scenario measured ({} if it failed). The window
+    is closed afterwards; stopping the runtime is the caller's."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.app import run_window
     from gui.main_window import MainWindow
+
+    result: dict = {}
+
+    async def drive() -> None:
+        while not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]:
+            await asyncio.sleep(0.05)
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        try:
+            result.update(await scenario(window))
+        finally:
+            window.close()
+
+    app = QApplication.instance() or QApplication([name])
+    QTimer.singleShot(0, lambda: asyncio.ensure_future(drive()))
+    run_window(runtime, None)
+    del app
+    return result
+
+
+def main() -> int:
     from messaging.config import Settings
     from messaging.runtime import Runtime
 
@@ -112,24 +137,15 @@ def main() -> int:
         log_file=f"{log_dir}/messages.log", log_to_stderr=False, consumer_mode=args.consumer_mode
     )
     runtime = Runtime(settings).start()
-    result: dict = {}
 
-    async def drive() -> None:
-        while not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]:
-            await asyncio.sleep(0.05)
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    async def scenario(window) -> dict:
         window.rate_chart.set_active(not args.no_chart)
-        result["chart"] = "off" if args.no_chart else "on"
-        try:
-            result.update(await burst(window, runtime, args.count))
-        finally:
-            window.close()
+        chart = "off" if args.no_chart else "on"
+        return {"chart": chart, **await burst(window, runtime, args.count)}
 
+    result: dict = {}
     try:
-        app = QApplication.instance() or QApplication(["burst-probe"])
-        QTimer.singleShot(0, lambda: asyncio.ensure_future(drive()))
-        run_window(runtime, None)
-        del app
+        result = drive_window(runtime, scenario, "burst-probe")
     finally:
         runtime.stop()
         shutil.rmtree(log_dir, ignore_errors=True)

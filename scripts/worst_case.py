@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from scripts.burst_probe import StallProbe
+from scripts.burst_probe import StallProbe, drive_window
 
 COUNT = 20_000
 
@@ -102,12 +102,8 @@ async def worst(window, runtime, url: str, shot: Path, groups: int, per_group: i
 
 
 def main() -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from api.server import ApiServer
-    from gui.app import run_window
-    from gui.main_window import MainWindow
     from messaging import limits
     from messaging.config import Settings
     from messaging.runtime import MAX_GROUPS, Runtime
@@ -135,23 +131,14 @@ def main() -> int:
     runtime = Runtime(settings).start()
     api = ApiServer(runtime, "127.0.0.1", 0)
     url = api.start()
-    result: dict = {}
 
-    async def drive() -> None:
-        while not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]:
-            await asyncio.sleep(0.05)
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    async def scenario(window) -> dict:
         window.resize(1366, 768)
-        try:
-            result.update(await worst(window, runtime, url, args.shot, args.groups, per_group))
-        finally:
-            window.close()
+        return await worst(window, runtime, url, args.shot, args.groups, per_group)
 
+    result: dict = {}
     try:
-        app = QApplication.instance() or QApplication(["worst-case"])
-        QTimer.singleShot(0, lambda: asyncio.ensure_future(drive()))
-        run_window(runtime, None)
-        del app
+        result = drive_window(runtime, scenario, "worst-case")
     finally:
         api.stop()
         runtime.stop()

@@ -17,11 +17,12 @@ import time
 from typing import TYPE_CHECKING
 
 from api.security import token_problem
-from messaging import broker, limits, names
-from messaging import profile as broker_profile
+from messaging import broker
 from messaging.broker import BrokerError, BrokerSetupError, advertised_problem, port_problem
+from messaging.broker import profile as broker_profile
 from messaging.broker.kafka_dist import FETCH_HINT
-from messaging.config import Settings
+from messaging.core import limits, names
+from messaging.core.config import Settings
 from messaging.flags import (
     DefaultsOnce,
     OneLineParser,
@@ -34,7 +35,7 @@ from messaging.flags import (
 )
 
 if TYPE_CHECKING:
-    from messaging.control import ControlKeys
+    from messaging.channel.control import ControlKeys
 
 log = logging.getLogger("main")
 
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
             return 2
     from api.server import ApiServer, api_port_problem
-    from messaging.runtime import Runtime
+    from messaging.runtime.runtime import Runtime
 
     # Before anything starts: no broker to start, or a taken port, is one line, not a trace.
     problem = (
@@ -303,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
 def control_keys(api_token: str | None) -> ControlKeys:
     """What commands to consumers are signed with: derived from the API token when there
     is one (a remote consumer's key then outlives a restart), else new for this run."""
-    from messaging.control import ControlKeys
+    from messaging.channel.control import ControlKeys
 
     return ControlKeys.from_token(api_token) if api_token else ControlKeys.random()
 

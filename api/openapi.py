@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from api.validation import MAX_BATCH, MAX_BODY, MAX_DEPTH
-from messaging import limits
-from messaging.profile import STANDARD_ASSIGNORS
+from messaging.broker.profile import STANDARD_ASSIGNORS
+from messaging.core import limits
 
 _ERROR = {
     "description": "what is wrong, in one sentence",
@@ -602,7 +602,7 @@ _SCHEMAS: dict[str, Any] = {
                 },
                 detail={**_STR, "description": "the same, in words"},
             ),
-            "description": "the broker profile whose quirks the app minds (messaging/profile.py)",
+            "description": "the broker profile whose quirks the app minds",
         },
     ),
 }

@@ -15,12 +15,13 @@ from werkzeug.exceptions import HTTPException
 from api import security
 from api import validation as v
 from api.openapi import spec
-from messaging import export, limits
-from messaging.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
-from messaging.members import NotApplied, NotControllable
-from messaging.profile import STANDARD_ASSIGNORS
-from messaging.runtime import GroupExists, Runtime
-from messaging.sender import SendError
+from messaging.audit import export
+from messaging.broker.profile import STANDARD_ASSIGNORS
+from messaging.clients.sender import SendError
+from messaging.core import limits
+from messaging.group.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
+from messaging.group.members import NotApplied, NotControllable
+from messaging.runtime.runtime import GroupExists, Runtime
 
 GROUP_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")  # groups added over REST: plain names
 

@@ -14,7 +14,7 @@ import ipaddress
 
 from flask import Flask, Response, jsonify, request
 
-from messaging.exposure import is_loopback  # the broker's bind is judged the same way
+from messaging.broker.exposure import is_loopback  # the broker's bind is judged the same way
 
 REALM = "kafka-p2p-demo"
 # Open without a token: liveness probes and the API description (whatever the method,

@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from messaging import limits
+from messaging.core import limits
 
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_BATCH = 10_000

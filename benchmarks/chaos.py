@@ -14,12 +14,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from messaging.events import ACTIVE, DEAD_LETTERED, IDLE, PROCESSED
-from messaging.fleet import FleetFull, MemberGone
-from messaging.group_model import STABLE
-from messaging.members import NotApplied
-from messaging.runtime import Runtime
-from messaging.sender import SendError
+from messaging.clients.sender import SendError
+from messaging.core.events import ACTIVE, DEAD_LETTERED, IDLE, PROCESSED
+from messaging.group.fleet import FleetFull, MemberGone
+from messaging.group.members import NotApplied
+from messaging.group.model import STABLE
+from messaging.runtime.runtime import Runtime
 
 SETTLED = (PROCESSED, DEAD_LETTERED)
 

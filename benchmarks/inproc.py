@@ -16,9 +16,9 @@ from benchmarks.chaos import Chaos
 from benchmarks.chaos import run as run_chaos
 from benchmarks.common import paced, percentile, wait_until
 from benchmarks.sections import Ctx, log
-from messaging.config import Settings
-from messaging.events import PROCESSED, Delivery
-from messaging.runtime import Runtime
+from messaging.core.config import Settings
+from messaging.core.events import PROCESSED, Delivery
+from messaging.runtime.runtime import Runtime
 
 SETTLE_S = 180.0  # after the last send, how long the group gets to process everything
 

@@ -1,5 +1,5 @@
 """Help > About: which versions of the app, Qt, kafka-python and the broker are running,
-and the broker profile the app chose (messaging/profile.py)."""
+and the broker profile the app chose (messaging/broker/profile.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 import messaging
 from gui.translation import translate
-from messaging import profile as broker_profile
-from messaging.profile import BrokerProfile
+from messaging.broker import profile as broker_profile
+from messaging.broker.profile import BrokerProfile
 
 
 def profile_text(profile: BrokerProfile) -> str:

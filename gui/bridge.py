@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from messaging.events import ConsumerSnapshot, Delivery, GroupChange, SentMessage
+from messaging.core.events import ConsumerSnapshot, Delivery, GroupChange, SentMessage
 
 
 @dataclass

@@ -27,7 +27,7 @@ from gui import colors
 from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, decimal, number, state_word, translate
 from gui.widgets import LinesLabel, SpinBox
-from messaging.events import (
+from messaging.core.events import (
     CRASHED,
     IDLE,
     OUTSIDE,
@@ -39,7 +39,7 @@ from messaging.events import (
     ConsumerSnapshot,
     Delivery,
 )
-from messaging.group_model import BROKER, INFERRED, LEADER
+from messaging.group.model import BROKER, INFERRED, LEADER
 
 RECENT = 5  # processed messages a card lists (as many as its height shows)
 MIN_H = 178  # a card never gets less: its controls and a line of messages

@@ -26,8 +26,8 @@ from gui.consumer_card import MIN_H, ConsumerCard
 from gui.core_text import core_text
 from gui.translation import translate
 from gui.widgets import ElidedLabel
-from messaging.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
-from messaging.reasons import Reason
+from messaging.core.events import CRASHED, PROCESS, STOPPED, THREAD, ConsumerSnapshot, Delivery
+from messaging.core.reasons import Reason
 
 CARD_W = 240  # narrowest a card reads well at, plus spacing (wider if its controls need it)
 

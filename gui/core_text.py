@@ -1,7 +1,7 @@
 """The core's findings in the window's language: a reason's code, translated.
 
 ``messaging/`` knows no Qt and reports why something happened as a
-:class:`~messaging.reasons.Reason`: a code with parameters. Here each code has a
+:class:`~messaging.core.reasons.Reason`: a code with parameters. Here each code has a
 translated template; nothing is parsed back from English. A code the window does not
 know yet (a newer core) is shown in the core's English, never lost.
 """
@@ -15,11 +15,11 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from gui.translation import QT_TRANSLATE_NOOP, translate
-from messaging.reasons import EXIT_MEANINGS, Reason, clock
+from messaging.core.reasons import EXIT_MEANINGS, Reason, clock
 
 Render = Callable[[Mapping[str, Any]], str]
 
-# messaging.reasons.EXIT_MEANINGS, and the fallback, for the translation tools.
+# messaging.core.reasons.EXIT_MEANINGS, and the fallback, for the translation tools.
 _EXIT_MEANINGS = {
     1: QT_TRANSLATE_NOOP("Core", "failed while running"),
     2: QT_TRANSLATE_NOOP("Core", "bad arguments"),

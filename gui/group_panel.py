@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QSplitter, QVBoxLayout, QWid
 from gui.consumer_grid import ConsumerGrid
 from gui.partition_map import PartitionMap
 from gui.translation import translate
-from messaging.events import ConsumerSnapshot, Delivery, GroupChange
-from messaging.profile import BrokerProfile
-from messaging.runtime import Runtime
-from messaging.worker import ASSIGNORS
+from messaging.broker.profile import BrokerProfile
+from messaging.consumer.worker import ASSIGNORS
+from messaging.core.events import ConsumerSnapshot, Delivery, GroupChange
+from messaging.runtime.runtime import Runtime
 
 Command = Callable[..., None]  # runs a fleet call off the GUI thread
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QPlainTextEdit, QScrollBar, QToolButton, QWidget
 
 from gui.translation import number, state_word, translate
-from messaging.events import PROCESSING, Delivery, SentMessage
+from messaging.core.events import PROCESSING, Delivery, SentMessage
 
 MAX_LINES = 2000
 # Lines written per batch: at a thousand messages a second nobody reads them all, and

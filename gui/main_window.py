@@ -46,10 +46,10 @@ from gui.status_bar import StatusBar
 from gui.timeline import Lane, Segment, Timeline, height_for
 from gui.translation import ensure_language_locale, translate
 from gui.widgets import VerticalScroll
-from messaging import export
-from messaging.events import PROCESS, THREAD
-from messaging.group_model import GroupView
-from messaging.runtime import Runtime
+from messaging.audit import export
+from messaging.core.events import PROCESS, THREAD
+from messaging.group.model import GroupView
+from messaging.runtime.runtime import Runtime
 
 TICK_MS = 250
 # Bumped when the layout changes shape: a layout saved by an older window is not restored

@@ -17,7 +17,7 @@ from gui.message_model import (
     RedeliveredRole,
     StatusRole,
 )
-from messaging.events import DEAD_LETTERED
+from messaging.core.events import DEAD_LETTERED
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor
 from gui import colors
 from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, number, state_word, translate
-from messaging.events import CONSUMED, PROCESSED, PROCESSING, Delivery, SentMessage
-from messaging.reasons import Reason
+from messaging.core.events import CONSUMED, PROCESSED, PROCESSING, Delivery, SentMessage
+from messaging.core.reasons import Reason
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("MessageModel", "Message id"),

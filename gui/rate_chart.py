@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gui import colors
 from gui.translation import decimal, translate
 from gui.widgets import ElidedLabel
-from messaging.events import Delivery
+from messaging.core.events import Delivery
 
 LAG_COLOR = "#E6E8EE"
 STEPS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0)  # round scale tops, per power of ten

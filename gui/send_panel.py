@@ -28,8 +28,8 @@ from qasync import asyncSlot
 
 from gui.translation import number, translate
 from gui.widgets import SpinBox
-from messaging.events import SentMessage
-from messaging.sender import Sender, SendError
+from messaging.clients.sender import Sender, SendError
+from messaging.core.events import SentMessage
 
 DEFAULT_BODY = {"id": 1, "contenido": "Hola desde Kafka"}
 CHUNK = 500  # records per send_many call in a burst: one ack wait per chunk

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui import colors
 from gui.translation import number, translate
-from messaging.events import GroupChange
+from messaging.core.events import GroupChange
 
 # Rows, top to bottom: the legend, one lane per consumer, the "moved" badges, the axis.
 # The badges have a strip of their own: on the lanes they hid the bars.

@@ -1,7 +1,7 @@
 """Command-line flag checks shared by ``main.py`` and ``python -m messaging.consumer``.
 
 A bad flag is one line on stderr and exit code 2, before anything starts: the same
-rules (Kafka's names, the ranges of :mod:`messaging.limits`, what the broker's profile
+rules (Kafka's names, the ranges of :mod:`messaging.core.limits`, what the broker's profile
 allows when it is known before connecting) on both commands.
 """
 
@@ -11,7 +11,8 @@ import argparse
 from collections.abc import Callable
 from typing import NoReturn
 
-from messaging import limits, profile
+from messaging.broker import profile
+from messaging.core import limits
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -145,8 +145,8 @@ def inside() -> int:
 
     from api.server import ApiServer
     from gui.app import display_problem, run_window
-    from messaging.config import Settings
-    from messaging.runtime import Runtime
+    from messaging.core.config import Settings
+    from messaging.runtime.runtime import Runtime
 
     problem = display_problem()
     if problem:

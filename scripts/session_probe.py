@@ -15,14 +15,14 @@ import sys
 import tempfile
 import time
 
-from messaging.config import Settings
-from messaging.profile import EMBEDDED, TANSU, BrokerProfile
-from messaging.runtime import Runtime
+from messaging.broker.profile import EMBEDDED, TANSU, BrokerProfile
+from messaging.core.config import Settings
+from messaging.runtime.runtime import Runtime
 
 
 class ProbeRuntime(Runtime):
     """A runtime that lets any session timeout through: the probe measures where the
-    tansu profile's range (messaging/profile.py) should end, so it must go past it."""
+    tansu profile's range (messaging/broker/profile.py) should end, so it must go past it."""
 
     def _choose_profile(self) -> BrokerProfile:
         return BrokerProfile(TANSU, EMBEDDED)

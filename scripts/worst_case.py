@@ -104,9 +104,9 @@ async def worst(window, runtime, url: str, shot: Path, groups: int, per_group: i
 def main() -> int:
 
     from api.server import ApiServer
-    from messaging import limits
-    from messaging.config import Settings
-    from messaging.runtime import MAX_GROUPS, Runtime
+    from messaging.core import limits
+    from messaging.core.config import Settings
+    from messaging.runtime.runtime import MAX_GROUPS, Runtime
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--broker", choices=("tansu", "apache"), default="tansu")

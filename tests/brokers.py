@@ -84,7 +84,7 @@ class SharedBroker:
 def lane_profile() -> tuple[str, str]:
     """(profile name, how it was detected) of the lane's broker reached by address: tansu by
     its cluster id, Apache Kafka by its API keys (its cluster id is random)."""
-    from messaging import profile
+    from messaging.broker import profile
 
     if LANE == brokers.APACHE:
         return profile.KAFKA, profile.API_VERSIONS

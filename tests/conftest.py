@@ -21,9 +21,9 @@ import psutil
 import pytest
 
 from messaging import broker as brokers
-from messaging.config import Settings
-from messaging.fleet import Fleet
-from messaging.runtime import Runtime
+from messaging.core.config import Settings
+from messaging.group.fleet import Fleet
+from messaging.runtime.runtime import Runtime
 from tests import brokers as lanes
 from tests.brokers import SharedBroker, unique_names
 
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # On tansu, half the app's default: tansu holds each JoinGroup for half a session and a
 # crash is seen at session expiry, so every group forms and every crash is noticed twice as
-# fast. Its floor is 1000 ms (messaging/profile.py); 3000 leaves heartbeats (every 500 ms)
+# fast. Its floor is 1000 ms (messaging/broker/profile.py); 3000 leaves heartbeats (every 500 ms)
 # room under a loaded 2-core machine. On Apache Kafka, the app's default and the stock
 # broker's floor (group.min.session.timeout.ms), so the lane tests what a user's cluster
 # allows. Set per lane by pytest_configure, before any test module imports it.

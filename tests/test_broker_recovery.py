@@ -18,12 +18,12 @@ from kafka import KafkaAdminClient
 from kafka.partitioner.default import murmur2
 
 from messaging import broker as brokers
-from messaging.activity import activity_topic, control_topic
+from messaging.audit.ledger import Ledger
 from messaging.broker import Broker, free_port
-from messaging.events import EventHub
-from messaging.ledger import Ledger
-from messaging.sender import Sender, SendError
-from messaging.topics import ensure_topic
+from messaging.channel.activity import activity_topic, control_topic
+from messaging.clients.sender import Sender, SendError
+from messaging.clients.topics import ensure_topic
+from messaging.core.events import EventHub
 from tests import brokers as lanes
 from tests.conftest import START_S, all_assigned, running_api, wait_for
 from tests.test_api import call
@@ -213,10 +213,10 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(cluster):
     a topic that comes back after a restart is read whole, on every partition it has."""
     from kafka import KafkaAdminClient
 
-    from messaging.profile import resolve
-    from messaging.sender import make_producer
-    from messaging.tail import TopicTail
-    from messaging.topics import ensure_topic
+    from messaging.broker.profile import resolve
+    from messaging.clients.sender import make_producer
+    from messaging.clients.tail import TopicTail
+    from messaging.clients.topics import ensure_topic
 
     address = cluster.start()
 
@@ -296,8 +296,8 @@ def test_a_topic_tail_started_while_the_broker_is_down_ends_quietly():
     listener) started meanwhile could not bootstrap, and its thread died of an unhandled
     KafkaTimeoutError. It ends with a warning; its owner starts another once the broker
     answers (the runtime's watch loop does)."""
-    from messaging.profile import named
-    from messaging.tail import TopicTail
+    from messaging.broker.profile import named
+    from messaging.clients.tail import TopicTail
 
     tail = TopicTail(f"127.0.0.1:{free_port()}", "t.control", print, "tail", named("kafka"))
     tail.start(timeout=60)

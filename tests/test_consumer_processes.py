@@ -18,9 +18,9 @@ import psutil
 import pytest
 
 from messaging.broker import TANSU
-from messaging.control import KEY_ENV
-from messaging.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
-from messaging.fleet import MAX_GONE, FleetFull
+from messaging.channel.control import KEY_ENV
+from messaging.core.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
+from messaging.group.fleet import MAX_GONE, FleetFull
 from tests import brokers as lanes
 from tests.conftest import ROOT, all_assigned, running_api, wait_for
 from tests.test_api import call, stop_and_wait
@@ -280,7 +280,7 @@ def test_live_consumers_are_capped_and_gone_ones_do_not_pile_up(make_runtime):
 def test_live_consumers_of_all_groups_together_are_capped(make_runtime, monkeypatch):
     """limits.LIVE_CONSUMERS bounds every group together (scripts/worst_case.py measured
     why); here lowered to 3 so that a test can reach it."""
-    from messaging import limits
+    from messaging.core import limits
 
     monkeypatch.setattr(limits, "LIVE_CONSUMERS", 3)
     runtime = make_runtime(consumer_mode=THREAD, consumers=2)

@@ -18,8 +18,8 @@ import psutil
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from messaging.activity import control_topic
-from messaging.control import (
+from messaging.channel.activity import control_topic
+from messaging.channel.control import (
     BAD_SIGNATURE,
     CHECKOUT_LAUNCHER,
     CONFIGURE,
@@ -44,7 +44,7 @@ from messaging.control import (
     join_command,
     key_problem,
 )
-from messaging.events import CRASHED, PROCESS, REMOTE, THREAD
+from messaging.core.events import CRASHED, PROCESS, REMOTE, THREAD
 from tests.conftest import ROOT, all_assigned, exited, running_api, wait_for
 from tests.test_api import call, stop_and_wait
 from tests.test_consumer_processes import consumers_of, start_standalone

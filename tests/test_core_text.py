@@ -14,10 +14,18 @@ import pytest
 
 from gui.core_text import core_text, known_codes
 from gui.translation import install_translator, remove_translator
-from messaging import fleet, reasons
-from messaging.events import PROCESSED, ConsumerSnapshot, Delivery, SentMessage, from_wire, to_wire
-from messaging.ledger import Ledger
-from messaging.reasons import EXIT_MEANINGS, Reason
+from messaging.audit.ledger import Ledger
+from messaging.core import reasons
+from messaging.core.events import (
+    PROCESSED,
+    ConsumerSnapshot,
+    Delivery,
+    SentMessage,
+    from_wire,
+    to_wire,
+)
+from messaging.core.reasons import EXIT_MEANINGS, Reason
+from messaging.group import fleet
 
 
 @pytest.fixture

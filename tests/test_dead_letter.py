@@ -7,7 +7,7 @@ import time
 
 from kafka import KafkaConsumer, TopicPartition
 
-from messaging.events import DEAD_LETTERED, FAILED, PROCESSED
+from messaging.core.events import DEAD_LETTERED, FAILED, PROCESSED
 from tests.conftest import all_assigned, wait_for
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from messaging.events import PROCESSED, Delivery
+from messaging.core.events import PROCESSED, Delivery
 from tests.conftest import all_assigned, wait_for
 
 

@@ -8,8 +8,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from messaging import export
-from messaging.events import PROCESSED
+from messaging.audit import export
+from messaging.core.events import PROCESSED
 from tests.conftest import all_assigned, running_api, wait_for
 
 

@@ -10,8 +10,8 @@ import time
 
 from kafka import KafkaAdminClient
 
-from messaging.events import CRASHED, STOPPED
-from messaging.kafka_compat import describe_group
+from messaging.core.events import CRASHED, STOPPED
+from messaging.core.kafka_compat import describe_group
 from tests.conftest import SESSION_MS, all_assigned, wait_for
 
 

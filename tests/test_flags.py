@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from messaging import names
 from messaging.broker import APACHE
+from messaging.core import names
 from tests import brokers as lanes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from messaging.events import ACTIVE, CRASHED, OUTSIDE, PROCESS, ConsumerSnapshot
-from messaging.group_model import INFERRED, LEADER, STABLE, LeaderTable, derive
+from messaging.core.events import ACTIVE, CRASHED, OUTSIDE, PROCESS, ConsumerSnapshot
+from messaging.group.model import INFERRED, LEADER, STABLE, LeaderTable, derive
 
 
 def member(wid: int, parts: tuple[int, ...] = (), generation: int = 5, **kw) -> ConsumerSnapshot:

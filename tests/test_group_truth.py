@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.events import CONSUMED, CRASHED, OUTSIDE, STOPPED
+from messaging.core.events import CONSUMED, CRASHED, OUTSIDE, STOPPED
 from tests.conftest import JOIN_S, all_assigned, running_api, wait_for
 from tests.test_api import call
 from tests.test_consumer_processes import SpecConsumer

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.events import PROCESS, REMOTE, THREAD
-from messaging.runtime import GroupExists
+from messaging.core.events import PROCESS, REMOTE, THREAD
+from messaging.runtime.runtime import GroupExists
 from tests.conftest import all_assigned, wait_for
 from tests.test_consumer_processes import start_standalone
 

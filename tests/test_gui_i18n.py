@@ -31,8 +31,8 @@ from gui.translation import (
     translate,
     window_locale,
 )
-from messaging.events import CRASHED
-from messaging.reasons import broker_back, broker_died, broker_unreachable
+from messaging.core.events import CRASHED
+from messaging.core.reasons import broker_back, broker_died, broker_unreachable
 from tests.conftest import JOIN_S, all_assigned, cards_with
 
 ROOT = Path(__file__).resolve().parent.parent

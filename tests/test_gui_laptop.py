@@ -23,7 +23,7 @@ from gui.status_bar import StatusBar
 from gui.timeline import Timeline
 from gui.translation import install_translator, remove_translator
 from gui.widgets import SpinBox
-from messaging.events import CRASHED, DEAD_LETTERED, GroupChange
+from messaging.core.events import CRASHED, DEAD_LETTERED, GroupChange
 from tests.conftest import JOIN_S, SESSION_MS, all_assigned
 
 pytestmark = pytest.mark.gui
@@ -386,7 +386,7 @@ def test_the_partition_map_at_the_partition_cap_labels_runs_and_names_each_in_a_
     """limits.PARTITIONS' most: too many to label each box on a laptop's width, so the map
     labels each owner's run once and says the rest in tooltips."""
     from gui.partition_map import PartitionMap
-    from messaging import limits
+    from messaging.core import limits
 
     count = limits.PARTITIONS[1]
     pmap = PartitionMap(count)

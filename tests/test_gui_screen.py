@@ -30,7 +30,7 @@ from gui.screen_layout import (
     splitter_sizes,
     window_size,
 )
-from messaging.events import PROCESSED
+from messaging.core.events import PROCESSED
 from tests import brokers as lanes
 from tests.conftest import JOIN_S, all_assigned
 

@@ -1,4 +1,4 @@
-"""kafka-python's private internals the app uses (messaging/kafka_compat.py) still exist.
+"""kafka-python's private internals the app uses (messaging/core/kafka_compat.py) still exist.
 
 Each test names the attribute it needs: when a kafka-python release renames or removes
 one, the failure says which, and which compat function to fix. The consumer checks need
@@ -22,8 +22,8 @@ from kafka.coordinator.consumer import ConsumerCoordinator
 from kafka.errors import KafkaError
 from kafka.protocol.admin import DescribeGroupsRequest
 
-from messaging import kafka_compat
 from messaging.broker import APACHE, EmbeddedBroker
+from messaging.core import kafka_compat
 from tests import brokers as lanes
 from tests.conftest import SESSION_MS, wait_for
 
@@ -35,7 +35,7 @@ def needs(owner: object, attribute: str, used_by: str) -> object:
     name = getattr(owner, "__name__", type(owner).__name__)
     if not hasattr(owner, attribute):
         pytest.fail(
-            f"{VERSION} has no {name}.{attribute}: messaging/kafka_compat.py {used_by}() "
+            f"{VERSION} has no {name}.{attribute}: messaging/core/kafka_compat.py {used_by}() "
             "uses it; find its new name there"
         )
     return getattr(owner, attribute)
@@ -48,7 +48,7 @@ def takes(function: object, *params: str, used_by: str) -> None:
     if missing:
         pytest.fail(
             f"{VERSION}: {getattr(function, '__qualname__', function)}{signature} lacks "
-            f"{', '.join(missing)}, which messaging/kafka_compat.py {used_by}() passes"
+            f"{', '.join(missing)}, which messaging/core/kafka_compat.py {used_by}() passes"
         )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from messaging.events import FAILED, PROCESSED, PROCESSING, Delivery, SentMessage
-from messaging.ledger import Ledger
+from messaging.audit.ledger import Ledger
+from messaging.core.events import FAILED, PROCESSED, PROCESSING, Delivery, SentMessage
 
 
 def delivery(

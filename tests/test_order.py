@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kafka import KafkaAdminClient, TopicPartition
 
-from messaging.events import PROCESSED, Delivery, SentMessage
-from messaging.ledger import Ledger
+from messaging.audit.ledger import Ledger
+from messaging.core.events import PROCESSED, Delivery, SentMessage
 from tests.conftest import SESSION_MS, all_assigned, wait_for
 
 

@@ -113,9 +113,9 @@ def test_wheel_has_the_console_script(wheel):
     entry_points = dist_info(wheel, "entry_points.txt")
     assert "[console_scripts]" in entry_points
     assert "kafka-p2p-demo = main:main" in entry_points
-    assert "kafka-p2p-consumer = messaging.consumer:main" in entry_points
+    assert "kafka-p2p-consumer = messaging.consumer.cli:main" in entry_points
     # An installed app pastes that script (no ./run beside its code), a checkout ./run.
-    from messaging.control import INSTALLED_LAUNCHER
+    from messaging.channel.control import INSTALLED_LAUNCHER
 
     assert INSTALLED_LAUNCHER == ("kafka-p2p-consumer",)
     assert "run" not in wheel.namelist()

@@ -1,7 +1,7 @@
 """HoleGuard: a reader hands out every record once, in order, and waits at a hole.
 
 A pure unit test of the logic (records and clock are stand-ins); the chaos test drives
-it on the real broker, where tansu made such holes (see messaging/positions.py).
+it on the real broker, where tansu made such holes (see messaging/broker/positions.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kafka import TopicPartition
 
-from messaging.positions import HoleGuard
+from messaging.broker.positions import HoleGuard
 
 TP = TopicPartition("mi-topico.activity", 0)
 
@@ -69,7 +69,7 @@ def test_a_hole_that_never_fills_is_read_past_after_the_wait(caplog):
     clock.now += 1.9
     assert guard.admit(TP, recs(7)) == ([], 6)
     clock.now += 0.2
-    with caplog.at_level(logging.WARNING, logger="messaging.positions"):
+    with caplog.at_level(logging.WARNING, logger="messaging.broker.positions"):
         assert guard.admit(TP, recs(7, 8)) == (recs(7, 8), None)
     assert "offset 6 never became readable" in caplog.text
     assert guard.admit(TP, recs(10)) == ([], 9)  # the next hole waits again, from its start

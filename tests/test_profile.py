@@ -16,13 +16,14 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.protocol.api_key import ApiKey
 
-from messaging import kafka_compat, profile
-from messaging.config import Settings
-from messaging.events import ConsumerSnapshot
-from messaging.positions import HoleGuard, LogWatch
-from messaging.profile import KAFKA, TANSU, UnfitSettings
-from messaging.runtime import Runtime
-from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
+from messaging.broker import profile
+from messaging.broker.positions import HoleGuard, LogWatch
+from messaging.broker.profile import KAFKA, TANSU, UnfitSettings
+from messaging.consumer.worker import ASSIGNORS, ConsumerWorker, Setup
+from messaging.core import kafka_compat
+from messaging.core.config import Settings
+from messaging.core.events import ConsumerSnapshot
+from messaging.runtime.runtime import Runtime
 from tests.brokers import lane_profile
 from tests.conftest import shared_settings, wait_for
 

@@ -15,8 +15,8 @@ import time
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from messaging.activity import activity_topic
-from messaging.control import (
+from messaging.channel.activity import activity_topic
+from messaging.channel.control import (
     BAD_SIGNATURE,
     FRESH_S,
     MALFORMED,
@@ -28,8 +28,8 @@ from messaging.control import (
     ControlKeys,
     Refused,
 )
-from messaging.events import OUTSIDE, PROCESSED, THREAD, Delivery, to_wire
-from messaging.report_seal import SIG_HEADER, ReportGate, ReportSealer
+from messaging.channel.report_seal import SIG_HEADER, ReportGate, ReportSealer
+from messaging.core.events import OUTSIDE, PROCESSED, THREAD, Delivery, to_wire
 from tests.conftest import all_assigned, running_api, wait_for
 from tests.test_api import call
 from tests.test_consumer_processes import consumers_of, start_standalone
@@ -123,7 +123,7 @@ def genuine_records(runtime, uid: str) -> list[tuple[bytes, list]]:
 
 
 def test_forged_replayed_and_flooded_reports_change_nothing(make_runtime, caplog):
-    caplog.set_level(logging.WARNING, logger="messaging.report_seal")
+    caplog.set_level(logging.WARNING, logger="messaging.channel.report_seal")
     runtime = make_runtime(consumer_mode="process", consumers=1)
     wait_for(lambda: all_assigned(runtime), 20, "the process consumer to own every partition")
     [snap] = runtime.fleet.snapshots()

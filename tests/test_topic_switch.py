@@ -64,7 +64,7 @@ def test_a_topic_just_created_reports_the_partitions_it_was_made_with(kafka):
 
     from kafka import KafkaAdminClient
 
-    from messaging.topics import ensure_topic
+    from messaging.clients.topics import ensure_topic
 
     admin = KafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=5000)
     try:

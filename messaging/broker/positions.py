@@ -25,7 +25,7 @@ to, 1106 was acknowledged to its producer 2 ms later, and the reader, already pa
 never read it (the committed offsets of those reports' deliveries made their messages
 look lost). :class:`HoleGuard` holds a reader at such a hole until it fills.
 
-Both are tansu's: :mod:`messaging.profile` applies them only on its tansu profile.
+Both are tansu's: :mod:`messaging.broker.profile` applies them only on its tansu profile.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from typing import Protocol, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
 
-from messaging import kafka_compat
+from messaging.core import kafka_compat
 
 log = logging.getLogger(__name__)
 HOLE_WAIT_S = 2.0  # how long a hole may stay before it is taken as real and read past

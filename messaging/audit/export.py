@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from messaging.ledger import Ledger
+from messaging.audit.ledger import Ledger
 
 COPY_BLOCK = 64 * 1024
 CSV_COLUMNS = (

@@ -50,7 +50,7 @@ class Settings:
     advertised_host (str | None): the address clients on other machines reach the
         embedded broker at; ``None`` = ``broker_host``, or this machine's name when
         that is a wildcard.
-    broker_profile (str): whose quirks to mind (messaging/profile.py): ``auto`` (the
+    broker_profile (str): whose quirks to mind (messaging/broker/profile.py): ``auto`` (the
         embedded broker is tansu, an external one is detected), ``tansu`` or ``kafka``.
         The runtime replaces ``auto`` with what it chose. Default: ``auto``.
     """

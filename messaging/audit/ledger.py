@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
-from messaging import reasons
-from messaging.events import (
+from messaging.core import reasons
+from messaging.core.events import (
     CONSUMED,
     DEAD_LETTERED,
     FAILED,
@@ -24,7 +24,7 @@ from messaging.events import (
     Delivery,
     SentMessage,
 )
-from messaging.reasons import Reason
+from messaging.core.reasons import Reason
 
 # What /api/stats counts. sent + unacknowledged + elsewhere are the distinct messages:
 # acknowledged sends, sends answered 503 that reached the topic anyway, and messages of

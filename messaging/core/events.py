@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from messaging.reasons import Reason
+from messaging.core.reasons import Reason
 
 # Consumer states, as the API and the window name them.
 STARTING, ACTIVE, IDLE, STOPPED, CRASHED = "starting", "active", "idle", "stopped", "crashed"

@@ -20,11 +20,13 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 
-from messaging import limits
-from messaging import profile as broker_profile
-from messaging.config import Settings
-from messaging.control import ControlChannel
-from messaging.events import (
+from messaging.broker import profile as broker_profile
+from messaging.channel.control import ControlChannel
+from messaging.clients.sender import SendError
+from messaging.consumer.worker import ConsumerWorker, DeadLetters, Setup, Sink
+from messaging.core import limits
+from messaging.core.config import Settings
+from messaging.core.events import (
     CRASHED,
     KINDS,
     OUTSIDE,
@@ -39,16 +41,8 @@ from messaging.events import (
     GroupAssignment,
     GroupChange,
 )
-from messaging.group_model import (  # noqa: F401 - the states, as the fleet's users knew them
-    EMPTY,
-    REBALANCING,
-    STABLE,
-    Described,
-    GroupModel,
-    GroupView,
-    Move,
-)
-from messaging.members import (
+from messaging.core.reasons import Reason, exited, killed, left_group, left_out, silent
+from messaging.group.members import (
     Member,
     NotApplied,
     NotControllable,
@@ -57,10 +51,16 @@ from messaging.members import (
     RemoteMember,
     ThreadMember,
 )
-from messaging.reasons import Reason, exited, killed, left_group, left_out, silent
-from messaging.sender import SendError
-from messaging.supervisor import spawn
-from messaging.worker import ConsumerWorker, DeadLetters, Setup, Sink
+from messaging.group.model import (  # noqa: F401 - the states, as the fleet's users knew them
+    EMPTY,
+    REBALANCING,
+    STABLE,
+    Described,
+    GroupModel,
+    GroupView,
+    Move,
+)
+from messaging.group.supervisor import spawn
 
 log = logging.getLogger(__name__)
 SILENT_AFTER_S = 5.0  # a reporting consumer repeats its snapshot every 2 s (activity.py)

@@ -21,8 +21,8 @@ from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment
 
-from messaging import kafka_compat
-from messaging.group_model import Described
+from messaging.core import kafka_compat
+from messaging.group.model import Described
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ def set_fetch_max_wait(consumer: KafkaConsumer, wait_ms: int) -> None:
     """Change ``fetch_max_wait_ms`` of a running consumer (read per fetch request).
 
     kafka-python takes it only at construction; the tansu profile's adaptive fetch
-    wait (:class:`messaging.profile.FetchWait`) changes it between polls.
+    wait (:class:`messaging.broker.profile.FetchWait`) changes it between polls.
     """
     config = consumer._fetcher.config
     if config["fetch_max_wait_ms"] != wait_ms:

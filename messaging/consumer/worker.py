@@ -25,11 +25,14 @@ from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
 from kafka.errors import InconsistentGroupProtocolError, KafkaError
 
-from messaging import kafka_compat, processing
-from messaging import profile as broker_profile
-from messaging.assignment import ReportingAssignor
-from messaging.config import Settings
-from messaging.events import (
+from messaging.audit.traffic_log import TrafficLog
+from messaging.broker import profile as broker_profile
+from messaging.clients.assignment import ReportingAssignor
+from messaging.clients.sender import RECONNECT_BACKOFF_MAX_MS, SendError
+from messaging.consumer import processing
+from messaging.core import kafka_compat
+from messaging.core.config import Settings
+from messaging.core.events import (
     ACTIVE,
     CRASHED,
     DEAD_LETTERED,
@@ -43,9 +46,7 @@ from messaging.events import (
     GroupAssignment,
     GroupChange,
 )
-from messaging.reasons import Reason, simulated_crash
-from messaging.sender import RECONNECT_BACKOFF_MAX_MS, SendError
-from messaging.traffic_log import TrafficLog
+from messaging.core.reasons import Reason, simulated_crash
 
 log = logging.getLogger(__name__)
 # Commit processed offsets at least this often (and on revoke and stop): bounds what a
@@ -60,7 +61,7 @@ ASSIGNORS = {
     "roundrobin": RoundRobinPartitionAssignor,
     "sticky": StickyPartitionAssignor,
     "cooperative-sticky": CooperativeStickyAssignor,
-}  # which of them a broker is offered is its profile's business (messaging/profile.py)
+}  # which of them a broker is offered is its profile's business (messaging/broker/profile.py)
 TROUBLE_PAUSE_S, TROUBLE_SAID_EVERY_S = 0.5, 30.0  # a poll that met a broker outage
 MAX_REPORTED_VALUE = 2048  # bytes of a message's value a report carries (the app has its own)
 
@@ -405,7 +406,7 @@ class ConsumerWorker:
 
     def _stuck_joining(self) -> bool:
         """Joining for longer than the profile allows (tansu: see STUCK_JOIN_SESSIONS in
-        messaging/profile.py); never on a broker whose joins always end."""
+        messaging/broker/profile.py); never on a broker whose joins always end."""
         limit = self.profile.stuck_join_after_s(self.setup.settings.session_timeout_ms)
         if limit is None:
             return False
@@ -586,7 +587,7 @@ class ConsumerWorker:
         self._change("assigned", parts)
 
     def _on_table(self, generation: int, topic: str, table: dict[str, tuple[int, ...]]) -> None:
-        """This consumer led the group: report who got what (see messaging.assignment)."""
+        """This consumer led the group: report who got what (see messaging.clients.assignment)."""
         report = GroupAssignment(self.group, topic, generation, table, self._snapshot.uid)
         self.setup.sink.report(report)
 

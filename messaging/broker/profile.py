@@ -20,14 +20,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from messaging.config import Settings
+from messaging.core.config import Settings
 
 # kafka-python is imported where it is used, not here: the flags are checked against a
 # profile before anything starts, and a bad flag should not wait for kafka-python to load.
 if TYPE_CHECKING:
     from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
-    from messaging.positions import HoleGuard, LogWatch, R
+    from messaging.broker.positions import HoleGuard, LogWatch, R
 
 log = logging.getLogger(__name__)
 AUTO, TANSU, KAFKA = "auto", "tansu", "kafka"
@@ -114,7 +114,7 @@ class FetchWait:
         return POLL_BUSY_MS if self.busy else POLL_IDLE_MS
 
     def adapt(self, consumer: KafkaConsumer, got_records: bool) -> None:
-        from messaging import kafka_compat  # loaded by then: a dictionary lookup per poll
+        from messaging.core import kafka_compat  # loaded by then: a dictionary lookup per poll
 
         if got_records:
             self._last_records = time.monotonic()
@@ -137,7 +137,7 @@ class LongPoll(FetchWait):
 
 class NoHoleGuard:
     """Apache Kafka: a record is visible only once every lower offset is, so a reader
-    takes records as they come (the interface of :class:`messaging.positions.HoleGuard`)."""
+    takes records as they come (the interface of :class:`messaging.broker.positions.HoleGuard`)."""
 
     def forget(self, tp: TopicPartition) -> None:
         """Nothing is remembered."""
@@ -149,7 +149,7 @@ class NoHoleGuard:
 class NoLogWatch:
     """Apache Kafka keeps its logs across a restart, and answers a fetch past a log's end
     with OFFSET_OUT_OF_RANGE (kafka-python then applies ``auto_offset_reset``): nothing
-    to watch (the interface of :class:`messaging.positions.LogWatch`)."""
+    to watch (the interface of :class:`messaging.broker.positions.LogWatch`)."""
 
     def rewind(self, consumer: KafkaConsumer) -> list[TopicPartition]:
         return []
@@ -184,17 +184,17 @@ class BrokerProfile:
     # ----- reading a whole topic (the activity reader, control listeners) -----------
     def hole_guard(self) -> HoleGuard | NoHoleGuard:
         """tansu can make a record visible before a lower offset that it gave another
-        producer's request (messaging/positions.py tells the chaos run that lost reports
+        producer's request (messaging/broker/positions.py tells the chaos run that lost reports
         that way): a reader holds at such a hole until it fills."""
-        from messaging.positions import HoleGuard
+        from messaging.broker.positions import HoleGuard
 
         return HoleGuard() if self.tansu else NoHoleGuard()
 
     def log_watch(self) -> LogWatch | NoLogWatch:
         """tansu keeps everything in memory and comes back empty after a restart, and
         answers a fetch past the end of a recreated log with nothing, not an error
-        (messaging/positions.py): readers go back to the start of the new log."""
-        from messaging.positions import LogWatch
+        (messaging/broker/positions.py): readers go back to the start of the new log."""
+        from messaging.broker.positions import LogWatch
 
         return LogWatch() if self.tansu else NoLogWatch()
 
@@ -219,7 +219,7 @@ class BrokerProfile:
     @property
     def waits_out_joins(self) -> bool:
         """Whether a joining member lets the coordinator finish the join in one call
-        (:func:`messaging.kafka_compat.finish_join`).
+        (:func:`messaging.core.kafka_compat.finish_join`).
 
         kafka-python 3.0.12 sends a second JoinGroup when a short poll times out mid-join
         and the join completes between polls; tansu holds every JoinGroup for half a
@@ -230,7 +230,7 @@ class BrokerProfile:
         """
         return True
 
-    # DescribeGroups without ACL bits (messaging.kafka_compat.describe_group): tansu
+    # DescribeGroups without ACL bits (messaging.core.kafka_compat.describe_group): tansu
     # answers them with a value kafka-python cannot parse (15). The request without them
     # is valid on every broker, and the app never reads them: asked that way everywhere.
 
@@ -334,7 +334,7 @@ def detect(admin: KafkaAdminClient) -> BrokerProfile:
     except Exception as exc:  # an old or odd broker: the API keys still tell
         log.debug("DescribeCluster failed (%s); deciding by the API keys", exc)
         cluster_id = None
-    from messaging import kafka_compat
+    from messaging.core import kafka_compat
 
     return decide(cluster_id, kafka_compat.api_keys(admin))
 

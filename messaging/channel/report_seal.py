@@ -5,7 +5,7 @@ The activity topic is as open as the control topic: anyone who reaches the broke
 write it, and a record there becomes deliveries, states and counts in every view. So
 each consumer signs its records with a key of its own, HMAC-SHA-256 of its uid under the
 key the app gave it (the *process* key for the app's children, the *remote* key for
-consumers started by hand, see :mod:`messaging.control`). The app holds the secret of
+consumers started by hand, see :mod:`messaging.channel.control`). The app holds the secret of
 both, so it derives the same key from the uid and scope a record names. A holder of the
 remote key can derive any remote consumer's key, the same trust the control topic gives
 it, and never the key of one of the app's own children.
@@ -33,7 +33,7 @@ from typing import Any
 
 import orjson
 
-from messaging.control import (
+from messaging.channel.control import (
     BAD_SIGNATURE,
     FRESH_S,
     MALFORMED,
@@ -47,7 +47,7 @@ from messaging.control import (
     RefusalLog,
     Refused,
 )
-from messaging.events import from_wire
+from messaging.core.events import from_wire
 
 log = logging.getLogger(__name__)
 SIG_HEADER = "sig"
@@ -107,7 +107,7 @@ class ReportSealer:
 
 class ReportGate:
     """The app's side: ``admit(value, headers)`` returns ``(uid, events)`` of a record it
-    verified, or raises :class:`messaging.control.Refused`. Pure logic; the clock is
+    verified, or raises :class:`messaging.channel.control.Refused`. Pure logic; the clock is
     injectable."""
 
     def __init__(self, keys: ControlKeys, clock: Callable[[], float] = time.time) -> None:

@@ -35,9 +35,9 @@ from typing import Any
 
 from kafka.consumer.fetcher import ConsumerRecord
 
-from messaging.activity import control_topic
-from messaging.profile import BrokerProfile
-from messaging.tail import TopicTail
+from messaging.broker.profile import BrokerProfile
+from messaging.channel.activity import control_topic
+from messaging.clients.tail import TopicTail
 
 log = logging.getLogger(__name__)
 STOP, CRASH, CONFIGURE, SUBSCRIBE = "stop", "crash", "configure", "subscribe"
@@ -130,7 +130,7 @@ class ControlChannel:
         self._publish, self.topic, self._keys = publish, control_topic(topic), keys
 
     def send(self, uid: str, op: str, scope: str = REMOTE_SCOPE, **args: Any) -> None:
-        """Signed with ``scope``'s key. Raises :class:`messaging.sender.SendError` when
+        """Signed with ``scope``'s key. Raises :class:`messaging.clients.sender.SendError` when
         the broker did not take it."""
         record = command(self._keys.key(scope), self.topic, uid, op, args)
         self._publish(self.topic, record, uid.encode(), [])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # The widest session timeout any broker profile accepts: tansu's floor (1000 ms) to
 # Apache Kafka's default ceiling (1,800,000 ms). Each profile narrows it, with its reasons
-# (messaging/profile.py); flags are checked against the profile once it is known.
+# (messaging/broker/profile.py); flags are checked against the profile once it is known.
 SESSION_TIMEOUT_MS = (1000, 1_800_000)
 # Partitions of a topic the app creates (--partitions, POST /api/topic). A group has at
 # most 32 consumers (CONSUMERS), so past two partitions each there is nothing more to see,

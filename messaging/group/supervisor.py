@@ -17,8 +17,8 @@ import sys
 import weakref
 from pathlib import Path
 
-from messaging.config import Settings
-from messaging.events import ConsumerSnapshot
+from messaging.core.config import Settings
+from messaging.core.events import ConsumerSnapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ The model keeps facts, each with its source, and derives the view from them:
 - what each of the app's consumers reports about itself (its partitions, the generation
   of its assignment, whether it is joining): ``reported``;
 - the whole assignment of a generation, reported by whichever of the app's consumers led
-  the group (:mod:`messaging.assignment`): ``leader``;
+  the group (:mod:`messaging.clients.assignment`): ``leader``;
 - what the broker's DescribeGroups says (Apache Kafka fills each member's assignment,
   tansu leaves it empty): ``broker``;
 - and, only when none of those names an owner, a guess that says it is one: ``inferred``.
@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from messaging.events import CRASHED, OUTSIDE, STOPPED, ConsumerSnapshot, GroupChange
+from messaging.core.events import CRASHED, OUTSIDE, STOPPED, ConsumerSnapshot, GroupChange
 
 log = logging.getLogger(__name__)
 STABLE, REBALANCING, EMPTY, UNKNOWN = "Stable", "Rebalancing", "Empty", "Unknown"

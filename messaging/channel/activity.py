@@ -24,12 +24,12 @@ from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from messaging.events import ConsumerSnapshot, to_wire
-from messaging.profile import READER_IDLE_WAIT_MS, BrokerProfile
-from messaging.tail import TopicTail
+from messaging.broker.profile import READER_IDLE_WAIT_MS, BrokerProfile
+from messaging.clients.tail import TopicTail
+from messaging.core.events import ConsumerSnapshot, to_wire
 
 if TYPE_CHECKING:  # report_seal builds on the control channel, which names these topics
-    from messaging.report_seal import ReportGate, ReportSealer
+    from messaging.channel.report_seal import ReportGate, ReportSealer
 
 log = logging.getLogger(__name__)
 LINGER_S = 0.02  # how long events wait to share a record (a commit ships them at once)
@@ -50,7 +50,7 @@ def control_topic(topic: str) -> str:
 
 
 class ActivityPublisher:
-    """The :class:`messaging.worker.Sink` of a consumer outside the app's process.
+    """The :class:`messaging.consumer.worker.Sink` of a consumer outside the app's process.
 
     ``report`` only appends to a buffer; a sender thread ships it every LINGER_S, and
     repeats the newest snapshot every HEARTBEAT_S when nothing else was sent.

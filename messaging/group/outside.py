@@ -13,9 +13,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from messaging.events import CONSUMED, OUTSIDE, Delivery
-from messaging.fleet import Fleet
-from messaging.ledger import Ledger
+from messaging.audit.ledger import Ledger
+from messaging.core.events import CONSUMED, OUTSIDE, Delivery
+from messaging.group.fleet import Fleet
 
 
 class OutsideConsumption:

@@ -17,14 +17,21 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from messaging import broker as brokers
-from messaging import limits, names, reasons
-from messaging import profile as broker_profile
-from messaging.activity import ActivityReader, activity_topic, control_topic
+from messaging.audit.ledger import Ledger
+from messaging.audit.traffic_log import TrafficLog
 from messaging.broker import BrokerError, wait_reachable
-from messaging.broker_watch import BrokerStatus, BrokerWatch
-from messaging.config import Settings
-from messaging.control import ControlChannel, ControlKeys, consumer_launcher, join_command
-from messaging.events import (
+from messaging.broker import profile as broker_profile
+from messaging.broker.exposure import BrokerExposure, broker_exposure, is_loopback
+from messaging.broker.profile import BrokerProfile
+from messaging.broker.watch import BrokerStatus, BrokerWatch
+from messaging.channel.activity import ActivityReader, activity_topic, control_topic
+from messaging.channel.control import ControlChannel, ControlKeys, consumer_launcher, join_command
+from messaging.channel.report_seal import ReportGate
+from messaging.clients.sender import Sender
+from messaging.clients.topics import ensure_topic
+from messaging.core import limits, names, reasons
+from messaging.core.config import Settings
+from messaging.core.events import (
     DEAD_LETTERED,
     ConsumerSnapshot,
     Delivery,
@@ -32,17 +39,10 @@ from messaging.events import (
     GroupAssignment,
     SentMessage,
 )
-from messaging.exposure import BrokerExposure, broker_exposure, is_loopback
-from messaging.fleet import Fleet, FleetFull, Homes, UnknownConsumer
-from messaging.ledger import Ledger
-from messaging.monitor import LagMonitor
-from messaging.outside import OutsideConsumption
-from messaging.profile import BrokerProfile
-from messaging.reasons import Reason
-from messaging.report_seal import ReportGate
-from messaging.sender import Sender
-from messaging.topics import ensure_topic
-from messaging.traffic_log import TrafficLog
+from messaging.core.reasons import Reason
+from messaging.group.fleet import Fleet, FleetFull, Homes, UnknownConsumer
+from messaging.group.monitor import LagMonitor
+from messaging.group.outside import OutsideConsumption
 
 MAX_GROUPS = 4  # each group has its own consumers and lag monitor
 
@@ -81,7 +81,7 @@ class Runtime:
         control_keys: ControlKeys | None = None,
     ) -> None:
         self.settings = settings
-        # Signs the commands to consumers outside the process (see messaging.control).
+        # Signs the commands to consumers outside the process (see messaging.channel.control).
         self.control_keys = control_keys or ControlKeys.random()
         # One for the app's life: a reader started again must still refuse replays.
         self._report_gate = ReportGate(self.control_keys)
@@ -91,7 +91,7 @@ class Runtime:
         self.hub.subscribe(self._nudge_on_send)
         self.ledger = Ledger(settings.ledger_size)
         self.broker: brokers.Broker | None = None
-        self.profile: BrokerProfile | None = None  # chosen at start (messaging/profile.py)
+        self.profile: BrokerProfile | None = None  # chosen at start (messaging/broker/profile.py)
         self.bootstrap_servers = settings.bootstrap_servers or ""
         self.partitions = settings.partitions
         self.traffic: TrafficLog | None = None
@@ -127,7 +127,7 @@ class Runtime:
 
     def start(self) -> Runtime:
         """Bring everything up; raises :class:`BrokerError` with a one-line reason, or
-        :class:`messaging.profile.UnfitSettings` for a setting the broker refuses.
+        :class:`messaging.broker.profile.UnfitSettings` for a setting the broker refuses.
 
         Call it from a long-lived thread (the main thread): the embedded broker is
         tied to the thread that started it and dies with it.

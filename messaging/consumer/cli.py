@@ -31,12 +31,12 @@ from typing import Any
 
 from kafka.errors import KafkaError
 
-from messaging import limits, names
-from messaging import profile as broker_profile
-from messaging.activity import ActivityPublisher, activity_topic, control_topic
+from messaging.audit.traffic_log import TrafficLog
 from messaging.broker import BrokerError, wait_reachable
-from messaging.config import Settings
-from messaging.control import (
+from messaging.broker import profile as broker_profile
+from messaging.broker.profile import BrokerProfile
+from messaging.channel.activity import ActivityPublisher, activity_topic, control_topic
+from messaging.channel.control import (
     CONFIGURE,
     CRASH,
     KEY_ENV,
@@ -47,7 +47,13 @@ from messaging.control import (
     ControlListener,
     key_problem,
 )
-from messaging.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
+from messaging.channel.report_seal import ReportSealer
+from messaging.clients.sender import RawPublisher, make_producer
+from messaging.consumer.worker import ASSIGNORS, ConsumerWorker, Setup
+from messaging.core import limits, names
+from messaging.core.config import Settings
+from messaging.core.events import PROCESS, REMOTE, STARTING, ConsumerSnapshot
+from messaging.core.reasons import killed
 from messaging.flags import (
     OneLineParser,
     check_against_profile,
@@ -57,12 +63,6 @@ from messaging.flags import (
     session_timeout,
     span,
 )
-from messaging.profile import BrokerProfile
-from messaging.reasons import killed
-from messaging.report_seal import ReportSealer
-from messaging.sender import RawPublisher, make_producer
-from messaging.traffic_log import TrafficLog
-from messaging.worker import ASSIGNORS, ConsumerWorker, Setup
 
 log = logging.getLogger("consumer")
 EXIT_STOPPED, EXIT_FAILED, EXIT_BAD_FLAGS, EXIT_NO_START = 0, 1, 2, 3  # 2: OneLineParser's too
@@ -244,7 +244,7 @@ def _ensure_channels(bootstrap: str, topic: str) -> None:
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
-    from messaging.topics import ensure_topic
+    from messaging.clients.topics import ensure_topic
 
     try:
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
@@ -344,7 +344,7 @@ def _group_protocol(bootstrap: str, group: str) -> str:
     tansu leaves it empty)."""
     from kafka import KafkaAdminClient
 
-    from messaging import kafka_compat
+    from messaging.core import kafka_compat
 
     try:
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# Exit codes of ``python -m messaging.consumer`` (messaging/consumer.py), by meaning.
+# Exit codes of ``python -m messaging.consumer`` (messaging/consumer/cli.py), by meaning.
 EXIT_MEANINGS = {1: "failed while running", 2: "bad arguments", 3: "could not start"}
 
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from messaging.control import (
+from messaging.channel.control import (
     CONFIGURE,
     CRASH,
     PROCESS_SCOPE,
@@ -23,10 +23,10 @@ from messaging.control import (
     SUBSCRIBE,
     ControlChannel,
 )
-from messaging.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
-from messaging.reasons import Reason
-from messaging.supervisor import Child
-from messaging.worker import ConsumerWorker
+from messaging.consumer.worker import ConsumerWorker
+from messaging.core.events import CRASHED, STOPPED, ConsumerSnapshot, GroupChange
+from messaging.core.reasons import Reason
+from messaging.group.supervisor import Child
 
 APPLY_TIMEOUT_S = 3.0
 START_TIMEOUT_S = 10.0  # a new process consumer reports within about a second

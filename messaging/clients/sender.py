@@ -19,10 +19,10 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from messaging import kafka_compat
-from messaging.events import EventHub, SentMessage
-from messaging.ledger import Ledger
-from messaging.traffic_log import TrafficLog
+from messaging.audit.ledger import Ledger
+from messaging.audit.traffic_log import TrafficLog
+from messaging.core import kafka_compat
+from messaging.core.events import EventHub, SentMessage
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from messaging.broker import BrokerError, EmbeddedBroker, answers
-from messaging.reasons import Reason, broker_back, broker_died, broker_unreachable, clock
+from messaging.core.reasons import Reason, broker_back, broker_died, broker_unreachable, clock
 
 log = logging.getLogger(__name__)
 CHECK_S = 1.0

@@ -4,7 +4,7 @@ The app reads what consumers report (``<topic>.activity``) and every consumer ou
 the app reads what the app asks (``<topic>.control``). Both must see every record,
 so neither joins a group: they ``assign()`` every partition and start at the end, and
 neither may step over a record that is not visible yet (on tansu: see
-:meth:`messaging.profile.BrokerProfile.hole_guard`).
+:meth:`messaging.broker.profile.BrokerProfile.hole_guard`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from messaging.positions import HoleGuard
-from messaging.profile import FETCH_WAIT_IDLE_MS, BrokerProfile, NoHoleGuard
-from messaging.sender import RECONNECT_BACKOFF_MAX_MS
+from messaging.broker.positions import HoleGuard
+from messaging.broker.profile import FETCH_WAIT_IDLE_MS, BrokerProfile, NoHoleGuard
+from messaging.clients.sender import RECONNECT_BACKOFF_MAX_MS
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,5 @@
+"""What happened to every message: the ledger, the traffic log and the export.
+
+The ledger is the one record the window, the REST API and the export read; the traffic
+log is its line-per-event twin on disk.
+"""

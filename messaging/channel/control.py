@@ -155,7 +155,7 @@ INSTALLED_LAUNCHER = ("kafka-p2p-consumer",)
 def consumer_launcher() -> tuple[str, ...]:
     """How this app was installed says how to start a consumer: from a checkout (``run``
     beside the code) ./run, else the installed script."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     return CHECKOUT_LAUNCHER if (root / "run").is_file() else INSTALLED_LAUNCHER
 
 

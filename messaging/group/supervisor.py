@@ -20,7 +20,7 @@ from pathlib import Path
 from messaging.core.config import Settings
 from messaging.core.events import ConsumerSnapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 _children: weakref.WeakSet[Child] = weakref.WeakSet()
 

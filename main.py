@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
             return 2
     from api.server import ApiServer, api_port_problem
-    from messaging.runtime.runtime import Runtime
+    from messaging.runtime import Runtime
 
     # Before anything starts: no broker to start, or a taken port, is one line, not a trace.
     problem = (

@@ -21,7 +21,7 @@ from messaging.clients.sender import SendError
 from messaging.core import limits
 from messaging.group.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
 from messaging.group.members import NotApplied, NotControllable
-from messaging.runtime.runtime import GroupExists, Runtime
+from messaging.runtime import GroupExists, Runtime
 
 GROUP_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")  # groups added over REST: plain names
 

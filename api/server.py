@@ -19,7 +19,7 @@ from waitress import create_server, wasyncore
 
 from api.routes import create_app
 from api.security import exposure_warning
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from messaging.core.events import ACTIVE, DEAD_LETTERED, IDLE, PROCESSED
 from messaging.group.fleet import FleetFull, MemberGone
 from messaging.group.members import NotApplied
 from messaging.group.model import STABLE
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 
 SETTLED = (PROCESSED, DEAD_LETTERED)
 

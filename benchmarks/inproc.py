@@ -18,7 +18,7 @@ from benchmarks.common import paced, percentile, wait_until
 from benchmarks.sections import Ctx, log
 from messaging.core.config import Settings
 from messaging.core.events import PROCESSED, Delivery
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 
 SETTLE_S = 180.0  # after the last send, how long the group gets to process everything
 

@@ -20,7 +20,7 @@ from gui.translation import translate
 from messaging.broker.profile import BrokerProfile
 from messaging.consumer.worker import ASSIGNORS
 from messaging.core.events import ConsumerSnapshot, Delivery, GroupChange
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 
 Command = Callable[..., None]  # runs a fleet call off the GUI thread
 

@@ -49,7 +49,7 @@ from gui.widgets import VerticalScroll
 from messaging.audit import export
 from messaging.core.events import PROCESS, THREAD
 from messaging.group.model import GroupView
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 
 TICK_MS = 250
 # Bumped when the layout changes shape: a layout saved by an older window is not restored

@@ -125,7 +125,7 @@ def drive_window(runtime, scenario: Callable[[Any], Awaitable[dict]], name: str)
 
 def main() -> int:
     from messaging.core.config import Settings
-    from messaging.runtime.runtime import Runtime
+    from messaging.runtime import Runtime
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000)

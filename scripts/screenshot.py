@@ -146,7 +146,7 @@ def inside() -> int:
     from api.server import ApiServer
     from gui.app import display_problem, run_window
     from messaging.core.config import Settings
-    from messaging.runtime.runtime import Runtime
+    from messaging.runtime import Runtime
 
     problem = display_problem()
     if problem:

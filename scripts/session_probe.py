@@ -17,7 +17,7 @@ import time
 
 from messaging.broker.profile import EMBEDDED, TANSU, BrokerProfile
 from messaging.core.config import Settings
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 
 
 class ProbeRuntime(Runtime):

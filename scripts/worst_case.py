@@ -106,7 +106,7 @@ def main() -> int:
     from api.server import ApiServer
     from messaging.core import limits
     from messaging.core.config import Settings
-    from messaging.runtime.runtime import MAX_GROUPS, Runtime
+    from messaging.runtime import MAX_GROUPS, Runtime
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--broker", choices=("tansu", "apache"), default="tansu")

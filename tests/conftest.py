@@ -23,7 +23,7 @@ import pytest
 from messaging import broker as brokers
 from messaging.core.config import Settings
 from messaging.group.fleet import Fleet
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests import brokers as lanes
 from tests.brokers import SharedBroker, unique_names
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests.brokers import lane_profile
 from tests.conftest import all_assigned, running_api, shared_settings, wait_for
 

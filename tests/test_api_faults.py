@@ -7,7 +7,7 @@ import json
 import pytest
 
 from api.validation import MAX_DEPTH
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests.conftest import all_assigned, http, running_api, shared_settings, wait_for
 
 JSON = {"Content-Type": "application/json"}

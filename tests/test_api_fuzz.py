@@ -34,7 +34,7 @@ import pytest
 from api.openapi import spec
 from api.server import ApiServer
 from messaging.core.events import CRASHED, PROCESS, STOPPED, THREAD
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests.conftest import all_assigned, shared_settings, wait_for
 
 TOKEN = "fuzz-token-0123456789"

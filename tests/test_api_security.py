@@ -10,7 +10,7 @@ import pytest
 
 from api.security import exposure_warning, is_loopback, local_host_header
 from api.server import ApiServer
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests.conftest import http, shared_settings
 
 TOKEN = "s3cret-Token_for.tests~"

@@ -46,7 +46,7 @@ def open_broker(make_runtime, **overrides):
 
 
 def test_a_wildcard_bind_is_warned_in_the_log_and_health(make_runtime, caplog):
-    with caplog.at_level(logging.WARNING, logger="messaging.runtime.runtime"):
+    with caplog.at_level(logging.WARNING, logger="messaging.runtime"):
         runtime = open_broker(make_runtime, consumers=0)
     assert runtime.exposure is not None and runtime.exposure.listen.startswith("0.0.0.0:")
     said = [r.getMessage() for r in caplog.records if "beyond loopback" in r.getMessage()]
@@ -65,7 +65,7 @@ def test_a_wildcard_bind_is_warned_in_the_log_and_health(make_runtime, caplog):
 def test_a_wildcard_bind_named_for_loopback_says_to_pass_advertised_host(make_runtime, caplog):
     """getfqdn() is "localhost" on a machine whose hosts file maps its name to 127.0.0.1:
     the command pasted on another machine would dial that machine itself."""
-    with caplog.at_level(logging.WARNING, logger="messaging.runtime.runtime"):
+    with caplog.at_level(logging.WARNING, logger="messaging.runtime"):
         runtime = make_runtime(
             own_broker=True, broker_host="0.0.0.0", advertised_host="localhost", consumers=0
         )
@@ -76,7 +76,7 @@ def test_a_wildcard_bind_named_for_loopback_says_to_pass_advertised_host(make_ru
 
 
 def test_loopback_says_nothing(make_runtime, caplog):
-    with caplog.at_level(logging.WARNING, logger="messaging.runtime.runtime"):
+    with caplog.at_level(logging.WARNING, logger="messaging.runtime"):
         runtime = make_runtime(own_broker=True, consumers=0)
     assert runtime.exposure is None and runtime.warnings == []
     assert not [r for r in caplog.records if "beyond loopback" in r.getMessage()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from messaging.core.events import PROCESS, REMOTE, THREAD
-from messaging.runtime.runtime import GroupExists
+from messaging.runtime import GroupExists
 from tests.conftest import all_assigned, wait_for
 from tests.test_consumer_processes import start_standalone
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from api.server import ApiServer
 from gui.app import display_problem, run_window
 from gui.main_window import MainWindow
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests.conftest import all_assigned, settings_for
 
 pytestmark = pytest.mark.gui

@@ -23,7 +23,7 @@ from messaging.consumer.worker import ASSIGNORS, ConsumerWorker, Setup
 from messaging.core import kafka_compat
 from messaging.core.config import Settings
 from messaging.core.events import ConsumerSnapshot
-from messaging.runtime.runtime import Runtime
+from messaging.runtime import Runtime
 from tests.brokers import lane_profile
 from tests.conftest import shared_settings, wait_for
 

@@ -17,4 +17,6 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     from importlinter.cli import lint_imports
 
-    sys.exit(lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True))
+    sys.exit(
+        lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    )

@@ -25,7 +25,7 @@ def profile_text(profile: BrokerProfile) -> str:
             id=profile.cluster_id
         ),
     }.get(profile.detected_by)
-    if how is None and profile.tansu:
+    if how is None and not profile.policy.creates_partitions:
         how = translate("About", "no CreatePartitions API")
     elif how is None:
         how = translate("About", "has the CreatePartitions API")

@@ -30,7 +30,7 @@ from messaging.broker.common import (
     wait_reachable,
 )
 from messaging.broker.kafka_dist import Distribution, find_distribution, find_java
-from messaging.broker.profile import KAFKA_SESSION_TIMEOUT_MS
+from messaging.broker.policy import KAFKA_SESSION_TIMEOUT_MS
 
 RUN_PREFIX = "p2p-kafka-"  # <tmp>/p2p-kafka-<app pid>-*: one folder per running broker
 

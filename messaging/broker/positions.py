@@ -25,7 +25,9 @@ to, 1106 was acknowledged to its producer 2 ms later, and the reader, already pa
 never read it (the committed offsets of those reports' deliveries made their messages
 look lost). :class:`HoleGuard` holds a reader at such a hole until it fills.
 
-Both are tansu's: :mod:`messaging.broker.profile` applies them only on its tansu profile.
+Both are tansu's: the profile applies them where its policy says the broker needs them
+(``shows_offset_holes``, ``keeps_logs_across_restart``), and :class:`NoHoleGuard` and
+:class:`NoLogWatch` elsewhere.
 """
 
 from __future__ import annotations
@@ -142,3 +144,23 @@ class HoleGuard:
             self.wait_s,
         )
         return True
+
+
+class NoHoleGuard:
+    """Apache Kafka: a record is visible only once every lower offset is, so a reader
+    takes records as they come (the interface of :class:`HoleGuard`)."""
+
+    def forget(self, tp: TopicPartition) -> None:
+        """Nothing is remembered."""
+
+    def admit(self, tp: TopicPartition, records: Sequence[R]) -> tuple[list[R], int | None]:
+        return list(records), None
+
+
+class NoLogWatch:
+    """Apache Kafka keeps its logs across a restart, and answers a fetch past a log's end
+    with OFFSET_OUT_OF_RANGE (kafka-python then applies ``auto_offset_reset``): nothing
+    to watch (the interface of :class:`LogWatch`)."""
+
+    def rewind(self, consumer: KafkaConsumer) -> list[TopicPartition]:
+        return []

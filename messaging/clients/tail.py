@@ -18,8 +18,9 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from messaging.broker.positions import HoleGuard
-from messaging.broker.profile import FETCH_WAIT_IDLE_MS, BrokerProfile, NoHoleGuard
+from messaging.broker.fetch_wait import FETCH_WAIT_IDLE_MS
+from messaging.broker.positions import HoleGuard, NoHoleGuard
+from messaging.broker.profile import BrokerProfile
 from messaging.clients.sender import RECONNECT_BACKOFF_MAX_MS
 
 log = logging.getLogger(__name__)

@@ -113,14 +113,6 @@ def exited(process: psutil.Process) -> bool:
         return True
 
 
-def app_command(*flags: str) -> list[str]:
-    """``python main.py --broker <lane> FLAGS``: the app as a user starts it, on this
-    run's broker."""
-    import sys
-
-    return [sys.executable, "main.py", "--broker", lanes.LANE, *flags]
-
-
 def broker_processes(pid: int) -> list[psutil.Process]:
     """The embedded brokers among ``pid``'s descendants: tansu, or a JVM running Kafka."""
     children = psutil.Process(pid).children(recursive=True)

@@ -5,17 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import psutil
 
 from api.server import ApiServer
-from messaging.broker import free_port
-from tests.conftest import START_S, app_command, broker_processes, exited, http, wait_for
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import START_S, broker_processes, exited, http, wait_for
+from tests.processes import started_app
 
 
 @contextlib.contextmanager
@@ -84,49 +80,30 @@ def test_headless_app_exits_1_when_its_api_dies(tmp_path):
     poll() refuses to watch more descriptors than RLIMIT_NOFILE allows (EINVAL), so
     with 20 idle clients connected and the limit at 16 the server loop fails.
     """
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            *app_command(),
-            "--headless",
-            "--quiet",
-            "--consumers",
-            "1",
-            "--api-port",
-            str(port),
-            "--log-file",
-            str(tmp_path / "m.log"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     clients: list[socket.socket] = []
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _health(url) == 200, START_S, "/health 200")
-        app = psutil.Process(proc.pid)
-        [broker] = broker_processes(app.pid)
-        clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
-        wait_for(lambda: app.num_fds() >= 20 + 16, 5, "the app to accept the clients")
+    with started_app(tmp_path, "--quiet", "--consumers", "1") as app:
+        proc, url = app.proc, app.url
+        try:
+            wait_for(lambda: _health(url) == 200, START_S, "/health 200")
+            process = psutil.Process(proc.pid)
+            [broker] = broker_processes(process.pid)
+            clients = [
+                socket.create_connection(("127.0.0.1", app.port), timeout=5) for _ in range(20)
+            ]
+            wait_for(lambda: process.num_fds() >= 20 + 16, 5, "the app to accept the clients")
 
-        app.rlimit(psutil.RLIMIT_NOFILE, (16, app.rlimit(psutil.RLIMIT_NOFILE)[1]))
+            process.rlimit(psutil.RLIMIT_NOFILE, (16, process.rlimit(psutil.RLIMIT_NOFILE)[1]))
 
-        code = proc.wait(20)
-        output = proc.stdout.read()
-        assert code == 1, output
-        assert f"REST API on http://127.0.0.1:{port} stopped: OSError" in output
-        assert "exiting: the REST API is gone" in output
-        assert "Traceback" not in output
-        wait_for(lambda: exited(broker), 10, "the embedded broker to be gone")
-    finally:
-        for client in clients:
-            client.close()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
-        proc.stdout.close()
+            code = proc.wait(20)
+            output = proc.stdout.read()
+            assert code == 1, output
+            assert f"REST API on {url} stopped: OSError" in output
+            assert "exiting: the REST API is gone" in output
+            assert "Traceback" not in output
+            wait_for(lambda: exited(broker), 10, "the embedded broker to be gone")
+        finally:
+            for client in clients:
+                client.close()
 
 
 def _health(url: str) -> int:

@@ -22,7 +22,8 @@ from messaging.channel.control import KEY_ENV
 from messaging.core.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
 from messaging.group.fleet import MAX_GONE, FleetFull
 from tests import brokers as lanes
-from tests.conftest import ROOT, all_assigned, running_api, wait_for
+from tests.conftest import all_assigned, running_api, wait_for
+from tests.processes import environment, started_consumer
 from tests.test_api import call, stop_and_wait
 
 
@@ -35,27 +36,12 @@ def start_standalone(
 ) -> subprocess.Popen:
     """``python -m messaging.consumer`` as a user starts it in another terminal: with the
     window command's control key in its environment, or (``keyed=False``) without."""
-    env = {k: v for k, v in os.environ.items() if k != KEY_ENV}
-    if keyed:
-        env[KEY_ENV] = runtime.control.remote_key
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "messaging.consumer",
-            "--bootstrap-servers",
-            runtime.bootstrap_servers,
-            "--topic",
-            runtime.settings.topic,
-            "--group",
-            runtime.settings.group,
-            "--quiet",
-            *extra,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+    key = {KEY_ENV: runtime.control.remote_key} if keyed else {}
+    proc = started_consumer(
+        *("--bootstrap-servers", runtime.bootstrap_servers, "--topic", runtime.settings.topic),
+        *("--group", runtime.settings.group, "--quiet", *extra),
         stderr=stderr,
-        env=env,
+        env=environment((KEY_ENV,), **key),
     )
     processes.append(proc)
     return proc

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 
 import psutil
 import pytest
@@ -45,7 +42,8 @@ from messaging.channel.control import (
     key_problem,
 )
 from messaging.core.events import CRASHED, PROCESS, REMOTE, THREAD
-from tests.conftest import ROOT, all_assigned, exited, running_api, wait_for
+from tests.conftest import all_assigned, exited, running_api, wait_for
+from tests.processes import consumer_command, environment, run
 from tests.test_api import call, stop_and_wait
 from tests.test_consumer_processes import consumers_of, start_standalone
 
@@ -162,13 +160,7 @@ def test_a_checkout_pastes_run_and_an_installed_app_its_script():
     """A bare `python -m messaging.consumer` pasted in a plain shell fails with "No module
     named 'kafka'": the checkout's ./run makes its venv, an installed app has a script."""
     assert consumer_launcher() == CHECKOUT_LAUNCHER  # the suite runs from a checkout
-    result = subprocess.run(
-        ["./run", "-m", "messaging.consumer", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run([*CHECKOUT_LAUNCHER, "--help"], timeout=120)
     assert result.returncode == 0 and "--bootstrap-servers" in result.stdout
 
 
@@ -299,14 +291,8 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
 
 def test_a_bad_key_in_the_environment_names_the_variable_not_the_secret():
     secret = "s3cr3t" * 10
-    result = subprocess.run(
-        [sys.executable, "-m", "messaging.consumer", "--bootstrap-servers", "127.0.0.1:1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**os.environ, "P2P_CONTROL_KEY": secret},
-    )
+    command = consumer_command("--bootstrap-servers", "127.0.0.1:1")
+    result = run(command, env=environment(P2P_CONTROL_KEY=secret))
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert "P2P_CONTROL_KEY" in line and "64 hexadecimal" in line and secret not in line

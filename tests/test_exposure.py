@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import signal
-import subprocess
 
 import pytest
 
-from messaging.broker import free_port
 from messaging.broker.exposure import BROKER_OPEN, broker_exposure, is_loopback
 from messaging.channel.control import ControlKeys
-from tests.conftest import ROOT, START_S, app_command, http, running_api, wait_for
+from tests.conftest import START_S, http, running_api, wait_for
+from tests.processes import started_app
 
 
 @pytest.mark.parametrize(
@@ -115,41 +114,16 @@ def test_the_broker_address_copies_the_join_command_with_its_key(make_runtime, o
 def test_headless_app_warns_and_logs_the_join_command(tmp_path):
     """``main.py --broker-host 0.0.0.0`` as the README's two-machine demo starts it, with
     an API token: the remote key is derived from it (and is not it)."""
-    token, api_port = "demo-token-123", free_port()
-    proc = subprocess.Popen(
-        [
-            *app_command(),
-            "--headless",
-            "--quiet",
-            "--consumers",
-            "0",
-            "--broker-host",
-            "0.0.0.0",
-            "--advertised-host",
-            "127.0.0.1",
-            "--api-port",
-            str(api_port),
-            "--api-token",
-            token,
-            "--log-file",
-            str(tmp_path / "m.log"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{api_port}/health"
+    token = "demo-token-123"
+    flags = ("--quiet", "--consumers", "0", "--broker-host", "0.0.0.0", "--api-token", token)
+    with started_app(tmp_path, *flags, "--advertised-host", "127.0.0.1") as app:
+        proc = app.proc
+        url = f"{app.url}/health"
         wait_for(lambda: _status(url) == 200, START_S, "/health 200")
         _, _, health = http(url)
         assert [w["code"] for w in health["warnings"]] == [BROKER_OPEN]
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
     assert proc.returncode == 0
     assert sum("beyond loopback" in line for line in out.splitlines()) == 1
     key = ControlKeys.from_token(token).key("remote")

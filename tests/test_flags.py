@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from messaging.broker import APACHE
 from messaging.core import names
 from tests import brokers as lanes
+from tests.processes import app_command, consumer_command, environment, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,14 +87,8 @@ PROFILE_BAD_FLAGS = [
 def run_main(tmp_path: Path, *flags: str, env: dict[str, str] | None = None):
     log_file = tmp_path / "m.log"
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "main.py", "--headless", "--log-file", str(log_file), *flags],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**os.environ, **(env or {})},
-    )
+    command = app_command("--headless", "--log-file", str(log_file), *flags, lane=False)
+    result = run(command, env=environment(**(env or {})))
     return result, time.monotonic() - started, log_file
 
 
@@ -131,9 +124,7 @@ def test_bad_token_flag_does_not_echo_the_secret(tmp_path):
 
 
 def test_help_still_prints_usage_and_ranges():
-    result = subprocess.run(
-        [sys.executable, "main.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=30
-    )
+    result = run(app_command("--help", lane=False))
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith("usage: main.py")
     text = " ".join(result.stdout.split())  # argparse wraps lines
@@ -204,13 +195,7 @@ def test_standalone_consumer_checks_the_same_flags_before_it_connects(flags, fla
     """``python -m messaging.consumer`` follows the app's rules: one line, exit 2, and no
     wait for the (unreachable) broker it was pointed at."""
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "messaging.consumer", "--bootstrap-servers", "127.0.0.1:1", *flags],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run(consumer_command("--bootstrap-servers", "127.0.0.1:1", *flags))
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and flag in lines[0] and says in lines[0], result.stderr
@@ -254,17 +239,7 @@ def test_a_setting_the_detected_broker_refuses_is_a_bad_flag(tmp_path, kafka, fl
 )
 def test_the_standalone_consumer_refuses_it_too_once_it_asked(kafka, flags, says):
     group = f"refused-{os.getpid()}-{time.monotonic_ns()}"
-    result = subprocess.run(
-        [
-            sys.executable,
-            *("-m", "messaging.consumer", "--bootstrap-servers", kafka, "--group", group),
-            *flags,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run(consumer_command("--bootstrap-servers", kafka, "--group", group, *flags))
     assert result.returncode == 2, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1 and says in lines[0], result.stderr
@@ -272,16 +247,9 @@ def test_the_standalone_consumer_refuses_it_too_once_it_asked(kafka, flags, says
 
 def run_consumer(*flags: str, env: dict[str, str] | None = None) -> tuple[int, list[str], float]:
     """``python -m messaging.consumer`` as typed: (exit code, stderr lines, seconds taken)."""
-    environ = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "messaging.consumer", *flags],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**environ, **(env or {})},
-    )
+    environ = environment(("KAFKA_BOOTSTRAP_SERVERS",), **(env or {}))
+    result = run(consumer_command(*flags), env=environ)
     return result.returncode, result.stderr.splitlines(), time.monotonic() - started
 
 

@@ -10,21 +10,17 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from api.openapi import spec
-from messaging.broker import free_port
-from tests.conftest import START_S, app_command, broker_processes, wait_for
+from tests.conftest import START_S, broker_processes, wait_for
+from tests.processes import ROOT, serving, started_app
 
-ROOT = Path(__file__).resolve().parent.parent
 POSTMAN = ROOT / "resources" / "postman"
 COLLECTION = POSTMAN / "kafka-p2p.postman_collection.json"
 ENVIRONMENT = POSTMAN / "kafka-p2p.postman_environment.json"
@@ -107,71 +103,20 @@ def test_token_is_optional_and_health_needs_none():
 
 
 # ----- newman against the real app -----------------------------------------------------------
-def get(url: str) -> tuple[int, dict[str, Any]]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
-    except OSError:
-        return 0, {}
-
-
-def ready(url: str) -> bool:
-    """/health 200 and every partition owned by a consumer."""
-    status, health = get(f"{url}/health")
-    if status != 200:
-        return False
-    _, body = get(f"{url}/api/consumers")
-    owned = {p for c in body.get("consumers", []) for p in c["partitions"]}
-    return owned == set(range(health["partitions"]))
-
-
-def stop(proc: subprocess.Popen[bytes], family: list[psutil.Process]) -> None:
-    """SIGTERM, then kill whatever is left; no broker may outlive the test."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    _, alive = psutil.wait_procs(family, timeout=5)
-    for child in alive:
-        child.kill()
-    _, left = psutil.wait_procs(alive, timeout=5)
-    assert not left, f"still running after kill: {left}"
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """``main.py --headless`` on a free port, ready (all partitions owned); always stopped."""
     tmp = tmp_path_factory.mktemp("postman-app")
-    port = free_port()
-    with open(tmp / "app.out", "wb") as out:
-        proc = subprocess.Popen(
-            [
-                *app_command("--headless", "--quiet"),
-                *("--api-port", str(port), "--log-file", str(tmp / "m.log")),
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    family: list[psutil.Process] = []
-    try:
-        url = f"http://127.0.0.1:{port}"
+    with started_app(tmp, "--quiet", output=tmp / "app.out") as app:
+        proc = app.proc
         wait_for(
-            lambda: proc.poll() is not None or ready(url), START_S + 30, "/health 200, all owned"
+            lambda: proc.poll() is not None or serving(app.url),
+            START_S + 30,
+            "/health 200, all owned",
         )
         assert proc.poll() is None, (tmp / "app.out").read_text()
-        family = psutil.Process(proc.pid).children(recursive=True)
         assert broker_processes(proc.pid), "no embedded broker"
-        yield url
-    finally:
-        if proc.poll() is None and not family:
-            family = psutil.Process(proc.pid).children(recursive=True)
-        stop(proc, family)
+        yield app.url
 
 
 def run_newman(url: str, tmp: Path, *extra: str) -> tuple[dict[str, Any], str]:

@@ -20,8 +20,8 @@ from messaging.broker.apache import cluster_id
 from messaging.broker.fetch import fetch
 from messaging.broker.kafka_dist import COMPLETE, cached_libs, find_distribution, java_major
 from tests.conftest import broker_processes
+from tests.processes import ROOT, app_command, environment
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCKER_HINT = "`docker compose up -d`"
 
 
@@ -43,9 +43,9 @@ def run_app(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> t
     """
     started = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "main.py", "--headless", "--log-file", str(tmp_path / "m.log"), *flags],
+        app_command("--headless", "--log-file", str(tmp_path / "m.log"), *flags, lane=False),
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env=environment(**(env or {})),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

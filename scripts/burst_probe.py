@@ -123,6 +123,24 @@ def drive_window(runtime, scenario: Callable[[Any], Awaitable[dict]], name: str)
     return result
 
 
+def run_and_print(
+    runtime, scenario: Callable[[Any], Awaitable[dict]], name: str, log_dir: str, *stops
+) -> int:
+    """:func:`drive_window`, then stop ``stops`` and the runtime, remove ``log_dir`` and
+    print what was measured; the exit code (1 when the scenario measured nothing)."""
+    result: dict = {}
+    try:
+        result = drive_window(runtime, scenario, name)
+    finally:
+        for stop in (*stops, runtime.stop):
+            stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
+    width = max(map(len, result), default=0)
+    for key, value in result.items():
+        print(f"{key:>{width}}: {value}")
+    return 0 if result else 1
+
+
 def main() -> int:
     from messaging.core.config import Settings
     from messaging.runtime import Runtime
@@ -143,15 +161,7 @@ def main() -> int:
         chart = "off" if args.no_chart else "on"
         return {"chart": chart, **await burst(window, runtime, args.count)}
 
-    result: dict = {}
-    try:
-        result = drive_window(runtime, scenario, "burst-probe")
-    finally:
-        runtime.stop()
-        shutil.rmtree(log_dir, ignore_errors=True)
-    for key, value in result.items():
-        print(f"{key:>18}: {value}")
-    return 0 if result else 1
+    return run_and_print(runtime, scenario, "burst-probe", log_dir)
 
 
 if __name__ == "__main__":

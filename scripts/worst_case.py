@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from scripts.burst_probe import StallProbe, drive_window
+from scripts.burst_probe import StallProbe, run_and_print
 
 COUNT = 20_000
 
@@ -136,16 +135,7 @@ def main() -> int:
         window.resize(1366, 768)
         return await worst(window, runtime, url, args.shot, args.groups, per_group)
 
-    result: dict = {}
-    try:
-        result = drive_window(runtime, scenario, "worst-case")
-    finally:
-        api.stop()
-        runtime.stop()
-        shutil.rmtree(log_dir, ignore_errors=True)
-    for key, value in result.items():
-        print(f"{key:>24}: {value}")
-    return 0 if result else 1
+    return run_and_print(runtime, scenario, "worst-case", log_dir, api.stop)
 
 
 if __name__ == "__main__":

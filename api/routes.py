@@ -6,15 +6,22 @@ broker did not acknowledge is a 503, never a 2xx.
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from api import security
 from api import validation as v
 from api.openapi import spec
+from api.requests import (
+    Batch,
+    ConsumerChanges,
+    ListQuery,
+    NewConsumer,
+    NewGroup,
+    SendQuery,
+    TopicSwitch,
+    export_query,
+)
 from messaging.audit import export
 from messaging.broker.profile import STANDARD_ASSIGNORS
 from messaging.clients.sender import SendError
@@ -22,8 +29,6 @@ from messaging.core import limits
 from messaging.group.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
 from messaging.group.members import NotApplied, NotControllable
 from messaging.runtime import GroupExists, Runtime
-
-GROUP_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")  # groups added over REST: plain names
 
 
 def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127.0.0.1") -> Flask:
@@ -34,12 +39,13 @@ def create_app(runtime: Runtime, token: str | None = None, bind_host: str = "127
     on the Host check (see :mod:`api.security`).
     """
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = v.MAX_BODY
+    app.config["MAX_CONTENT_LENGTH"] = limits.MAX_BODY
     app.json.sort_keys = False  # keep the documented field order
     security.install(app, token, bind_host)
     _register_errors(app)
     _register_messages(app, runtime)
     _register_consumers(app, runtime)
+    _register_groups(app, runtime)
     _register_status(app, runtime, bool(token), security.exposure_warning(bind_host, token))
     _register_export(app, runtime)
     _register_topic(app, runtime)
@@ -93,7 +99,7 @@ def _register_errors(app: Flask) -> None:
     def http_error(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
         if status == 413:
-            response, _ = _error(f"body too large: at most {v.MAX_BODY} bytes", 413)
+            response, _ = _error(f"body too large: at most {limits.MAX_BODY} bytes", 413)
         else:
             response, _ = _error(f"{exc.name}: {exc.description}", status)
         # Keep what the exception says beyond its HTML body: a 405's Allow (RFC 9110).
@@ -111,7 +117,7 @@ def _register_messages(app: Flask, runtime: Runtime) -> None:
     @app.post("/enviar")
     def enviar() -> tuple[Response, int]:
         data = v.json_object(request.content_type, _body())
-        key = v.optional_key(request.args.get("key"))
+        key = v.parsed(SendQuery, request.args.to_dict()).key
         sent = runtime.sender.send(data, key)
         return jsonify(
             mensaje="Mensaje enviado",
@@ -124,8 +130,8 @@ def _register_messages(app: Flask, runtime: Runtime) -> None:
 
     @app.post("/api/messages")
     def send_batch() -> tuple[Response, int]:
-        items = v.batch(v.json_body(request.content_type, _body()))
-        sent = runtime.sender.send_many(items)
+        batch = v.parsed(Batch, v.json_body(request.content_type, _body()))
+        sent = runtime.sender.send_many([(m.value, m.key) for m in batch.messages])
         return jsonify(
             count=len(sent),
             messages=[
@@ -141,7 +147,7 @@ def _register_messages(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/api/messages")
     def list_messages() -> Response:
-        n = v.limit(request.args.get("limit"))
+        n = v.parsed(ListQuery, request.args.to_dict()).limit
         return jsonify(messages=[r.as_json() for r in runtime.ledger.newest(n)])
 
     @app.get("/api/messages/<message_id>")
@@ -166,15 +172,13 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
     @app.post("/api/consumers")
     def add_consumer() -> tuple[Response, int]:
         raw = _body()
-        body: dict[str, Any] = v.json_object(request.content_type, raw) if raw else {}
-        kind = v.consumer_kind(body)
-        group = v.optional_string(body, "group") or runtime.settings.group
-        body.pop("group", None)
+        new = v.parsed(NewConsumer, v.json_object(request.content_type, raw) if raw else {})
+        group = new.group or runtime.settings.group
         fleet = runtime.fleets.get(group)
         if fleet is None:
             return _error(f"no group {group!r}: add it with POST /api/groups", 404)
-        changes = v.consumer_changes(body)
-        snap = fleet.add(changes.get("processing_ms"), changes.get("failure_rate", 0.0), kind)
+        changes = new.model_dump(include=set(ConsumerChanges.model_fields), exclude_unset=True)
+        snap = fleet.add(kind=new.kind, **changes)
         return jsonify({**snap.as_json(), "warning": _idle(runtime)}), 201
 
     @app.get("/api/consumers/<int:wid>")
@@ -201,7 +205,8 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
 
     @app.patch("/api/consumers/<int:wid>")
     def configure_consumer(wid: int) -> tuple[Response, int]:
-        changes = v.consumer_changes(v.json_body(request.content_type, _body()))
+        asked = v.parsed(ConsumerChanges, v.json_body(request.content_type, _body()))
+        changes = asked.model_dump(exclude_unset=True)  # only what the body names
         return jsonify(runtime.fleet_of(wid).configure(wid, **changes).as_json()), 200
 
     @app.delete("/api/consumers/<int:wid>")
@@ -218,23 +223,17 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
                 409,
             )
 
+
+def _register_groups(app: Flask, runtime: Runtime) -> None:
     @app.get("/api/groups")
     def groups() -> Response:
         return jsonify(groups=[runtime.group_stats(f) for f in runtime.groups()])
 
     @app.post("/api/groups")
     def add_group() -> tuple[Response, int]:
-        body = v.json_object(request.content_type, _body())
-        unknown = set(body) - {"group", "assignor", "consumers", "kind"}
-        if unknown:
-            raise v.BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
-        count = v.number(body.get("consumers", 0), "consumers", 0, 4, int)
-        name = v.optional_string(body, "group")
-        if name is None or not GROUP_NAME.fullmatch(name):
-            raise v.BadRequest("group is required: 1-249 characters of A-Z a-z 0-9 . _ -")
-        assignor = v.optional_string(body, "assignor")
+        new = v.parsed(NewGroup, v.json_object(request.content_type, _body()))
         try:
-            fleet = runtime.add_group(name, assignor, count, v.consumer_kind(body))
+            fleet = runtime.add_group(new.group, new.assignor, new.consumers, new.kind)
         except ValueError as exc:
             raise v.BadRequest(str(exc)) from None
         except GroupExists as exc:
@@ -249,13 +248,9 @@ def _register_topic(app: Flask, runtime: Runtime) -> None:
 
     @app.post("/api/topic")
     def switch_topic() -> Response | tuple[Response, int]:
-        body = v.json_object(request.content_type, _body())
-        unknown = set(body) - {"partitions", "topic"}
-        if unknown:
-            raise v.BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
-        partitions = v.number(body.get("partitions"), "partitions", *limits.PARTITIONS, int)
+        switch = v.parsed(TopicSwitch, v.json_object(request.content_type, _body()))
         try:
-            return jsonify(runtime.switch_topic(partitions, v.optional_string(body, "topic")))
+            return jsonify(runtime.switch_topic(switch.partitions, switch.topic))
         except ValueError as exc:
             raise v.BadRequest(str(exc)) from None
         except GroupExists as exc:
@@ -275,7 +270,7 @@ def _register_status(
         if api_open:  # what is open to the network: the broker (from the core), this API
             info["warnings"] = [
                 *info.get("warnings", []),
-                {"code": "api_open", "message": api_open},
+                {"code": security.API_OPEN, "message": api_open},
             ]
         return jsonify(info), 200 if ok else 503
 
@@ -293,8 +288,8 @@ def _register_export(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/api/export/messages")
     def export_messages() -> Response:
-        cap = runtime.ledger.capacity
-        n = v.limit(request.args.get("limit"), default=cap, high=cap)
+        query = export_query(runtime.ledger.capacity)
+        n = v.parsed(query, request.args.to_dict()).limit
         lines = export.history_blocks(runtime.ledger, n)
         return Response(
             lines, mimetype="application/x-ndjson", headers=attachment("messages.jsonl")

@@ -15,12 +15,13 @@ import ipaddress
 from flask import Flask, Response, jsonify, request
 
 from messaging.broker.exposure import is_loopback  # the broker's bind is judged the same way
+from messaging.core.limits import MAX_API_TOKEN
 
 REALM = "kafka-p2p-demo"
 # Open without a token: liveness probes and the API description (whatever the method,
 # so a wrong one is the same 405 with Allow for everyone).
 PUBLIC = frozenset({"/health", "/openapi.json"})
-MAX_TOKEN = 256
+API_OPEN = "api_open"  # the code /health lists the exposure_warning under
 
 
 def local_host_header(value: str) -> bool:
@@ -46,8 +47,8 @@ def token_problem(token: str) -> str | None:
     """Why ``token`` cannot be sent as ``Authorization: Bearer <token>``, or None."""
     if not token:
         return "must not be empty"
-    if len(token) > MAX_TOKEN:
-        return f"must be at most {MAX_TOKEN} characters"
+    if len(token) > MAX_API_TOKEN:
+        return f"must be at most {MAX_API_TOKEN} characters"
     if not all("!" <= c <= "~" for c in token):
         return "must be printable ASCII without spaces"
     return None

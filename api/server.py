@@ -19,6 +19,7 @@ from waitress import create_server, wasyncore
 
 from api.routes import create_app
 from api.security import exposure_warning
+from messaging.core.limits import PORT
 from messaging.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def port_taken_hint(host: str, port: int, platform: str) -> str:
         owner = "another program, or another copy of this app, listens there"
     return (
         f"cannot serve the REST API on {_address(host, port)}: the port is in use ({owner}); "
-        f"pass --api-port {port + 1 if port < 65535 else 5001}, or --api-port 0 for any free port"
+        f"pass --api-port {port + 1 if port < PORT[1] else 5001}, or --api-port 0 for any free port"
     )
 
 
@@ -65,8 +66,9 @@ def api_port_problem(host: str, port: int) -> str | None:
     Runs before the broker starts, so a taken port costs a second and one clear line
     instead of a broker start, topic creation and then ``[Errno 98]``.
     """
-    if not 0 <= port <= 65535:  # getaddrinfo would wrap 70000 around to 4464
-        return f"--api-port {port}: must be 0-65535 (0 = any free port)"
+    low, high = PORT
+    if not low <= port <= high:  # getaddrinfo would wrap 70000 around to 4464
+        return f"--api-port {port}: must be {low}-{high} (0 = any free port)"
     try:
         infos = socket.getaddrinfo(
             host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, socket.IPPROTO_TCP, socket.AI_PASSIVE

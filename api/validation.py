@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from messaging.core import limits
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-MAX_BODY = 1024 * 1024  # 1 MiB
-MAX_BATCH = 10_000
-# Deeper JSON would reach the interpreter's recursion limit in the parser or in any
-# later json.dumps (producer, answer, window), a 500; real payloads stay far below.
-MAX_DEPTH = 100
+from api.requests import Declared
+from messaging.core.limits import MAX_DEPTH
+
 # A \uD800-\uDFFF escape: the only way a lone surrogate (no UTF-8 form) gets in.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -96,89 +96,83 @@ def json_object(content_type: str | None, raw: bytes) -> dict[str, Any]:
     return body
 
 
-def optional_key(key: Any, where: str = "key") -> str | None:
-    if key is None:
-        return None
-    if not isinstance(key, str):
-        raise BadRequest(f"{where} must be a string")
-    return key
+D = TypeVar("D", bound=Declared)
+
+_BETWEEN = "{where} must be between {low} and {high}"
+# pydantic's error types in the API's words; a model's ``said`` comes first.
+_WORDS = {
+    "not_a_number": "{where} must be a number",
+    "not_a_whole_number": "{where} must be a whole number",
+    "int_from_float": "{where} must be a whole number",
+    "string_type": "{where} must be a string",
+    "literal_error": "{where} must be {choices} (got {input!r})",
+    "greater_than_equal": _BETWEEN,
+    "less_than_equal": _BETWEEN,
+    # A number past what an int or a float holds (1e300, 10**400): out of range too.
+    "int_parsing_size": _BETWEEN,
+    "float_type": _BETWEEN,
+}
 
 
-def batch(body: Any) -> list[tuple[Any, str | None]]:
-    """``{"messages": [{"value": {...}, "key": "..."}, ...]}`` -> ``[(value, key)]``."""
-    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-        raise BadRequest('body must be {"messages": [{"value": {...}, "key": "..."}, ...]}')
-    items = body["messages"]
-    if not items:
-        raise BadRequest("messages is empty")
-    if len(items) > MAX_BATCH:
-        # The schema's maxItems: a 400 like every other schema violation (413 is for
-        # bodies over MAX_BODY bytes, refused before they are read).
-        raise BadRequest(f"at most {MAX_BATCH:,} messages per batch (got {len(items):,})")
-    out = []
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or "value" not in item:
-            raise BadRequest(f'messages[{i}] must be an object with a "value"')
-        out.append((item["value"], optional_key(item.get("key"), f"messages[{i}].key")))
-    return out
-
-
-def consumer_changes(body: Any) -> dict[str, Any]:
-    """PATCH body for a consumer: ``processing_ms`` (0..600000), ``failure_rate`` (0..1).
-
-    ``{}`` changes nothing and is valid, as the OpenAPI schema says.
-    """
-    if not isinstance(body, dict):
-        raise BadRequest("body must be an object with processing_ms and/or failure_rate")
-    unknown = set(body) - {"processing_ms", "failure_rate"}
-    if unknown:
-        raise BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
-    changes: dict[str, Any] = {}
-    if "processing_ms" in body:
-        low, high = limits.PROCESSING_MS
-        changes["processing_ms"] = number(body["processing_ms"], "processing_ms", low, high, int)
-    if "failure_rate" in body:
-        changes["failure_rate"] = number(body["failure_rate"], "failure_rate", 0.0, 1.0, float)
-    return changes
-
-
-def consumer_kind(body: dict[str, Any]) -> str | None:
-    """Where a new consumer runs: ``process`` or ``thread``; absent = the app's mode."""
-    if "kind" not in body:
-        return None
-    kind = body.pop("kind")
-    if kind in ("process", "thread"):
-        return kind
-    raise BadRequest(f"kind must be process or thread (got {kind!r})")
-
-
-def optional_string(body: dict[str, Any], name: str) -> str | None:
-    """A string field that may be left out, but not sent as null or another type."""
-    if name not in body:
-        return None
-    value = body[name]
-    if not isinstance(value, str):
-        raise BadRequest(f"{name} must be a string")
-    return value
-
-
-def number(value: Any, name: str, low: float, high: float, kind: type) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadRequest(f"{name} must be a number")
-    if kind is int and value != int(value):
-        raise BadRequest(f"{name} must be a whole number")
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low:g} and {high:g}")
-    return kind(value)
-
-
-def limit(raw: str | None, default: int = 100, high: int = 10_000) -> int:
-    if raw is None:
-        return default
+def parsed(model: type[D], data: Any) -> D:
+    """``data`` (a parsed body, or a query's values) as ``model``, or a BadRequest."""
     try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest("limit must be a whole number") from None
-    if not 1 <= value <= high:
-        raise BadRequest(f"limit must be between 1 and {high}")
-    return value
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise BadRequest(problem(model, exc.errors(include_url=False))) from None
+
+
+def problem(model: type[Declared], errors: list[ErrorDetails]) -> str:
+    """One sentence for what pydantic found: every unknown field, or the first error."""
+    unknown = sorted(str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        return f"unknown field(s): {', '.join(unknown)}"
+    error = errors[0]
+    loc, kind = error["loc"], error["type"]
+    key = _path(loc, index="[]")
+    template = model.said.get(f"{key}:{kind}") or model.said.get(key) or _WORDS.get(kind)
+    field = _field_schema(model, loc)
+    return (template or "{where}: {msg}").format(
+        **error.get("ctx", {}),
+        where=_path(loc) or "body",
+        parent=_path(loc[:-1]) or "body",
+        input=error["input"],
+        msg=error["msg"],
+        low=_figure(field.get("minimum")),
+        high=_figure(field.get("maximum")),
+        choices=" or ".join(map(str, field.get("enum", ()))),
+    )
+
+
+def _path(loc: tuple[int | str, ...], index: str | None = None) -> str:
+    """``("messages", 0, "key")`` -> ``messages[0].key`` (``messages[].key`` with index)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += index if index is not None else f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@lru_cache(maxsize=32)
+def _schema(model: type[Declared]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def _field_schema(model: type[Declared], loc: tuple[int | str, ...]) -> dict[str, Any]:
+    """The JSON Schema of the field at ``loc``: its bounds and choices, as declared."""
+    schema = _schema(model)
+    node = schema
+    for part in loc:
+        node = schema.get("$defs", {}).get(node.get("$ref", "").rsplit("/", 1)[-1], node)
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, {})
+    return node
+
+
+def _figure(value: float | None) -> str:
+    """A bound as the API writes it: ``600000``, ``0``, ``1``."""
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -5,6 +5,9 @@ Out-of-range values fail up front with one line instead of deep inside a Kafka c
 
 from __future__ import annotations
 
+from messaging.core.events import PROCESS, THREAD
+from messaging.core.names import MAX_NAME, MAX_TOPIC
+
 # The widest session timeout any broker profile accepts: tansu's floor (1000 ms) to
 # Apache Kafka's default ceiling (1,800,000 ms). Each profile narrows it, with its reasons
 # (messaging/broker/profile.py); flags are checked against the profile once it is known.
@@ -27,8 +30,30 @@ CONSUMERS = (0, 16)
 MAX_CONSUMERS = (1, 16)
 LIVE_CONSUMERS = 16
 PROCESSING_MS = (0, 600_000)  # per message, as PATCH /api/consumers/{id} allows
+FAILURE_RATE = (0.0, 1.0)  # the share of messages a consumer fails on purpose
+# Where a consumer the app starts runs; remote and outside members are started elsewhere.
+NEW_CONSUMER_KINDS = (PROCESS, THREAD)
+# Consumers POST /api/groups starts with a new group; more join one by one (POST
+# /api/consumers), each within CONSUMERS and LIVE_CONSUMERS.
+GROUP_CONSUMERS = (0, 4)
 MAX_RETRIES = (0, 100)
 PORT = (0, 65535)  # 0 = any free port
+# Names the REST API takes for a new group or topic: Kafka's topic characters (see
+# messaging/core/names.py), a group up to Kafka's longest name, a topic short enough for
+# the app's derived topics. Spelled for people and for a JSON Schema pattern alike.
+NAME_CHARACTERS = ("A-Z", "a-z", "0-9", ".", "_", "-")
+GROUP_NAME = (1, MAX_NAME)
+TOPIC_NAME = (1, MAX_TOPIC)
+# REST request bodies: bytes, messages per batch, and JSON nesting. Deeper JSON would reach
+# the interpreter's recursion limit in the parser or in any later json.dumps (producer,
+# answer, window), a 500; real payloads stay far below.
+MAX_BODY = 1024 * 1024  # 1 MiB
+BATCH_MESSAGES = (1, 10_000)
+MAX_DEPTH = 100
+MAX_API_TOKEN = 256  # characters of --api-token
+# GET /api/messages: how many of the newest it lists, and by default.
+MESSAGES_LISTED = (1, 10_000)
+MESSAGES_LISTED_DEFAULT = 100
 # How long a stop request waits for the consumer to leave before it answers "stopping"
 # (HTTP 202): an idle consumer leaves within a second; one finishing a long message, or
 # waiting for a rebalance on tansu, is polled instead of holding the request.
@@ -45,3 +70,15 @@ def whole_number_in(text: str, bounds: tuple[int, int]) -> int:
     if not low <= value <= high:
         raise ValueError(f"must be between {low} and {high} (got {value})")
     return value
+
+
+def name_pattern(bounds: tuple[int, int]) -> str:
+    """A JSON Schema pattern for a name of NAME_CHARACTERS within ``bounds`` characters."""
+    low, high = bounds
+    return f"^[{''.join(NAME_CHARACTERS)}]{{{low},{high}}}$"
+
+
+def name_rule(bounds: tuple[int, int]) -> str:
+    """The same rule in words: ``1-249 characters of A-Z a-z 0-9 . _ -``."""
+    low, high = bounds
+    return f"{low}-{high} characters of {' '.join(NAME_CHARACTERS)}"

@@ -6,7 +6,7 @@ Out-of-range values fail up front with one line instead of deep inside a Kafka c
 from __future__ import annotations
 
 from messaging.core.events import PROCESS, THREAD
-from messaging.core.names import MAX_NAME, MAX_TOPIC
+from messaging.core.names import MAX_NAME, MAX_TOPIC, NAME_CHARACTERS
 
 # The widest session timeout any broker profile accepts: tansu's floor (1000 ms) to
 # Apache Kafka's default ceiling (1,800,000 ms). Each profile narrows it, with its reasons
@@ -41,7 +41,6 @@ PORT = (0, 65535)  # 0 = any free port
 # Names the REST API takes for a new group or topic: Kafka's topic characters (see
 # messaging/core/names.py), a group up to Kafka's longest name, a topic short enough for
 # the app's derived topics. Spelled for people and for a JSON Schema pattern alike.
-NAME_CHARACTERS = ("A-Z", "a-z", "0-9", ".", "_", "-")
 GROUP_NAME = (1, MAX_NAME)
 TOPIC_NAME = (1, MAX_TOPIC)
 # REST request bodies: bytes, messages per batch, and JSON nesting. Deeper JSON would reach

@@ -14,7 +14,9 @@ MAX_NAME = 249  # Apache Kafka's limit for a topic name
 # Topics the app derives from the main one: <topic>.DLT, <topic>.activity, <topic>.control.
 TOPIC_SUFFIXES = (".DLT", ".activity", ".control")
 MAX_TOPIC = MAX_NAME - max(len(s) for s in TOPIC_SUFFIXES)
-_LEGAL = re.compile(r"[a-zA-Z0-9._-]+")
+# The characters Kafka allows in a name, as regex ranges (limits.py builds the API's pattern).
+NAME_CHARACTERS = ("A-Z", "a-z", "0-9", ".", "_", "-")
+_LEGAL = re.compile(f"[{''.join(NAME_CHARACTERS)}]+")
 
 
 def topic_problem(name: str) -> str | None:

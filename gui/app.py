@@ -191,12 +191,9 @@ def _show_window(
     from PySide6.QtCore import QSettings
 
     from gui.main_window import MainWindow
-    from gui.translation import install_translator, remove_translator
+    from gui.translation import remove_translator
 
-    app.setOrganizationName("kafka-p2p-demo")
-    app.setApplicationName("Kafka point-to-point demo")
-    apply_theme(app)
-    install_translator(app, lang)  # before the window: widgets read their texts once
+    _dress(app, lang)
     quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)  # the window's own future ends the loop
     loop = qasync.QEventLoop(app)
@@ -224,6 +221,16 @@ def _show_window(
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
         remove_translator(app)
+
+
+def _dress(app: object, lang: str | None) -> None:
+    """The app's name (where QSettings keeps the layout), theme and language."""
+    from gui.translation import install_translator
+
+    app.setOrganizationName("kafka-p2p-demo")
+    app.setApplicationName("Kafka point-to-point demo")
+    apply_theme(app)
+    install_translator(app, lang)  # before the window: widgets read their texts once
 
 
 def _destroy(window: object) -> None:

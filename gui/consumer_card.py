@@ -1,15 +1,15 @@
 """One consumer as a card: who it is, what it owns, what it is doing, and its controls.
 
 Its controls come right under its name, in a place of their own that nothing above can
-move: before, they sat under the card's growing contents and moved down as it filled
-in, and a click on Crash missed. The last messages take whatever height is left.
+move: under the card's growing contents they would move down as it fills in, and a
+click on Crash would miss. The last messages take whatever height is left.
 """
 
 from __future__ import annotations
 
 import html
 import time
-from collections import deque
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -26,27 +26,29 @@ from PySide6.QtWidgets import (
 from gui import colors
 from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, decimal, number, state_word, translate
+from gui.viewmodels.card import CardModel
 from gui.widgets import LinesLabel, SpinBox
 from messaging.core.events import (
     CRASHED,
     IDLE,
     OUTSIDE,
     PROCESS,
-    PROCESSING,
     REMOTE,
     STOPPED,
-    STOPPING,
     ConsumerSnapshot,
     Delivery,
 )
 from messaging.group.model import BROKER, INFERRED, LEADER
 
-RECENT = 5  # processed messages a card lists (as many as its height shows)
 MIN_H = 178  # a card never gets less: its controls and a line of messages
 
 
 class ConsumerCard(QFrame):
-    """GUI thread only; fed snapshots and deliveries by the grid, ticked for clocks."""
+    """GUI thread only; fed snapshots and deliveries by the grid, ticked for clocks.
+
+    Its numbers (rate, countdown, progress, recent messages) are its ``model``'s; the
+    card writes them in the window's language.
+    """
 
     stop_requested = Signal(int)
     crash_requested = Signal(int)
@@ -57,11 +59,7 @@ class ConsumerCard(QFrame):
         super().__init__(parent)
         self.consumer_id, self.name = snapshot.id, snapshot.name
         self.color = colors.consumer_color(snapshot.id)
-        self.snapshot = snapshot
-        self.processed = 0
-        self._recent: deque[Delivery] = deque(maxlen=RECENT)
-        self._rates: deque[tuple[float, int]] = deque(maxlen=40)
-        self._started: tuple[str, float] | None = None  # in-flight message id, start time
+        self.model = CardModel(snapshot)
         self.idle_reason = ""
         self._note = ""
         self.setObjectName("card")
@@ -165,23 +163,30 @@ class ConsumerCard(QFrame):
         return row
 
     # ----- data ---------------------------------------------------------------------
+    @property
+    def snapshot(self) -> ConsumerSnapshot:
+        return self.model.snapshot
+
+    @property
+    def processed(self) -> int:
+        return self.model.processed
+
     def apply_snapshot(self, snap: ConsumerSnapshot) -> None:
         """Show the consumer's newest state; cheap when nothing visible changed."""
-        old, self.snapshot = self.snapshot, snap
+        old = self.model.snapshot
         first = not self.chips.count()
         if snap == old and not first:
             return
-        self.processed = snap.processed
+        self.model.apply(snap)
         if first or (old.state, old.kind) != (snap.state, snap.kind):
             self.state.setText(state_word(snap.state))
             color = colors.STATE_COLORS.get(snap.state, "#888")
             self.state.setStyleSheet(f"background: {color};")
-            dead = snap.state in (STOPPED, CRASHED)
-            drivable = not dead and snap.state != STOPPING and snap.kind != OUTSIDE
+            drivable = self.model.drivable
             self.stop_button.setEnabled(drivable)
             self.crash_button.setEnabled(drivable)
             self.delay.setEnabled(drivable)
-            self.dismiss.setVisible(dead)
+            self.dismiss.setVisible(self.model.dead)
         note = " · ".join(x for x in (core_text(snap.reason), _source_text(snap)) if x)
         if first or note != self._note:
             self._note = note
@@ -194,8 +199,6 @@ class ConsumerCard(QFrame):
         if old.partitions != snap.partitions or first:
             self._set_chips(snap.partitions)
         self.idle.setVisible(snap.state == IDLE)
-        if not snap.in_flight:
-            self._started = None
 
     def _set_chips(self, partitions: tuple[int, ...]) -> None:
         """Chips in the consumer's colour (the group model's partitions: none once dead)."""
@@ -216,12 +219,8 @@ class ConsumerCard(QFrame):
 
     def add_deliveries(self, deliveries: list[Delivery]) -> None:
         """This consumer's deliveries of one batch, oldest first."""
-        for d in deliveries:
-            if d.status == PROCESSING:
-                self._started = (d.message_id, d.at)
-            else:
-                self._recent.append(d)
-        self.recent.setText(_recent_html(self._recent))
+        self.model.add_deliveries(deliveries)
+        self.recent.setText(_recent_html(self.model.recent))
 
     def set_idle_reason(self, reason: str) -> None:
         if reason != self.idle_reason:
@@ -231,35 +230,30 @@ class ConsumerCard(QFrame):
     def tick(self, now: float | None = None) -> None:
         """Clocks: rate, crash countdown, progress of the message in flight."""
         now = time.time() if now is None else now
-        snap = self.snapshot
-        self._rates.append((now, snap.processed))
-        while len(self._rates) > 2 and now - self._rates[0][0] > 5:
-            self._rates.popleft()
-        t0, n0 = self._rates[0]
-        rate = (snap.processed - n0) / (now - t0) if now - t0 > 0.2 else 0.0
+        model, snap = self.model, self.model.snapshot
         self.stats.setText(
             translate("ConsumerCard", "processed <b>{n}</b> · {rate} msg/s").format(
-                n=number(snap.processed), rate=decimal(rate)
+                n=number(snap.processed), rate=decimal(model.rate(now))
             )
         )
-        self.countdown.setText(_countdown(snap, now))
+        self.countdown.setText(_countdown(model.seconds_left(now)))
         self.countdown.setVisible(snap.state == CRASHED)
-        self._show_work(snap, now)
+        self._show_work(now)
 
-    def _show_work(self, snap: ConsumerSnapshot, now: float) -> None:
-        busy = bool(snap.in_flight) and snap.state not in (STOPPED, CRASHED)
-        self.working.setVisible(busy)
-        self.progress.setVisible(busy and snap.processing_ms > 0)
-        if not busy:
+    def _show_work(self, now: float) -> None:
+        model, snap = self.model, self.model.snapshot
+        self.working.setVisible(model.busy)
+        self.progress.setVisible(model.busy and snap.processing_ms > 0)
+        if not model.busy:
             return
         self.working.setText(
             translate("ConsumerCard", "▸ working on <b>{id}</b>").format(
                 id=html.escape(str(snap.in_flight))
             )
         )
-        if self._started and self._started[0] == snap.in_flight and snap.processing_ms > 0:
-            done = (now - self._started[1]) * 1000 / snap.processing_ms
-            self.progress.setValue(int(min(max(done, 0.0), 1.0) * 1000))
+        done = model.progress(now)
+        if done is not None:
+            self.progress.setValue(int(done * 1000))
 
 
 WHERE_TIPS = {
@@ -321,10 +315,10 @@ def _label(name: str, text: str = "") -> QLabel:
     return label
 
 
-def _countdown(snap: ConsumerSnapshot, now: float) -> str:
-    if snap.state != CRASHED or snap.crashed_at is None:
+def _countdown(left: float | None) -> str:
+    """A crashed consumer's session: seconds ``left`` (negative: expired that long ago)."""
+    if left is None:
         return ""
-    left = snap.session_timeout_ms / 1000 - (now - snap.crashed_at)
     if left > 0:
         return translate("ConsumerCard", "broker notices in {left} s (session timeout)").format(
             left=decimal(left)
@@ -334,7 +328,7 @@ def _countdown(snap: ConsumerSnapshot, now: float) -> str:
     )
 
 
-def _recent_html(recent: deque[Delivery]) -> str:
+def _recent_html(recent: Sequence[Delivery]) -> str:
     lines = []
     for d in reversed(recent):
         marks = ""

@@ -1,28 +1,80 @@
 """Consumer groups side by side: point-to-point in one, publish-subscribe across them.
 
-The app's own group keeps the window's main partition map and card grid. Every other
-group on the topic gets a panel of its own next to it — its name and assignor, its
-partition map (owners and lag) and its cards — created the moment it appears (added
-from the window, over REST, or by a consumer started by hand with another group).
+Every group is drawn by one :class:`GroupDisplay`: a look at the group (the view model's
+:class:`GroupLook`) given to its partition map and its cards at once. The app's own
+group draws into the window's main partition map (across the top) and the first grid;
+every other group on the topic gets a panel of its own next to it — its name and
+assignor, its partition map and its cards — created the moment it appears (added from
+the window, over REST, or by a consumer started by hand with another group).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from gui.commands import Command, wire_grid
 from gui.consumer_grid import ConsumerGrid
 from gui.partition_map import PartitionMap
 from gui.translation import translate
-from messaging.broker.profile import BrokerProfile
-from messaging.consumer.worker import ASSIGNORS
-from messaging.core.events import ConsumerSnapshot, Delivery, GroupChange
+from gui.viewmodels.group import GroupBatch, GroupLook, fleet_named, group_names, read_group
+from messaging.core.reasons import Reason
 from messaging.runtime import Runtime
 
-Command = Callable[..., None]  # runs a fleet call off the GUI thread
+PANEL_BADGE_W = 120  # half a window: the partitions need the room
+
+
+class GroupDisplay:
+    """One group's partition map and cards, drawn from one look. GUI thread only.
+
+    ``idle`` says why idle consumers of the group wait (the app's group only).
+    """
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        group: str,
+        partition_map: PartitionMap,
+        grid: ConsumerGrid,
+        idle: Callable[[], Reason | None] | None = None,
+    ) -> None:
+        self.runtime, self.group = runtime, group
+        self.partition_map, self.grid = partition_map, grid
+        self._idle = idle
+        self.look: GroupLook | None = None  # the last one drawn
+
+    def seed(self) -> None:
+        """Cards for the consumers the group has now (before any event told of them)."""
+        fleet = fleet_named(self.runtime, self.group)
+        if fleet is not None:
+            self.grid.apply({s.id: s for s in fleet.snapshots()}, [])
+
+    def show(self) -> GroupLook | None:
+        """Owners, lag and state of the group, on the map and the cards together."""
+        look = read_group(self.runtime, self.group)
+        if look is None:
+            return None
+        self.partition_map.partitions = look.partitions
+        self.partition_map.show_view(look.view, look.lag)
+        self.grid.apply(look.members, [])
+        self.look = look
+        return look
+
+    def apply(self, part: GroupBatch) -> None:
+        """The group's share of one batch: newest states, deliveries, forgotten cards."""
+        if part.snapshots or part.deliveries:
+            self.grid.apply(part.snapshots, part.deliveries)
+        for cid in part.removed:  # REST DELETE, or a card's ✕
+            self.grid.dismiss(cid)
+
+    def tick(self) -> GroupLook | None:
+        """The clock: a fresh look, then the cards' own clocks."""
+        look = self.show()
+        if look is not None:
+            self.grid.tick(self._idle() if self._idle else None)
+        return look
 
 
 class GroupPanel(QWidget):
@@ -30,125 +82,69 @@ class GroupPanel(QWidget):
 
     def __init__(self, runtime: Runtime, group: str, command: Command) -> None:
         super().__init__()
-        self.runtime, self.group = runtime, group
-        fleet = runtime.fleets[group]
+        self.group = group
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
         self.partition_map = PartitionMap(runtime.partitions)
-        self.partition_map.badge_w = 120  # half a window: the partitions need the room
+        self.partition_map.badge_w = PANEL_BADGE_W
         self.grid = ConsumerGrid(runtime.settings.consumer_mode)
         self.grid.title.setText(translate("GroupPanel", "Its consumers"))
-        self.grid.add_requested.connect(lambda kind: command(fleet.add, None, 0.0, kind))
-        self.grid.stop_requested.connect(lambda cid: command(fleet.stop, cid, None))
-        self.grid.crash_requested.connect(lambda cid: command(fleet.crash, cid))
-        self.grid.forget_requested.connect(lambda cid: command(fleet.forget, cid))
-        self.grid.delay_changed.connect(
-            lambda cid, ms: command(fleet.configure, cid, processing_ms=ms)
-        )
+        fleet = fleet_named(runtime, group)
+        if fleet is not None:
+            wire_grid(self.grid, fleet, command)
+        self.display = GroupDisplay(runtime, group, self.partition_map, self.grid)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 0, 0, 0)
         box.addWidget(self.title)
         box.addWidget(self.partition_map)
         box.addWidget(self.grid, 1)
-        self.grid.apply({s.id: s for s in fleet.snapshots()}, [])
+        self.display.seed()
         self.tick()
 
     def tick(self) -> None:
-        """Owners, lag and state of this group, from the runtime's read models."""
-        fleet = self.runtime.fleets.get(self.group)
-        monitor = self.runtime.monitors.get(self.group)
-        if fleet is None or monitor is None:
+        """The group's look, and its name and assignor over it."""
+        look = self.display.tick()
+        if look is None:
             return
-        self.partition_map.partitions = self.runtime.partitions
-        view = fleet.view()
-        self.partition_map.show_view(view, dict(monitor.lag))
-        self.grid.apply({s.id: s for s in view.members}, [])
         self.title.setText(
             translate(
                 "GroupPanel",
                 "Group <b>{group}</b> · {assignor} · "
                 "<span style='color:#8C93A5'>gets every message too</span>",
-            ).format(group=self.group, assignor=fleet.settings.assignor)
+            ).format(group=self.group, assignor=look.assignor)
         )
-        self.grid.tick(None)
 
 
 class GroupsArea(QSplitter):
     """The app's group's grid, then one panel per other group, side by side."""
 
-    def __init__(self, runtime: Runtime, primary: ConsumerGrid, command: Command) -> None:
+    def __init__(self, runtime: Runtime, primary: GroupDisplay, command: Command) -> None:
         super().__init__(Qt.Orientation.Horizontal)
         self.runtime, self.primary, self._command = runtime, primary, command
         self.panels: dict[str, GroupPanel] = {}
-        self.addWidget(primary)
+        self.addWidget(primary.grid)
 
-    def apply(self, snapshots: dict[int, ConsumerSnapshot], deliveries: list[Delivery]) -> None:
-        """Route one batch to the grid of each consumer's group."""
-        main = self.runtime.settings.group
-        snaps: dict[str, dict[int, ConsumerSnapshot]] = defaultdict(dict)
-        for cid, snap in snapshots.items():
-            snaps[snap.group or main][cid] = snap
-        done: dict[str, list[Delivery]] = defaultdict(list)
-        for d in deliveries:
-            done[d.group or main].append(d)
-        for group in {*snaps, *done}:
-            grid = self.primary if group == main else self._panel(group)
-            if grid is not None:
-                grid.apply(snaps.get(group, {}), done.get(group, []))
+    def apply(self, parts: dict[str, GroupBatch]) -> None:
+        """Route one batch, split by group, to each group's display."""
+        for group, part in parts.items():
+            display = self._display(group, create=bool(part.snapshots or part.deliveries))
+            if display is not None:
+                display.apply(part)
 
-    def remove(self, removed: list[GroupChange]) -> None:
-        """Drop the cards of consumers the core forgot (REST DELETE, or a card's ✕)."""
-        main = self.runtime.settings.group
-        for change in removed:
-            group = change.group or main
-            panel = self.panels.get(group)
-            grid = self.primary if group == main else panel.grid if panel else None
-            if grid is not None:
-                grid.dismiss(change.consumer_id)
-
-    def _panel(self, group: str) -> ConsumerGrid | None:
+    def _display(self, group: str, create: bool) -> GroupDisplay | None:
+        if group == self.primary.group:
+            return self.primary
         panel = self.panels.get(group)
-        if panel is None:
-            if group not in self.runtime.fleets:
-                return None
+        if panel is None and create and group in group_names(self.runtime):
             panel = self.panels[group] = GroupPanel(self.runtime, group, self._command)
             self.addWidget(panel)
             self.setSizes([self.width() // self.count()] * self.count())
-        return panel.grid
+        return panel.display if panel else None
 
     def tick(self) -> None:
-        for group in self.runtime.fleets:
-            if group != self.runtime.settings.group:
-                self._panel(group)
+        """Every group's clock; a panel for each group that has none yet."""
+        for group in group_names(self.runtime):
+            self._display(group, create=True)
+        self.primary.tick()
         for panel in self.panels.values():
             panel.tick()
-
-
-def ask_group(
-    parent: QWidget, number: int, profile: BrokerProfile | None = None
-) -> tuple[str, str] | None:
-    """Name and assignor of a new group, asked in two small dialogs; None if cancelled.
-
-    The assignors offered are those of the broker's ``profile`` (all, when unknown).
-    """
-    name, ok = QInputDialog.getText(
-        parent,
-        translate("GroupPanel", "Add consumer group"),
-        translate(
-            "GroupPanel",
-            "Another group on the same topic gets every message too (publish-subscribe).\n"
-            "Group name:",
-        ),
-        text=f"grupo-{number}",
-    )
-    if not ok or not name.strip():
-        return None
-    assignor, ok = QInputDialog.getItem(
-        parent,
-        translate("GroupPanel", "Add consumer group"),
-        translate("GroupPanel", "Assignment strategy:"),
-        list(profile.assignors if profile is not None else ASSIGNORS),
-        0,
-        False,
-    )
-    return (name.strip(), assignor) if ok else None

@@ -28,11 +28,11 @@ from qasync import asyncSlot
 
 from gui.translation import number, translate
 from gui.widgets import SpinBox
+from messaging.clients.burst import Burst, counts_id, nth
 from messaging.clients.sender import Sender, SendError
 from messaging.core.events import SentMessage
 
 DEFAULT_BODY = {"id": 1, "contenido": "Hola desde Kafka"}
-CHUNK = 500  # records per send_many call in a burst: one ack wait per chunk
 SEND_KEYS = ("Ctrl+Return", "Ctrl+Enter")  # either Enter key sends
 
 
@@ -66,9 +66,9 @@ class SendPanel(QWidget):
         self._sender = sender
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gui-send")
         self._closed = False
-        self.bursting = False
+        self.burst: Burst | None = None  # the one under way, if any
         self.last_sent: SentMessage | None = None
-        self.burst_sent = 0
+        self.burst_sent = 0  # acknowledged records of the last burst
         self._build()
         self.editor.textChanged.connect(self._validate)
         for keys in SEND_KEYS:
@@ -77,8 +77,6 @@ class SendPanel(QWidget):
             shortcut.activated.connect(self.send_button.click)
 
     def _build(self) -> None:
-        title = QLabel(translate("SendPanel", "Send a message"))
-        title.setObjectName("sectionTitle")
         self.editor = QPlainTextEdit(json.dumps(DEFAULT_BODY, ensure_ascii=False))
         self.editor.setObjectName("jsonEditor")
         self.editor.setFont(QFont("monospace", 10))
@@ -101,6 +99,25 @@ class SendPanel(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
         form.addRow(translate("SendPanel", "Key"), self.key)
+        heading = self._heading()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(heading)
+        for widget in (self.editor, self.error):
+            box.addWidget(widget)
+        box.addLayout(form)
+        box.addWidget(self.send_button)
+        box.addLayout(self._burst_row())
+        box.addWidget(self.result)
+        box.addWidget(self.hint, 1)
+        box.addStretch(0)  # the room, while the hint is hidden
+
+    def _heading(self) -> QHBoxLayout:
+        """The title with a help mark; the same help as ``hint``, shown below the controls
+        only where it fits whole: it takes no height of its own (on a short screen it would
+        be cut, or push a scroll bar in)."""
+        title = QLabel(translate("SendPanel", "Send a message"))
+        title.setObjectName("sectionTitle")
         hint = translate(
             "SendPanel",
             "Point-to-point: every message is processed by exactly one consumer of the "
@@ -113,28 +130,16 @@ class SendPanel(QWidget):
         about.setAlignment(Qt.AlignmentFlag.AlignCenter)
         about.setFixedSize(18, 18)
         about.setToolTip(hint)
-        heading = QHBoxLayout()
-        heading.addWidget(title)
-        heading.addWidget(about)
-        heading.addStretch(1)
-        # Below the controls, shown only where it fits whole: it takes no height of its
-        # own (on a short screen it was cut, or pushed a scroll bar in).
         self.hint = QLabel(hint)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         self.hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(heading)
-        for widget in (self.editor, self.error):
-            box.addWidget(widget)
-        box.addLayout(form)
-        box.addWidget(self.send_button)
-        box.addLayout(self._burst_row())
-        box.addWidget(self.result)
-        box.addWidget(self.hint, 1)
-        box.addStretch(0)  # the room, while the hint is hidden
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addWidget(about)
+        heading.addStretch(1)
+        return heading
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
@@ -160,8 +165,8 @@ class SendPanel(QWidget):
             translate("SendPanel", "Messages per second (0: as fast as possible)")
         )
         for spin in (self.burst_count, self.burst_rate):
-            # Their own hint is the widest value (1000000) and the burst button was cut
-            # for it: they take what is left, their text scrolls within.
+            # Their own hint is the widest value (1000000), which would cut the burst
+            # button: they take what is left, their text scrolls within.
             spin.setMinimumWidth(86)
             spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.burst_button = QPushButton(translate("SendPanel", "Burst"))
@@ -196,11 +201,9 @@ class SendPanel(QWidget):
 
     def _advance_id(self, value: dict[str, Any], by: int) -> None:
         """The spec's body counts its ``id`` up, so consecutive sends differ."""
-        if isinstance(value.get("id"), int) and not isinstance(value.get("id"), bool):
-            text = self.editor.toPlainText()
-            new = {**value, "id": value["id"] + by}
-            indent = 2 if "\n" in text.strip() else None
-            self.editor.setPlainText(json.dumps(new, ensure_ascii=False, indent=indent))
+        if counts_id(value):
+            indent = 2 if "\n" in self.editor.toPlainText().strip() else None
+            self.editor.setPlainText(json.dumps(nth(value, by), ensure_ascii=False, indent=indent))
 
     # ----- sending ------------------------------------------------------------------
     def on_send(self) -> None:
@@ -237,51 +240,51 @@ class SendPanel(QWidget):
         )
         self.sent.emit(sent)
 
+    @property
+    def bursting(self) -> bool:
+        return self.burst is not None and not self.burst.cancelled
+
     def on_burst(self) -> None:
         """Send N copies (ids counting up) at the chosen rate; clicking again cancels."""
-        if self.bursting:
-            self.bursting = False
+        if self.burst is not None:
+            self.burst.cancel()
             return
         value = self._validate()
         if value is None or self._closed:
             return
-        count, key = self.burst_count.value(), self._key()
-        items = [(_nth(value, i), key) for i in range(count)]
-        self.bursting, self.burst_sent = True, 0
+        self.burst = Burst(value, self.burst_count.value(), self._key(), self.burst_rate.value())
+        self.burst_sent = 0
         self.burst_button.setText(translate("SendPanel", "Stop burst"))
-        self._burst(value, items, self.burst_rate.value())
+        self._burst(self.burst)
 
     @asyncSlot()
-    async def _burst(self, value: dict[str, Any], items: list, rate: int) -> None:
-        count = len(items)
+    async def _burst(self, burst: Burst) -> None:
         try:
-            await self._pace(items, rate)
+            await self._pace(burst)
         except SendError as exc:
             text = translate("SendPanel", "Burst stopped after {n}: {error}")
-            self._show_result(text.format(n=number(self.burst_sent), error=exc), error=True)
+            self._show_result(text.format(n=number(burst.sent), error=exc), error=True)
         finally:
-            self.bursting = False
+            self.burst = None
             self.burst_button.setText(translate("SendPanel", "Burst"))
-        self._advance_id(value, self.burst_sent)
+        self._advance_id(burst.body, burst.sent)
         if self.result.property("error") is not True:
             text = translate("SendPanel", "Burst: {n} of {total} sent")
-            self._show_result(text.format(n=number(self.burst_sent), total=number(count)))
+            self._show_result(text.format(n=number(burst.sent), total=number(burst.count)))
 
-    async def _pace(self, items: list[tuple[Any, str | None]], rate: int) -> None:
+    async def _pace(self, burst: Burst) -> None:
+        """Drive ``burst``: each chunk on the send threads, the pause on the loop."""
         loop = asyncio.get_running_loop()
-        chunk = CHUNK if rate <= 0 else max(1, min(CHUNK, rate // 10))
-        start = loop.time()
         progress = translate("SendPanel", "Burst: {n} of {total}")
-        self._show_result(progress.format(n=number(0), total=number(len(items))))
-        for i in range(0, len(items), chunk):
-            if not self.bursting or self._closed:
+        self._show_result(progress.format(n=number(0), total=number(burst.count)))
+        for part in burst.chunks(loop.time()):
+            if self._closed:
                 return
-            part = items[i : i + chunk]
             await loop.run_in_executor(self._executor, self._sender.send_many, part)
-            self.burst_sent += len(part)
-            self._show_result(progress.format(n=number(self.burst_sent), total=number(len(items))))
-            if rate > 0:
-                await asyncio.sleep(max(start + self.burst_sent / rate - loop.time(), 0))
+            burst.acknowledged(len(part))
+            self.burst_sent = burst.sent
+            self._show_result(progress.format(n=number(burst.sent), total=number(burst.count)))
+            await asyncio.sleep(burst.pause(loop.time()))
 
     def _show_result(self, text: str, error: bool = False) -> None:
         self.result.setText(text)
@@ -293,11 +296,6 @@ class SendPanel(QWidget):
     def close_executor(self, wait: bool) -> None:
         """Stop bursts and the send threads; ``wait`` joins them (bounded by the ack timeout)."""
         self._closed = True
-        self.bursting = False
+        if self.burst is not None:
+            self.burst.cancel()
         self._executor.shutdown(wait=wait, cancel_futures=True)
-
-
-def _nth(value: dict[str, Any], i: int) -> dict[str, Any]:
-    if isinstance(value.get("id"), int) and not isinstance(value.get("id"), bool):
-        return {**value, "id": value["id"] + i}
-    return value

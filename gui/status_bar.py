@@ -59,40 +59,10 @@ class StatusBar(QStatusBar):
         self.api_url, self._api_token = api_url, api_token
         self._join_command = join_command
         self.api_failure: str | None = None
-        if embedded == "apache":
-            kind = translate("StatusBar", "embedded Apache Kafka")
-        elif embedded:
-            kind = translate("StatusBar", "embedded tansu")
-        else:
-            kind = translate("StatusBar", "external Kafka")
-        address = html.escape(broker)
-        if join_command:
-            address = f"<a href='join' style='color:{LINK_BLUE}'>{address}</a>"
-        self._broker_text = translate("StatusBar", "<b>Broker</b> {kind} {address}").format(
-            kind=kind, address=address
-        )
-        # Elided in the middle: "Broker embedded t…127.0.0.1:54495" keeps the address.
-        self.broker = _label(self._broker_text, 110, Qt.TextElideMode.ElideMiddle)
-        if join_command:
-            self.broker.setToolTip(
-                translate(
-                    "StatusBar",
-                    "Click to copy the command that starts a consumer in another terminal or "
-                    "on another machine; it carries the key this window signs its commands "
-                    "with, so the window can stop, crash and slow that consumer",
-                )
-            )
-            self.broker.linkActivated.connect(self.copy_join_command)
+        self.broker = self._broker_label(broker, embedded, join_command is not None)
         self.broker_note: str | None = None
         self.exposure = _exposure_label(exposed) if exposed else None
-        if api_url:
-            self.api = _label(f"<b>API</b> <a href='copy' style='color:#5B9BF8'>{api_url}</a>")
-            self.api.setToolTip(
-                translate("StatusBar", "Click to copy a curl command that sends a message")
-            )
-            self.api.linkActivated.connect(self.copy_curl)
-        else:
-            self.api = _label(translate("StatusBar", "<b>API</b> off"))
+        self.api = self._api_label(api_url)
         self.topic = _label(
             translate("StatusBar", "<b>Topic</b> {topic}  <b>Group</b> {group}").format(
                 topic=topic, group=group
@@ -107,6 +77,45 @@ class StatusBar(QStatusBar):
         if self.exposure:  # permanent: a passing message must not hide it
             self.addPermanentWidget(self.exposure)
         self.addPermanentWidget(self.totals)
+
+    def _broker_label(self, broker: str, embedded: str | None, joinable: bool) -> ElidedLabel:
+        """The broker's kind and address; a link that copies the join command."""
+        if embedded == "apache":
+            kind = translate("StatusBar", "embedded Apache Kafka")
+        elif embedded:
+            kind = translate("StatusBar", "embedded tansu")
+        else:
+            kind = translate("StatusBar", "external Kafka")
+        address = html.escape(broker)
+        if joinable:
+            address = f"<a href='join' style='color:{LINK_BLUE}'>{address}</a>"
+        self._broker_text = translate("StatusBar", "<b>Broker</b> {kind} {address}").format(
+            kind=kind, address=address
+        )
+        # Elided in the middle: "Broker embedded t…127.0.0.1:54495" keeps the address.
+        label = _label(self._broker_text, 110, Qt.TextElideMode.ElideMiddle)
+        if joinable:
+            label.setToolTip(
+                translate(
+                    "StatusBar",
+                    "Click to copy the command that starts a consumer in another terminal or "
+                    "on another machine; it carries the key this window signs its commands "
+                    "with, so the window can stop, crash and slow that consumer",
+                )
+            )
+            label.linkActivated.connect(self.copy_join_command)
+        return label
+
+    def _api_label(self, api_url: str | None) -> ElidedLabel:
+        """The API's URL, a link that copies a curl command; or that it is off."""
+        if not api_url:
+            return _label(translate("StatusBar", "<b>API</b> off"))
+        label = _label(f"<b>API</b> <a href='copy' style='color:#5B9BF8'>{api_url}</a>")
+        label.setToolTip(
+            translate("StatusBar", "Click to copy a curl command that sends a message")
+        )
+        label.linkActivated.connect(self.copy_curl)
+        return label
 
     def copy_curl(self, _link: str = "") -> str:
         """Put the curl command on the clipboard and say so."""

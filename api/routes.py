@@ -160,7 +160,7 @@ def _register_messages(app: Flask, runtime: Runtime) -> None:
 
 def _idle(runtime: Runtime) -> str | None:
     """Why some consumers sit idle, in English (None when all can work)."""
-    reason = runtime.check_idle()
+    reason = runtime.note_idle_consumers()
     return reason.english() if reason else None
 
 
@@ -174,7 +174,7 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         raw = _body()
         new = v.parsed(NewConsumer, v.json_object(request.content_type, raw) if raw else {})
         group = new.group or runtime.settings.group
-        fleet = runtime.fleets.get(group)
+        fleet = runtime.group(group)
         if fleet is None:
             return _error(f"no group {group!r}: add it with POST /api/groups", 404)
         changes = new.model_dump(include=set(ConsumerChanges.model_fields), exclude_unset=True)

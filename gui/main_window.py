@@ -107,7 +107,9 @@ class MainWindow(QMainWindow):
         assert rt.fleet is not None
         wire_grid(self.grid, rt.fleet, self.commands.run)
         self.partition_map = PartitionMap(rt.partitions)
-        self.primary = GroupDisplay(rt, s.group, self.partition_map, self.grid, rt.check_idle)
+        self.primary = GroupDisplay(
+            rt, s.group, self.partition_map, self.grid, rt.note_idle_consumers
+        )
         self.groups = GroupsArea(rt, self.primary, self.commands.run)
         self.timeline = Timeline()
         self.rate_chart = RateChart()

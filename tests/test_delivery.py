@@ -59,4 +59,4 @@ def test_consumers_beyond_the_partition_count_sit_idle(make_runtime, mode):
 
     states = sorted(s.state for s in runtime.fleet.snapshots())
     assert states == ["active", "active", "idle"]
-    assert "1 of them will sit idle" in runtime.check_idle().english()
+    assert "1 of them will sit idle" in runtime.note_idle_consumers().english()

@@ -13,7 +13,7 @@ def test_one_partition_one_worker_then_a_new_six_partition_topic_spreads_the_loa
     wait_for(lambda: all_assigned(runtime), 20, "the single partition assigned")
     states = sorted(s.state for s in runtime.fleet.snapshots())
     assert states == ["active", "idle", "idle"]
-    assert "2 of them will sit idle" in runtime.check_idle().english()
+    assert "2 of them will sit idle" in runtime.note_idle_consumers().english()
     before = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(30)])
     wait_for(lambda: runtime.ledger.totals()["processed"] >= 30, 15, "30 processed")
     assert len({runtime.ledger.get(s.message_id).deliveries[-1].consumer for s in before}) == 1
@@ -36,7 +36,7 @@ def test_one_partition_one_worker_then_a_new_six_partition_topic_spreads_the_loa
         30,
         "the three consumers to share the new topic's six partitions",
     )
-    assert runtime.check_idle() is None
+    assert runtime.note_idle_consumers() is None
     after = runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(60)])
     assert {s.topic for s in after} == {f"{first}-6p"}
     wait_for(lambda: runtime.ledger.totals()["processed"] >= 90, 20, "60 more processed")

@@ -70,7 +70,7 @@ class Lifecycle:
         self._recovery.start()
         for _ in range(s.consumers):
             fleet.add()
-        self._views.check_idle()
+        self._views.note_idle_consumers()
         for warning in p.warnings:
             log.warning(warning.english())
         p.started_at = time.time()

@@ -119,13 +119,18 @@ class Runtime:
         """Every group, copied under the registry's lock."""
         return self._groups.all()
 
+    def group(self, name: str) -> Fleet | None:
+        """The group called ``name``, if the app knows it."""
+        return self._groups.get(name)
+
     def fleet_of(self, wid: int) -> Fleet:
         """The group of consumer ``wid``; raises UnknownConsumer."""
         return self._groups.of_consumer(wid)
 
-    def check_idle(self) -> Reason | None:
-        """Why some consumers sit idle (more of them than partitions), if they do."""
-        return self._views.check_idle()
+    def note_idle_consumers(self) -> Reason | None:
+        """Why some consumers sit idle (more of them than partitions), if they do, noted
+        among the warnings."""
+        return self._views.note_idle_consumers()
 
     def stats(self) -> dict[str, Any]:
         return self._views.stats()

@@ -78,8 +78,9 @@ class ReadModels:
         """Every consumer of every group, by id."""
         return sorted((s for f in self._groups.all() for s in f.snapshots()), key=lambda s: s.id)
 
-    def check_idle(self) -> Reason | None:
-        """Why some consumers sit idle (more of them than partitions), if they do."""
+    def note_idle_consumers(self) -> Reason | None:
+        """Why some consumers sit idle (more of them than partitions), if they do; the
+        reason joins the runtime's warnings (once), where /health and the window list it."""
         p, fleet = self._parts, self._groups.fleet
         live = len(fleet.live()) if fleet else 0
         if live <= p.partitions:

@@ -100,7 +100,7 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
     # only at their next heartbeat) and the broker may report a rebalance nobody has
     # heard of yet. With members' reports alone, 1 full-suite run in about 18 broke the
     # group for good (27 fresh rejoins, 2242 of 6000 messages unprocessed).
-    settled = fleet.group_state() == STABLE
+    settled = fleet.view().state == STABLE
     joined = [m for m in live if settled and m.snapshot.state in (ACTIVE, IDLE)]
     choices = []
     if len(live) > plan.live[0] and joined:

@@ -45,7 +45,9 @@ def runtime_for(ctx: Ctx, what: str, mode: str, **overrides: Any) -> Runtime:
 def _assigned(runtime: Runtime) -> bool:
     fleet = runtime.fleet
     return (
-        fleet is not None and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
+        fleet is not None
+        and len(fleet.view().owners) == runtime.partitions
+        and not fleet.rebalancing()
     )
 
 

@@ -104,7 +104,9 @@ async def scenario(runtime) -> None:
 
 def _settled(runtime, group: str) -> bool:
     fleet = runtime.fleets.get(group)
-    return bool(fleet) and len(fleet.owners()) == runtime.partitions and not fleet.rebalancing()
+    return (
+        bool(fleet) and len(fleet.view().owners) == runtime.partitions and not fleet.rebalancing()
+    )
 
 
 def _window():

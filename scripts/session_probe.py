@@ -39,7 +39,9 @@ def wait(predicate, timeout: float) -> float | None:
 
 def assigned(runtime: Runtime) -> bool:
     fleet = runtime.fleet
-    return len(fleet.owners()) == runtime.partitions and not any(w.joining for w in fleet.live())
+    return len(fleet.view().owners) == runtime.partitions and not any(
+        w.joining for w in fleet.live()
+    )
 
 
 def probe(session_ms: int, seconds: float) -> dict[str, object]:
@@ -65,14 +67,14 @@ def _measure(runtime: Runtime, session_ms: int, seconds: float) -> dict[str, obj
     joined = wait(lambda: assigned(runtime), 30)
     if joined is None:
         return {"session_ms": session_ms, "error": "partitions not all owned within 30 s"}
-    settled = runtime.fleet.rebalances
+    settled = runtime.fleet.view().rebalances
     end, sent = time.monotonic() + seconds, 0
     while time.monotonic() < end:
         runtime.sender.send({"n": sent})
         sent += 1
         time.sleep(0.01)
     done = wait(lambda: runtime.ledger.totals()["processed"] >= sent, 15)
-    spurious = runtime.fleet.rebalances - settled
+    spurious = runtime.fleet.view().rebalances - settled
     runtime.fleet.crash(1)
     failover = wait(lambda: assigned(runtime) and len(runtime.fleet.live()) == 2, 60)
     return {
@@ -83,7 +85,7 @@ def _measure(runtime: Runtime, session_ms: int, seconds: float) -> dict[str, obj
         "all_processed": done is not None,
         "unasked_rebalances": spurious,
         "crash_failover_s": None if failover is None else round(failover, 2),
-        "errors": [w.error for w in runtime.fleet._workers.values() if w.error],
+        "errors": [s.reason.english() for s in runtime.fleet.snapshots() if s.reason],
     }
 
 

@@ -70,8 +70,8 @@ def test_process_consumers_are_real_processes_and_crash_is_sigkill(make_runtime)
     )
     assert runtime.fleet.member(victim.id).snapshot.state == CRASHED
     wait_for(lambda: all_assigned(runtime), 20, "the survivor to own every partition")
-    assert set(runtime.fleet.owners()) == set(range(6))
-    assert {s.id for s in runtime.fleet.owners().values()} == {snaps[1].id}
+    assert set(runtime.fleet.view().owners) == set(range(6))
+    assert {s.id for s in runtime.fleet.view().owners.values()} == {snaps[1].id}
 
 
 def test_standalone_consumer_joins_takes_its_share_and_a_survivor_takes_over(
@@ -100,8 +100,8 @@ def test_standalone_consumer_joins_takes_its_share_and_a_survivor_takes_over(
         proc.wait(5)
         wait_for(
             lambda: (
-                set(runtime.fleet.owners()) == set(range(6))
-                and all(s.kind == THREAD for s in runtime.fleet.owners().values())
+                set(runtime.fleet.view().owners) == set(range(6))
+                and all(s.kind == THREAD for s in runtime.fleet.view().owners.values())
             ),
             25,
             "the app's own consumer to take the killed one's partitions",
@@ -219,7 +219,7 @@ def test_a_member_that_reports_nothing_shows_as_outside_holding_its_partitions(
     )
 
     def outside_in_the_map() -> list[int]:
-        owners = runtime.fleet.owners(runtime.partitions)
+        owners = runtime.fleet.view().owners
         return sorted(p for p, s in owners.items() if s.kind == OUTSIDE)
 
     wait_for(

@@ -26,7 +26,7 @@ def test_one_message_goes_to_exactly_one_consumer(make_runtime, mode):
     wait_for(lambda: runtime.ledger.totals()["processed"] == 1, 10, "the message processed")
     record = runtime.ledger.get(sent.message_id)
     assert [d.consumer for d in record.deliveries] == [done[0].consumer]
-    owner = runtime.fleet.owners()[sent.partition]
+    owner = runtime.fleet.view().owners[sent.partition]
     assert done[0].consumer == owner.name
     assert sum(s.processed for s in runtime.fleet.snapshots()) == 1
 

@@ -86,7 +86,7 @@ def test_crash_moves_in_flight_messages_to_a_survivor(make_runtime, mode):
     survivor_deliveries = [d for d in record.deliveries if d.consumer_id != victim]
     assert survivor_deliveries and all(d.redelivered for d in survivor_deliveries)
     assert runtime.ledger.totals()["redelivered"] >= 1
-    new_owners = runtime.fleet.owners()
+    new_owners = runtime.fleet.view().owners
     assert all(new_owners[p].id != victim for p in orphaned)
 
 

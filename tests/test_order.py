@@ -82,7 +82,7 @@ def test_a_crash_mid_stream_shows_out_of_key_order_redeliveries(make_runtime, mo
 def _crash_mid_stream(runtime, sent: list[SentMessage]) -> None:
     """Crash the owner of ``sent`` once it has processed work past its committed offset;
     return when the survivor has processed every message."""
-    owner = runtime.fleet.owners()[sent[0].partition]
+    owner = runtime.fleet.view().owners[sent[0].partition]
     tp = TopicPartition(runtime.settings.topic, sent[0].partition)
     admin = KafkaAdminClient(bootstrap_servers=runtime.bootstrap_servers)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from messaging.core.events import KINDS, ConsumerSnapshot
 from messaging.group.members import Member
-from messaging.group.model import STABLE, GroupModel, GroupView, Move
+from messaging.group.model import STABLE, GroupModel, GroupView
 from messaging.group.presenter import Presenter
 from messaging.group.roster import Roster
 
@@ -19,15 +19,6 @@ class FleetQueries:
     def __init__(self, roster: Roster, presenter: Presenter) -> None:
         self._roster, self._presenter = roster, presenter
         self.model: GroupModel = presenter.model
-
-    @property
-    def rebalances(self) -> int:
-        return self.model.rebalances
-
-    @property
-    def moves(self) -> list[Move]:
-        """What each recent rebalance moved, oldest first."""
-        return list(self.model.moves)
 
     def knows(self, uid: str) -> bool:
         return self._roster.find(uid) is not None
@@ -62,15 +53,6 @@ class FleetQueries:
 
     def snapshots(self) -> list[ConsumerSnapshot]:
         return list(self.view().members)
-
-    def owners(self, partitions: int | None = None) -> dict[int, ConsumerSnapshot]:
-        """partition -> the live member that owns it (the model knows the topic's
-        partition count; ``partitions`` is accepted and not needed)."""
-        return self.view().owners
-
-    def group_state(self) -> str:
-        """Stable / Rebalancing / Empty / Unknown: see :class:`GroupModel`."""
-        return self.view().state
 
     def counts(self) -> dict[str, int]:
         """Live members per kind."""

@@ -26,28 +26,54 @@ from messaging.core.config import Settings
 from messaging.flags import (
     DefaultsOnce,
     OneLineParser,
+    Option,
     check_against_profile,
     checked,
+    options,
     ranged,
-    session_help,
-    session_timeout,
-    span,
 )
 
 if TYPE_CHECKING:
     from messaging.channel.control import ControlKeys
 
 log = logging.getLogger("main")
+# The settings a flag of the same name sets as it is; settings_from() derives the others.
+SAME_NAMED = (
+    *("topic", "group", "partitions", "consumers", "session_timeout_ms", "max_retries"),
+    *("log_format", "api_host", "api_port", "consumer_mode", "assignor", "max_consumers"),
+    *("broker_host", "advertised_host", "broker_profile", "broker", "kafka_home"),
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Every flag checked here, before a broker or thread starts."""
-    d = Settings()
     p = OneLineParser(description=__doc__.split("\n")[0], formatter_class=DefaultsOnce)
+    d = Settings()
+    for declare in (
+        _broker_flags,
+        _group_flags,
+        _log_flags,
+        _api_flags,
+        _fleet_flags,
+        _embedded_broker_flags,
+    ):
+        declare(p, d)
     p.add_argument(
-        "--bootstrap-servers",
-        default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
-        help="Kafka cluster to use (env KAFKA_BOOTSTRAP_SERVERS); "
+        "--lang",
+        choices=("es", "en"),
+        default=None,
+        help="language of the window (default: Spanish for a Spanish system locale, else English)",
+    )
+    args = p.parse_args(argv)
+    _check(p, args, d)
+    return args
+
+
+def _broker_flags(p: argparse.ArgumentParser, d: Settings) -> None:
+    options.BOOTSTRAP_SERVERS.add(
+        p,
+        os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
+        "Kafka cluster to use (env KAFKA_BOOTSTRAP_SERVERS); "
         "unset = start the embedded broker (--broker)",
     )
     p.add_argument(
@@ -64,50 +90,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="with --broker apache: the folder of a Kafka download from the Apache site (env "
         "KAFKA_HOME); unset = the jars the fetch step cached",
     )
-    p.add_argument(
-        "--topic",
-        type=checked(names.topic_problem),
-        default=d.topic,
-        help=f"topic to send to and consume from (Kafka's rules, at most {names.MAX_TOPIC} "
-        "characters)",
+
+
+def _group_flags(p: argparse.ArgumentParser, d: Settings) -> None:
+    options.TOPIC.add(
+        p,
+        d.topic,
+        f"topic to send to and consume from (Kafka's rules, at most {names.MAX_TOPIC} characters)",
     )
-    p.add_argument(
-        "--group", type=checked(names.group_problem), default=d.group, help="consumer group"
+    options.GROUP.add(p, d.group, "consumer group")
+    Option("--partitions", bounds=limits.PARTITIONS).add(
+        p, d.partitions, "partitions to create the topic with (more than consumers = load spreads)"
     )
-    p.add_argument(
-        "--partitions",
-        type=ranged(limits.PARTITIONS),
-        default=d.partitions,
-        help="partitions to create the topic with (more than consumers = load spreads); "
-        + span(limits.PARTITIONS),
+    Option("--consumers", bounds=limits.CONSUMERS).add(p, d.consumers, "consumers at start")
+    options.SESSION_TIMEOUT_MS.add(
+        p,
+        d.session_timeout_ms,
+        "how long the broker waits before it drops a silent (crashed) consumer",
     )
-    p.add_argument(
-        "--consumers",
-        type=ranged(limits.CONSUMERS),
-        default=d.consumers,
-        help="consumers at start; " + span(limits.CONSUMERS),
+    options.PROCESSING_MS.add(
+        p, None, "simulated work per message (default: 0 headless, 300 with the window)"
     )
-    p.add_argument(
-        "--session-timeout-ms",
-        type=session_timeout,
-        default=d.session_timeout_ms,
-        help="how long the broker waits before it drops a silent (crashed) consumer; "
-        + session_help(),
+    options.MAX_RETRIES.add(
+        p, d.max_retries, "retries of a failing message before it goes to <topic>.DLT"
     )
-    p.add_argument(
-        "--processing-ms",
-        type=ranged(limits.PROCESSING_MS),
-        default=None,
-        help="simulated work per message (default: 0 headless, 300 with the window); "
-        + span(limits.PROCESSING_MS),
-    )
-    p.add_argument(
-        "--max-retries",
-        type=ranged(limits.MAX_RETRIES),
-        default=d.max_retries,
-        help="retries of a failing message before it goes to <topic>.DLT; "
-        + span(limits.MAX_RETRIES),
-    )
+
+
+def _log_flags(p: argparse.ArgumentParser, d: Settings) -> None:
     p.add_argument("--log-file", default=d.log_file, help="rotating log of sent/received messages")
     p.add_argument(
         "--log-format",
@@ -115,7 +124,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=d.log_format,
         help="traffic log format (json = JSON lines)",
     )
-    p.add_argument("--quiet", action="store_true", help="do not echo traffic lines to stderr")
+    options.QUIET.add(p, help="do not echo traffic lines to stderr")
+
+
+def _api_flags(p: argparse.ArgumentParser, d: Settings) -> None:
     p.add_argument("--api-host", default=d.api_host, help="REST API bind address")
     p.add_argument(
         "--api-port",
@@ -131,32 +143,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "GET /health and GET /openapi.json stay open",
     )
     p.add_argument("--headless", action="store_true", help="run without a window")
+
+
+def _fleet_flags(p: argparse.ArgumentParser, d: Settings) -> None:
     p.add_argument(
         "--consumer-mode",
         choices=("process", "thread"),
         default=d.consumer_mode,
         help="where consumers run: an OS process each (Crash = SIGKILL) or a thread each",
     )
-    p.add_argument(
-        "--max-consumers",
-        type=ranged(limits.MAX_CONSUMERS),
-        default=d.max_consumers,
-        help="cap on live consumers of a group; " + span(limits.MAX_CONSUMERS),
+    Option("--max-consumers", bounds=limits.MAX_CONSUMERS).add(
+        p, d.max_consumers, "cap on live consumers of a group"
     )
-    p.add_argument(
-        "--assignor",
-        choices=broker_profile.STANDARD_ASSIGNORS,
-        default=d.assignor,
-        help="how the group shares the partitions out (sticky moves the fewest; "
+    options.ASSIGNOR.add(
+        p,
+        d.assignor,
+        "how the group shares the partitions out (sticky moves the fewest; "
         "cooperative-sticky moves them without stopping the others, not on tansu)",
     )
-    p.add_argument(
-        "--broker-profile",
-        choices=broker_profile.CHOICES,
-        default=d.broker_profile,
-        help="whose quirks to mind: auto = tansu for the embedded broker, else ask the "
+    options.BROKER_PROFILE.add(
+        p,
+        d.broker_profile,
+        "whose quirks to mind: auto = tansu for the embedded broker, else ask the "
         "broker; tansu or kafka to say so",
     )
+
+
+def _embedded_broker_flags(p: argparse.ArgumentParser, d: Settings) -> None:
     p.add_argument(
         "--broker-host",
         default=d.broker_host,
@@ -171,13 +184,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="address other machines reach the embedded broker at (default: this host's name)",
     )
-    p.add_argument(
-        "--lang",
-        choices=("es", "en"),
-        default=None,
-        help="language of the window (default: Spanish for a Spanish system locale, else English)",
-    )
-    args = p.parse_args(argv)
+
+
+def _check(p: argparse.ArgumentParser, args: argparse.Namespace, d: Settings) -> None:
+    """What no single flag's rule can see: environment variables and flags together."""
     if args.api_token is None and os.environ.get("P2P_API_TOKEN"):
         args.api_token = os.environ["P2P_API_TOKEN"]
         problem = token_problem(args.api_token)
@@ -193,7 +203,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--consumers {args.consumers} is over --max-consumers {args.max_consumers}")
     # With auto on an external broker this waits for the broker's answer (Runtime.start).
     check_against_profile(p, args, embedded=None if args.bootstrap_servers else args.broker)
-    return args
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -201,28 +210,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
         args.processing_ms if args.processing_ms is not None else (0 if args.headless else 300)
     )
     return Settings(
+        **options.same_named(args, *SAME_NAMED),
         bootstrap_servers=args.bootstrap_servers or None,
-        topic=args.topic,
-        group=args.group,
-        partitions=args.partitions,
-        consumers=args.consumers,
-        session_timeout_ms=args.session_timeout_ms,
         processing_ms=processing,
-        max_retries=args.max_retries,
         log_file=args.log_file or None,
-        log_format=args.log_format,
         log_to_stderr=not args.quiet,
-        api_host=args.api_host,
-        api_port=args.api_port,
-        consumer_mode=args.consumer_mode,
-        assignor=args.assignor,
-        max_consumers=args.max_consumers,
-        broker_host=args.broker_host,
         broker_port=args.broker_port or None,
-        advertised_host=args.advertised_host,
-        broker_profile=args.broker_profile,
-        broker=args.broker,
-        kafka_home=args.kafka_home,
     )
 
 

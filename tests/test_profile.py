@@ -195,9 +195,9 @@ def test_kafka_never_rejoins_a_long_join_as_a_new_member():
     assert QUIRKY.stuck_join_after_s(6000) == profile.STUCK_JOIN_SESSIONS * 6.0
     long_ago = time.monotonic() - 3600
     kafka_worker, tansu_worker = worker_on(KAFKA), worker_on(TANSU)
-    kafka_worker._joining_since = tansu_worker._joining_since = long_ago
-    assert not kafka_worker._stuck_joining()
-    assert tansu_worker._stuck_joining()
+    kafka_worker.join_guard.since = tansu_worker.join_guard.since = long_ago
+    assert not kafka_worker.join_guard.stuck()
+    assert tansu_worker.join_guard.stuck()
 
 
 def test_workers_take_the_profile_of_their_settings(offline):

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+SENT, RECEIVED, DEAD_LETTERED = "sent", "received", "dead_lettered"  # the kinds of line
+Where = tuple[str, int, int]  # a record's topic, partition and offset
 MAX_BLOCK = 2000  # lines per write: bounds the latency of the first line of a burst
 _STOP = object()
 
@@ -67,8 +69,35 @@ class TrafficLog:
         self._writer = threading.Thread(target=self._run, name="traffic-log", daemon=True)
         self._writer.start()
 
-    def write(self, **fields: Any) -> None:
-        """Log one traffic line (any thread; never blocks on I/O)."""
+    def sent(self, message_id: str, where: Where, key: str | None) -> None:
+        """The line of a message the broker acknowledged at ``where`` (any thread; never
+        blocks on I/O)."""
+        self._write(SENT, message_id, where, key=key)
+
+    def consumed(
+        self,
+        event: str,
+        message_id: str,
+        where: Where,
+        consumer: str,
+        key: str | None,
+        attempt: int,
+    ) -> None:
+        """The line of a message a consumer ``RECEIVED`` or ``DEAD_LETTERED`` at ``where``
+        (any thread; never blocks on I/O)."""
+        self._write(event, message_id, where, consumer=consumer, key=key, attempt=attempt)
+
+    def _write(self, event: str, message_id: str, where: Where, **more: Any) -> None:
+        """Every line starts with what happened, to which message, and where it is."""
+        topic, partition, offset = where
+        fields: dict[str, Any] = {
+            "event": event,
+            "message_id": message_id,
+            "topic": topic,
+            "partition": partition,
+            "offset": offset,
+            **more,
+        }
         self._queue.put((time.time(), fields))
 
     def _run(self) -> None:

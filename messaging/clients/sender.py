@@ -62,7 +62,7 @@ def make_producer(bootstrap_servers: str, client_id: str, **overrides: Any) -> K
         "retry_backoff_ms": 100,
         # Only the app creates topics, with their partition counts. Apache Kafka honours
         # this; tansu ignores it and creates any topic asked for with 4 partitions (see
-        # Runtime._note_partitions_changed).
+        # messaging/runtime/recovery.py, which warns when a topic comes back so).
         "allow_auto_create_topics": False,
         # The app never reads kafka-python's metrics; recording them was 8 % of the app's
         # CPU under /enviar load (py-spy: Sensor.record on every produce and response).
@@ -229,14 +229,7 @@ class Sender(RawPublisher):
         sent = SentMessage(message_id, key, value, self.topic, partition, offset)
         self._ledger.record_sent(sent)
         if self._traffic:
-            self._traffic.write(
-                event="sent",
-                message_id=message_id,
-                topic=self.topic,
-                partition=partition,
-                offset=offset,
-                key=key,
-            )
+            self._traffic.sent(message_id, (self.topic, partition, offset), key)
         self._hub.publish(sent)
         return sent
 

@@ -88,8 +88,7 @@ class Launcher:
     def _thread(self, me: ConsumerSnapshot) -> Member:
         h = self._homes
         worker = ConsumerWorker(me, Setup(self.settings, self._servers, h.sink, h.dead_letters))
-        worker.start_thread()
-        return ThreadMember(worker)
+        return ThreadMember.start(worker)
 
     def _process(self, me: ConsumerSnapshot) -> Member:
         control = self._homes.control

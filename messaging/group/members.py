@@ -187,9 +187,16 @@ class ThreadMember(Member):
 
     own = True
 
-    def __init__(self, worker: ConsumerWorker) -> None:
+    def __init__(self, worker: ConsumerWorker, thread: threading.Thread) -> None:
         super().__init__(worker.snapshot)
-        self.worker = worker
+        self.worker, self._thread = worker, thread
+
+    @classmethod
+    def start(cls, worker: ConsumerWorker) -> ThreadMember:
+        """Run ``worker``'s loop on a daemon thread of the app (the thread home)."""
+        thread = threading.Thread(target=worker.run, name=f"consumer-{worker.name}", daemon=True)
+        thread.start()
+        return cls(worker, thread)
 
     @property
     def snapshot(self) -> ConsumerSnapshot:
@@ -219,7 +226,7 @@ class ThreadMember(Member):
         self.worker.resubscribe(topic)
 
     def join(self, timeout: float) -> None:
-        self.worker.join(timeout)
+        self._thread.join(timeout)
 
 
 class RemoteMember(Member):

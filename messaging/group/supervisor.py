@@ -17,6 +17,7 @@ import sys
 import weakref
 from pathlib import Path
 
+from messaging.consumer.command_line import child_argv
 from messaging.core.config import Settings
 from messaging.core.events import ConsumerSnapshot
 
@@ -76,40 +77,8 @@ def spawn(
     ``secret_env`` (its control key) goes into the child's environment, not its arguments:
     arguments are in every user's ``ps``.
     """
-    args = [
-        sys.executable,
-        "-m",
-        "messaging.consumer",
-        "--bootstrap-servers",
-        bootstrap,
-        "--topic",
-        settings.topic,
-        "--group",
-        settings.group,
-        "--processing-ms",
-        str(me.processing_ms),
-        "--failure-rate",
-        str(me.failure_rate),
-        "--session-timeout-ms",
-        str(settings.session_timeout_ms),
-        "--max-retries",
-        str(settings.max_retries),
-        "--assignor",
-        settings.assignor,
-        # Resolved by the runtime (tansu or kafka): the child does not ask the broker again.
-        "--broker-profile",
-        settings.broker_profile,
-        "--channel",
-        settings.channel,
-        "--id",
-        str(me.id),
-        "--name",
-        me.name,
-        "--uid",
-        me.uid,
-        "--parent-pid",
-        str(os.getpid()),
-    ]
+    flags = child_argv(settings, bootstrap, me, parent_pid=os.getpid())
+    args = [sys.executable, "-m", "messaging.consumer", *flags]
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), path]))}
     env.update(secret_env or {})

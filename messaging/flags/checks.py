@@ -1,4 +1,4 @@
-"""Command-line flag checks shared by ``main.py`` and ``python -m messaging.consumer``.
+"""The checks behind the flags: argparse types from the core's rules, one-line errors.
 
 A bad flag is one line on stderr and exit code 2, before anything starts: the same
 rules (Kafka's names, the ranges of :mod:`messaging.core.limits`, what the broker's profile
@@ -49,6 +49,7 @@ def checked(check: Callable[[str], str | None], echo: bool = True) -> Callable[[
 
 
 def span(bounds: tuple[int, int]) -> str:
+    """A range as ``--help`` shows it: ``0..100``."""
     return f"{bounds[0]}..{bounds[1]}"
 
 

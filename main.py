@@ -18,9 +18,13 @@ from typing import TYPE_CHECKING
 
 from api.security import token_problem
 from messaging import broker
-from messaging.broker import BrokerError, BrokerSetupError, advertised_problem, port_problem
-from messaging.broker import profile as broker_profile
-from messaging.broker.kafka_dist import FETCH_HINT
+from messaging.broker import (
+    FETCH_HINT,
+    BrokerError,
+    BrokerSetupError,
+    advertised_problem,
+    port_problem,
+)
 from messaging.core import limits, names
 from messaging.core.config import Settings
 from messaging.flags import (
@@ -34,7 +38,7 @@ from messaging.flags import (
 )
 
 if TYPE_CHECKING:
-    from messaging.channel.control import ControlKeys
+    from messaging.channel import ControlKeys
 
 log = logging.getLogger("main")
 # The settings a flag of the same name sets as it is; settings_from() derives the others.
@@ -252,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runtime.start()
         api = ApiServer(runtime, settings.api_host, settings.api_port, token=args.api_token)
-    except (broker_profile.UnfitSettings, BrokerSetupError) as exc:  # the user's to fix: exit 2
+    except (broker.UnfitSettings, BrokerSetupError) as exc:  # the user's to fix: exit 2
         runtime.stop()
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -297,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 def control_keys(api_token: str | None) -> ControlKeys:
     """What commands to consumers are signed with: derived from the API token when there
     is one (a remote consumer's key then outlives a restart), else new for this run."""
-    from messaging.channel.control import ControlKeys
+    from messaging.channel import ControlKeys
 
     return ControlKeys.from_token(api_token) if api_token else ControlKeys.random()
 

@@ -14,11 +14,10 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from api.security import API_OPEN
+from messaging.broker import BROKER_OPEN, DETECTED_BY, PROFILE_NAMES
 from messaging.broker import KINDS as BROKER_KINDS
-from messaging.broker.exposure import BROKER_OPEN
-from messaging.broker.profile import API_VERSIONS, CLUSTER_ID, EMBEDDED, FLAG, KAFKA, TANSU
 from messaging.core.events import KINDS
-from messaging.group.model import BROKER, INFERRED, LEADER, REPORTED
+from messaging.group import BROKER, INFERRED, LEADER, REPORTED
 
 REF = "#/components/schemas/{model}"
 
@@ -282,10 +281,10 @@ RESPONSES: dict[str, Any] = {
         profile={
             **_object(
                 ["name", "detected_by", "detail"],
-                name={"type": "string", "enum": [TANSU, KAFKA]},
+                name={"type": "string", "enum": list(PROFILE_NAMES)},
                 detected_by={
                     "type": "string",
-                    "enum": [EMBEDDED, FLAG, CLUSTER_ID, API_VERSIONS],
+                    "enum": list(DETECTED_BY),
                     "description": "how the profile was chosen",
                 },
                 detail={**_STR, "description": "the same, in words"},

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from api import requests as asked
 from api.components import RESPONSES, body_schema, nested_schemas, query_parameters
-from messaging.broker.profile import STANDARD_ASSIGNORS
+from messaging.broker import STANDARD_ASSIGNORS
 from messaging.core import limits
 from messaging.core.config import Settings
 

@@ -22,12 +22,19 @@ from api.requests import (
     TopicSwitch,
     export_query,
 )
-from messaging.audit import export
-from messaging.broker.profile import STANDARD_ASSIGNORS
-from messaging.clients.sender import SendError
+from messaging.audit import NoTrafficLog, history_blocks, traffic_chunks
+from messaging.broker import STANDARD_ASSIGNORS
+from messaging.clients import SendError
 from messaging.core import limits
-from messaging.group.fleet import STOPPING, FleetFull, MemberGone, MemberLive, UnknownConsumer
-from messaging.group.members import NotApplied, NotControllable
+from messaging.group import (
+    STOPPING,
+    FleetFull,
+    MemberGone,
+    MemberLive,
+    NotApplied,
+    NotControllable,
+    UnknownConsumer,
+)
 from messaging.runtime import GroupExists, Runtime
 
 
@@ -290,7 +297,7 @@ def _register_export(app: Flask, runtime: Runtime) -> None:
     def export_messages() -> Response:
         query = export_query(runtime.ledger.capacity)
         n = v.parsed(query, request.args.to_dict()).limit
-        lines = export.history_blocks(runtime.ledger, n)
+        lines = history_blocks(runtime.ledger, n)
         return Response(
             lines, mimetype="application/x-ndjson", headers=attachment("messages.jsonl")
         )
@@ -299,8 +306,8 @@ def _register_export(app: Flask, runtime: Runtime) -> None:
     def export_traffic() -> Response | tuple[Response, int]:
         s = runtime.settings
         try:
-            blocks = export.traffic_chunks(s.log_file)
-        except export.NoTrafficLog as exc:
+            blocks = traffic_chunks(s.log_file)
+        except NoTrafficLog as exc:
             return _error(str(exc), 404)
         json_lines = s.log_format == "json"
         mimetype = "application/x-ndjson" if json_lines else "text/plain"

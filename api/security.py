@@ -14,7 +14,7 @@ import ipaddress
 
 from flask import Flask, Response, jsonify, request
 
-from messaging.broker.exposure import is_loopback  # the broker's bind is judged the same way
+from messaging.broker import is_loopback  # the broker's bind is judged the same way
 from messaging.core.limits import MAX_API_TOKEN
 
 REALM = "kafka-p2p-demo"

@@ -12,18 +12,15 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 import messaging
 from gui.translation import translate
-from messaging.broker import profile as broker_profile
-from messaging.broker.profile import BrokerProfile
+from messaging.broker import CLUSTER_ID, EMBEDDED, FLAG, BrokerProfile
 
 
 def profile_text(profile: BrokerProfile) -> str:
     """ "profile tansu (cluster id tansu_cluster)": the broker profile and how it was chosen."""
     how = {
-        broker_profile.EMBEDDED: translate("About", "embedded"),
-        broker_profile.FLAG: "--broker-profile",  # the flag itself: not translated
-        broker_profile.CLUSTER_ID: translate("About", "cluster id {id}").format(
-            id=profile.cluster_id
-        ),
+        EMBEDDED: translate("About", "embedded"),
+        FLAG: "--broker-profile",  # the flag itself: not translated
+        CLUSTER_ID: translate("About", "cluster id {id}").format(id=profile.cluster_id),
     }.get(profile.detected_by)
     if how is None and not profile.policy.creates_partitions:
         how = translate("About", "no CreatePartitions API")

@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, Signal
 
 from gui.consumer_grid import ConsumerGrid
 from gui.translation import translate
-from messaging.audit import export
-from messaging.group.fleet import Fleet
+from messaging.audit import NoTrafficLog
+from messaging.group import Fleet
 
 Command = Callable[..., None]  # runs a fleet call off the GUI thread
 
@@ -47,7 +47,7 @@ class CommandRunner(QObject):
         def work() -> None:
             try:
                 self.said.emit(write(path))
-            except (OSError, export.NoTrafficLog) as exc:
+            except (OSError, NoTrafficLog) as exc:
                 self.said.emit(translate("MainWindow", "Export failed: {error}").format(error=exc))
 
         self._pool.submit(work)

@@ -38,7 +38,7 @@ from messaging.core.events import (
     ConsumerSnapshot,
     Delivery,
 )
-from messaging.group.model import BROKER, INFERRED, LEADER
+from messaging.group import BROKER, INFERRED, LEADER
 
 MIN_H = 178  # a card never gets less: its controls and a line of messages
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from gui.translation import translate
-from messaging.broker.profile import BrokerProfile
-from messaging.consumer.worker import ASSIGNORS
+from messaging.broker import STANDARD_ASSIGNORS, BrokerProfile
 
 MAX_PARTITIONS = 1000  # what the dialog offers; the core checks its own limit again
 
@@ -37,7 +36,7 @@ def ask_group(
         parent,
         translate("GroupPanel", "Add consumer group"),
         translate("GroupPanel", "Assignment strategy:"),
-        list(profile.assignors if profile is not None else ASSIGNORS),
+        list(profile.assignors if profile is not None else STANDARD_ASSIGNORS),
         0,
         False,
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from gui.translation import translate
-from messaging.audit import export
-from messaging.audit.ledger import Ledger
+from messaging.audit import Ledger, write_history, write_traffic
 
 
 def export_history(ledger: Ledger, path: str) -> str:
     """Write the message history to ``path`` (CSV for .csv, else JSON lines)."""
-    count = export.write_history(ledger, path)
+    count = write_history(ledger, path)
     if path.lower().endswith(".csv"):
         text = translate("MainWindow", "Exported %Ln delivery(s) to {path}", "csv", count)
     else:
@@ -19,6 +18,6 @@ def export_history(ledger: Ledger, path: str) -> str:
 
 def export_traffic(log_file: str | None, path: str) -> str:
     """Copy the traffic log file to ``path``."""
-    size = export.write_traffic(log_file, path)
+    size = write_traffic(log_file, path)
     text = translate("MainWindow", "Exported the traffic log (%Ln byte(s)) to {path}", "log", size)
     return text.format(path=path)

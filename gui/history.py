@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from gui.core_text import core_text
 from gui.translation import QT_TRANSLATE_NOOP, state_word, translate
-from messaging.audit.ledger import MessageRecord
+from messaging.audit import MessageRecord
 from messaging.core.events import DEAD_LETTERED, FAILED, PROCESSED, PROCESSING, Delivery
 
 _FATE = {

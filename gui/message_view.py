@@ -26,7 +26,7 @@ from gui.message_filter import MessageFilter
 from gui.message_model import COL_ID, MessageModel
 from gui.translation import number, translate
 from gui.widgets import ElidedLabel
-from messaging.audit.ledger import Ledger
+from messaging.audit import Ledger
 
 _WIDTHS = (110, 70, 48, 64, 104, 80, 78, 100)  # Spanish headers fit too
 TYPING_MS = 200  # the text filter waits for a pause in typing: 100,000 rows to go through

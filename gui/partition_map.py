@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui import colors
 from gui.translation import number, state_word, translate
-from messaging.group.model import INFERRED, GroupView
+from messaging.group import INFERRED, GroupView
 
 BADGE_W = 190
 NARROW_W = 96  # below this a partition box stacks its label, owner and lag

@@ -28,8 +28,7 @@ from qasync import asyncSlot
 
 from gui.translation import number, translate
 from gui.widgets import SpinBox
-from messaging.clients.burst import Burst, counts_id, nth
-from messaging.clients.sender import Sender, SendError
+from messaging.clients import Burst, Sender, SendError, counts_id, nth
 from messaging.core.events import SentMessage
 
 DEFAULT_BODY = {"id": 1, "contenido": "Hola desde Kafka"}

@@ -213,7 +213,7 @@ def test_a_topic_tail_reads_a_topic_recreated_empty(cluster):
     a topic that comes back after a restart is read whole, on every partition it has."""
     from kafka import KafkaAdminClient
 
-    from messaging.broker.profile import resolve
+    from messaging.broker.detect import resolve
     from messaging.clients.sender import make_producer
     from messaging.clients.tail import TopicTail
     from messaging.clients.topics import ensure_topic

@@ -16,7 +16,7 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.protocol.api_key import ApiKey
 
-from messaging.broker import profile
+from messaging.broker import detect, profile
 from messaging.broker.positions import HoleGuard, LogWatch
 from messaging.broker.profile import KAFKA, TANSU, UnfitSettings
 from messaging.consumer.worker import ASSIGNORS, ConsumerWorker, Setup
@@ -36,21 +36,21 @@ TANSU_API_KEYS = {int(k) for k in ApiKey} - {profile.CREATE_PARTITIONS}
 
 # ----- detection --------------------------------------------------------------------------
 def test_a_broker_with_kafkas_apis_and_its_own_cluster_id_is_kafka():
-    chosen = profile.decide("MkU3OEVBNTcwNTJENDM2Qg", KAFKA_API_KEYS)
+    chosen = detect.decide("MkU3OEVBNTcwNTJENDM2Qg", KAFKA_API_KEYS)
     assert chosen == profile.BrokerProfile(KAFKA, profile.API_VERSIONS, "MkU3OEVBNTcwNTJENDM2Qg")
     assert chosen.detail == "has the CreatePartitions API"
     # A Kafka too old for DescribeCluster answers no cluster id: the API keys decide.
-    assert profile.decide(None, KAFKA_API_KEYS).name == KAFKA
+    assert detect.decide(None, KAFKA_API_KEYS).name == KAFKA
 
 
 def test_tansu_is_known_by_its_cluster_id_or_its_missing_create_partitions():
-    by_id = profile.decide("tansu_cluster", KAFKA_API_KEYS)
+    by_id = detect.decide("tansu_cluster", KAFKA_API_KEYS)
     assert (by_id.name, by_id.detected_by, by_id.detail) == (
         TANSU,
         profile.CLUSTER_ID,
         "cluster id tansu_cluster",
     )
-    by_apis = profile.decide("renamed", [ApiKey(k) for k in TANSU_API_KEYS if k in KAFKA_API_KEYS])
+    by_apis = detect.decide("renamed", [ApiKey(k) for k in TANSU_API_KEYS if k in KAFKA_API_KEYS])
     assert (by_apis.name, by_apis.detected_by, by_apis.detail) == (
         TANSU,
         profile.API_VERSIONS,
@@ -79,13 +79,13 @@ def test_the_shared_broker_reached_by_address_is_detected_as_what_it_is(kafka):
     name, how = lane_profile()
     admin = KafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=5000)
     try:
-        detected = profile.detect(admin)
+        detected = detect.detect(admin)
         keys = kafka_compat.api_keys(admin)
     finally:
         admin.close()
     assert (detected.name, detected.detected_by) == (name, how)
     assert (profile.CREATE_PARTITIONS in keys) == (name == KAFKA)
-    assert profile.resolve("auto", kafka, None).detected_by == how
+    assert detect.resolve("auto", kafka, None).detected_by == how
 
 
 def test_the_runtime_on_an_external_broker_runs_the_detected_profile(make_runtime):

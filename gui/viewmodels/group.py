@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from messaging.core.events import ConsumerSnapshot, Delivery, GroupChange
-from messaging.group.model import GroupView
+from messaging.group import GroupView
 
 
 class _Settings(Protocol):

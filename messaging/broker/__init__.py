@@ -21,7 +21,19 @@ from messaging.broker.common import (
     resolves_to,
     wait_reachable,
 )
-from messaging.broker.kafka_dist import KAFKA_VERSION, setup_problem
+from messaging.broker.exposure import BROKER_OPEN, is_loopback
+from messaging.broker.kafka_dist import FETCH_HINT, KAFKA_VERSION, setup_problem
+from messaging.broker.profile import (
+    API_VERSIONS,
+    CLUSTER_ID,
+    DETECTED_BY,
+    EMBEDDED,
+    FLAG,
+    PROFILE_NAMES,
+    STANDARD_ASSIGNORS,
+    BrokerProfile,
+    UnfitSettings,
+)
 from messaging.broker.tansu import (
     EmbeddedBroker,
     broker_version,
@@ -57,15 +69,26 @@ def embedded_problem(kind: str, kafka_home: str | None = None) -> str | None:
 
 __all__ = [
     "APACHE",
+    "API_VERSIONS",
     "APP_FIX",
+    "BROKER_OPEN",
+    "CLUSTER_ID",
+    "DETECTED_BY",
+    "EMBEDDED",
+    "FETCH_HINT",
+    "FLAG",
     "KAFKA_VERSION",
     "KINDS",
+    "PROFILE_NAMES",
+    "STANDARD_ASSIGNORS",
     "TANSU",
     "ApacheKafka",
     "Broker",
     "BrokerError",
+    "BrokerProfile",
     "BrokerSetupError",
     "EmbeddedBroker",
+    "UnfitSettings",
     "advertised_host",
     "advertised_problem",
     "answers",
@@ -76,6 +99,7 @@ __all__ = [
     "embedded_problem",
     "free_port",
     "is_broker_process",
+    "is_loopback",
     "port_problem",
     "resolves_to",
     "wait_reachable",

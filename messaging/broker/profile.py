@@ -55,6 +55,8 @@ CHOICES = (AUTO, TANSU, KAFKA)  # what --broker-profile accepts
 
 # How a profile was chosen (codes: the window translates them; ``detail`` says it in English).
 EMBEDDED, FLAG, CLUSTER_ID, API_VERSIONS = "embedded", "flag", "cluster_id", "api_versions"
+DETECTED_BY = (EMBEDDED, FLAG, CLUSTER_ID, API_VERSIONS)
+PROFILE_NAMES = tuple(POLICIES)  # tansu, kafka
 TANSU_CLUSTER_ID = "tansu_cluster"  # what tansu 0.6 answers to DescribeCluster
 CREATE_PARTITIONS = 37  # an ApiKey every Apache Kafka since 1.0 has, and tansu 0.6 lacks
 
@@ -214,7 +216,7 @@ def session_ranges() -> str:
 
 def named(name: str, detected_by: str = FLAG) -> BrokerProfile:
     """The profile called ``name`` (tansu or kafka); ValueError for anything else."""
-    if name not in (TANSU, KAFKA):
+    if name not in POLICIES:
         raise ValueError(
             f"broker profile must be {TANSU} or {KAFKA} (got {name!r}); resolve {AUTO!r} first"
         )
@@ -235,9 +237,3 @@ def without_asking(choice: str, embedded: str | None) -> BrokerProfile | None:
 def of(settings: Settings) -> BrokerProfile:
     """The profile a component runs under: ``settings.broker_profile``, already resolved."""
     return named(settings.broker_profile)
-
-
-# Detection asks the broker; it lives apart (kafka-python loads only when it is asked).
-from messaging.broker.detect import decide, detect, detect_at, resolve  # noqa: E402
-
-__all__ += ["decide", "detect", "detect_at", "resolve"]

@@ -29,7 +29,7 @@ from kafka import KafkaAdminClient, KafkaProducer
 from kafka.errors import KafkaError
 
 from messaging.audit.traffic_log import TrafficLog
-from messaging.broker import BrokerError, wait_reachable
+from messaging.broker import BrokerError, detect, wait_reachable
 from messaging.broker import profile as broker_profile
 from messaging.broker.profile import BrokerProfile
 from messaging.channel.activity import ActivityPublisher, activity_topic, control_topic
@@ -120,7 +120,7 @@ def _prepare(settings: Settings, assignor: str | None) -> tuple[Settings, Broker
     bootstrap = settings.bootstrap_servers or ""
     try:
         _reach(bootstrap)
-        profile = broker_profile.resolve(settings.broker_profile, bootstrap, None)
+        profile = detect.resolve(settings.broker_profile, bootstrap, None)
     except (BrokerError, KafkaError) as exc:
         raise StartFailed(str(exc), EXIT_NO_START) from exc
     settings = assignors.with_assignors(settings, assignor, profile)

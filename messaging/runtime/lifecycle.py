@@ -14,8 +14,7 @@ from kafka.errors import KafkaError
 
 from messaging import broker as brokers
 from messaging.audit.traffic_log import TrafficLog
-from messaging.broker import BrokerError, wait_reachable
-from messaging.broker import profile as broker_profile
+from messaging.broker import BrokerError, detect, wait_reachable
 from messaging.broker.exposure import broker_exposure, is_loopback
 from messaging.broker.profile import BrokerProfile
 from messaging.channel.control import ControlChannel
@@ -116,7 +115,7 @@ class Lifecycle:
         p = self._parts
         s = p.settings
         try:
-            chosen = broker_profile.resolve(s.broker_profile, p.bootstrap_servers, p.embedded_kind)
+            chosen = detect.resolve(s.broker_profile, p.bootstrap_servers, p.embedded_kind)
         except KafkaError as exc:
             raise BrokerError(f"Kafka at {p.bootstrap_servers} did not answer: {exc}") from exc
         chosen.check(s.session_timeout_ms, s.assignor)

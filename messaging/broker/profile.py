@@ -94,10 +94,10 @@ class BrokerProfile:
         )
 
     def producer_config(self) -> dict[str, Any]:
-        """KafkaProducer settings of a consumer's own producer (retries, dead letters).
+        """KafkaProducer settings of a consumer's own producer (reports, dead letters).
 
-        An idempotent producer never recovers from a broker restarted empty: its
-        producer id is gone, and every later record fails.
+        An idempotent producer never recovers from a broker restarted empty: it repeats
+        InitProducerId and gets UnknownError, and every later record fails.
         """
         return {} if self.policy.keeps_logs_across_restart else {"enable_idempotence": False}
 

@@ -178,11 +178,10 @@ class Reporting:
             f"p2p-demo-{me.uid}",
             linger_ms=5,
             max_request_size=4 * 1024 * 1024,
-            # An idempotent producer never recovers from a broker restarted empty (it
-            # repeats InitProducerId and gets UnknownError): one request in flight keeps
-            # the reports in order without it.
-            enable_idempotence=False,
+            # One request in flight keeps the reports in order, idempotent or not (the
+            # profile turns idempotence off where a restart empties the broker).
             max_in_flight_requests_per_connection=1,
+            **broker_profile.of(settings).producer_config(),
         )
         scope = PROCESS_SCOPE if me.kind == PROCESS else REMOTE_SCOPE
         sealer = ReportSealer(me.uid, scope, args.control_key)

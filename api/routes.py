@@ -188,45 +188,47 @@ def _register_consumers(app: Flask, runtime: Runtime) -> None:
         snap = fleet.add(kind=new.kind, **changes)
         return jsonify({**snap.as_json(), "warning": _idle(runtime)}), 201
 
-    @app.get("/api/consumers/<int:wid>")
-    def one_consumer(wid: int) -> tuple[Response, int]:
-        fleet = runtime.fleet_of(wid)  # as every view shows it, not as it last reported
-        return jsonify(fleet.presented(fleet.member(wid)).as_json()), 200
+    @app.get("/api/consumers/<int:consumer_id>")
+    def one_consumer(consumer_id: int) -> tuple[Response, int]:
+        fleet = runtime.fleet_of(consumer_id)  # as every view shows it, not as it last reported
+        return jsonify(fleet.presented(fleet.member(consumer_id)).as_json()), 200
 
-    @app.post("/api/consumers/<int:wid>/stop")
-    def stop_consumer(wid: int) -> tuple[Response, int]:
+    @app.post("/api/consumers/<int:consumer_id>/stop")
+    def stop_consumer(consumer_id: int) -> tuple[Response, int]:
         """Graceful: it finishes its message, commits and leaves. 200 once it has; 202
         with ``stopping`` and a Location to poll when it cannot within STOP_WAIT_S (a
         long message, or a stop that waits for a rebalance on tansu)."""
-        stopped = runtime.fleet_of(wid).stop(wid, wait=limits.STOP_WAIT_S)
+        stopped = runtime.fleet_of(consumer_id).stop(consumer_id, wait=limits.STOP_WAIT_S)
         if stopped.state != STOPPING:
             return jsonify(stopped.as_json()), 200
         answer = jsonify(stopped.as_json())
-        answer.headers["Location"] = f"/api/consumers/{wid}"
+        answer.headers["Location"] = f"/api/consumers/{consumer_id}"
         return answer, 202
 
-    @app.post("/api/consumers/<int:wid>/crash")
-    def crash_consumer(wid: int) -> tuple[Response, int]:
+    @app.post("/api/consumers/<int:consumer_id>/crash")
+    def crash_consumer(consumer_id: int) -> tuple[Response, int]:
         """No commit, no LeaveGroup: the broker finds out when its session expires."""
-        return jsonify(runtime.fleet_of(wid).crash(wid).as_json()), 200
+        return jsonify(runtime.fleet_of(consumer_id).crash(consumer_id).as_json()), 200
 
-    @app.patch("/api/consumers/<int:wid>")
-    def configure_consumer(wid: int) -> tuple[Response, int]:
+    @app.patch("/api/consumers/<int:consumer_id>")
+    def configure_consumer(consumer_id: int) -> tuple[Response, int]:
         asked = v.parsed(ConsumerChanges, v.json_body(request.content_type, _body()))
         changes = asked.model_dump(exclude_unset=True)  # only what the body names
-        return jsonify(runtime.fleet_of(wid).configure(wid, **changes).as_json()), 200
+        return jsonify(
+            runtime.fleet_of(consumer_id).configure(consumer_id, **changes).as_json()
+        ), 200
 
-    @app.delete("/api/consumers/<int:wid>")
-    def remove_consumer(wid: int) -> tuple[Response, int]:
+    @app.delete("/api/consumers/<int:consumer_id>")
+    def remove_consumer(consumer_id: int) -> tuple[Response, int]:
         """Forget a stopped or crashed consumer: unlisted, its card gone, then 404."""
         try:
-            return jsonify(runtime.fleet_of(wid).forget(wid).as_json()), 200
+            return jsonify(runtime.fleet_of(consumer_id).forget(consumer_id).as_json()), 200
         except MemberLive as exc:
             if exc.state == STOPPING:
                 return _error(f"{exc}: delete it once it has stopped", 409)
             return _error(
-                f"{exc}: stop or crash it first (POST /api/consumers/{wid}/stop or "
-                f"/api/consumers/{wid}/crash)",
+                f"{exc}: stop or crash it first (POST /api/consumers/{consumer_id}/stop or "
+                f"/api/consumers/{consumer_id}/crash)",
                 409,
             )
 

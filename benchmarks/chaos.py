@@ -112,13 +112,13 @@ def _act(runtime: Runtime, plan: Chaos, rng: random.Random, started: float) -> N
     action = rng.choice(choices)
     try:
         if action == "add":
-            wid = fleet.add().id
+            consumer_id = fleet.add().id
         else:
-            wid = rng.choice(joined).id
-            fleet.crash(wid) if action == "crash" else fleet.stop(wid, wait=None)
+            consumer_id = rng.choice(joined).id
+            fleet.crash(consumer_id) if action == "crash" else fleet.stop(consumer_id, wait=None)
     except (FleetFull, MemberGone, NotApplied):  # it may have died since the pick
         return
-    plan.actions.append((round(time.monotonic() - started, 2), action, wid))
+    plan.actions.append((round(time.monotonic() - started, 2), action, consumer_id))
 
 
 def _at_least(runtime: Runtime, n: int) -> None:

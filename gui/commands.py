@@ -60,7 +60,9 @@ class CommandRunner(QObject):
 def wire_grid(grid: ConsumerGrid, fleet: Fleet, command: Command) -> None:
     """A grid's buttons drive its own group's fleet, each call through ``command``."""
     grid.add_requested.connect(lambda kind: command(fleet.add, None, 0.0, kind))
-    grid.stop_requested.connect(lambda cid: command(fleet.stop, cid, None))
-    grid.crash_requested.connect(lambda cid: command(fleet.crash, cid))
-    grid.forget_requested.connect(lambda cid: command(fleet.forget, cid))
-    grid.delay_changed.connect(lambda cid, ms: command(fleet.configure, cid, processing_ms=ms))
+    grid.stop_requested.connect(lambda consumer_id: command(fleet.stop, consumer_id, None))
+    grid.crash_requested.connect(lambda consumer_id: command(fleet.crash, consumer_id))
+    grid.forget_requested.connect(lambda consumer_id: command(fleet.forget, consumer_id))
+    grid.delay_changed.connect(
+        lambda consumer_id, ms: command(fleet.configure, consumer_id, processing_ms=ms)
+    )

@@ -101,9 +101,9 @@ class ConsumerGrid(QWidget):
     def apply(self, snapshots: dict[int, ConsumerSnapshot], deliveries: list[Delivery]) -> None:
         """One batch: new cards for new consumers, newest state, processed messages."""
         added = False
-        for cid, snap in sorted(snapshots.items()):
-            card = self.cards.get(cid)
-            if card is None and cid not in self._dismissed:
+        for consumer_id, snap in sorted(snapshots.items()):
+            card = self.cards.get(consumer_id)
+            if card is None and consumer_id not in self._dismissed:
                 card = self._add_card(snap)
                 added = True
             elif card is not None:
@@ -111,9 +111,9 @@ class ConsumerGrid(QWidget):
         per_consumer: dict[int, list[Delivery]] = defaultdict(list)
         for d in deliveries:
             per_consumer[d.consumer_id].append(d)
-        for cid, items in per_consumer.items():
-            if cid in self.cards:
-                self.cards[cid].add_deliveries(items)
+        for consumer_id, items in per_consumer.items():
+            if consumer_id in self.cards:
+                self.cards[consumer_id].add_deliveries(items)
         if added:
             self._relayout()
 
@@ -128,16 +128,16 @@ class ConsumerGrid(QWidget):
         self.cards[snap.id] = card
         return card
 
-    def dismiss(self, cid: int) -> None:
+    def dismiss(self, consumer_id: int) -> None:
         """Drop the card of a consumer the core forgot (``GroupChange("removed")``); the
         grid closes the gap, and late reports of it make no new card."""
-        self._dismissed.add(cid)
-        card = self.cards.get(cid)
+        self._dismissed.add(consumer_id)
+        card = self.cards.get(consumer_id)
         if card is None:
             return
-        if cid == self.selected:
+        if consumer_id == self.selected:
             self.select(None)
-        del self.cards[cid]
+        del self.cards[consumer_id]
         self._grid.removeWidget(card)
         card.deleteLater()
         self._relayout()
@@ -158,9 +158,9 @@ class ConsumerGrid(QWidget):
                 card.setMinimumHeight(height)
         self.scroll.verticalScrollBar().setSingleStep(height + self._grid.spacing())
 
-    def select(self, cid: int | None) -> None:
+    def select(self, consumer_id: int | None) -> None:
         """Mark one card selected (theme.qss highlights its border), or none."""
-        self.selected = cid if cid in self.cards else None
+        self.selected = consumer_id if consumer_id in self.cards else None
         for card_id, card in self.cards.items():
             if card.property("selected") != (card_id == self.selected):
                 card.setProperty("selected", card_id == self.selected)
@@ -187,8 +187,8 @@ class ConsumerGrid(QWidget):
             self.columns = max(1, (self.width() - 16) // self._cell_width())
         for card in self.cards.values():
             self._grid.removeWidget(card)
-        for i, cid in enumerate(sorted(self.cards)):
-            self._grid.addWidget(self.cards[cid], i // self.columns, i % self.columns)
+        for i, consumer_id in enumerate(sorted(self.cards)):
+            self._grid.addWidget(self.cards[consumer_id], i // self.columns, i % self.columns)
         rows = (len(self.cards) + self.columns - 1) // self.columns
         for r in range(self._grid.rowCount()):  # the rows share the height, cards fill it
             self._grid.setRowStretch(r, 1 if r < rows else 0)

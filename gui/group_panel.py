@@ -66,8 +66,8 @@ class GroupDisplay:
         """The group's share of one batch: newest states, deliveries, forgotten cards."""
         if part.snapshots or part.deliveries:
             self.grid.apply(part.snapshots, part.deliveries)
-        for cid in part.removed:  # REST DELETE, or a card's ✕
-            self.grid.dismiss(cid)
+        for consumer_id in part.removed:  # REST DELETE, or a card's ✕
+            self.grid.dismiss(consumer_id)
 
     def tick(self) -> GroupLook | None:
         """The clock: a fresh look, then the cards' own clocks."""

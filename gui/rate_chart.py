@@ -76,13 +76,13 @@ class RateBins:
         series: dict[int, list[int]] = {}
         for index, row in self._counts.items():
             if first <= index <= current:
-                for cid, n in row.items():
-                    series.setdefault(cid, [0] * self.bins)[index - first] = n
+                for consumer_id, n in row.items():
+                    series.setdefault(consumer_id, [0] * self.bins)[index - first] = n
         return first, dict(sorted(series.items()))
 
     def totals(self, now: float) -> dict[int, int]:
         """Messages per consumer over the window ending now."""
-        return {cid: sum(counts) for cid, counts in self.window(now)[1].items()}
+        return {consumer_id: sum(counts) for consumer_id, counts in self.window(now)[1].items()}
 
 
 class LocaleAxis(pg.AxisItem):
@@ -198,7 +198,10 @@ class RateChart(QWidget):
     def rates(self, now: float | None = None) -> dict[int, list[float]]:
         """msg/s per consumer per bin, oldest first, the current (partial) bin last."""
         _, series = self.bins.window(time.time() if now is None else now)
-        return {cid: [n / self.bins.bin_s for n in counts] for cid, counts in series.items()}
+        return {
+            consumer_id: [n / self.bins.bin_s for n in counts]
+            for consumer_id, counts in series.items()
+        }
 
     def totals(self, now: float | None = None) -> dict[int, int]:
         """Messages per consumer over the last minute."""
@@ -215,12 +218,12 @@ class RateChart(QWidget):
         bin_s = self.bins.bin_s
         done = self.bins.bins - 1  # the current bin is still filling: leave it out
         xs = [(first + k) * bin_s - now for k in range(done + 1)]
-        for cid in [c for c in self._curves if c not in series]:
-            self.rates_plot.removeItem(self._curves.pop(cid))
+        for consumer_id in [c for c in self._curves if c not in series]:
+            self.rates_plot.removeItem(self._curves.pop(consumer_id))
         stacked = [0.0] * done
-        for depth, (cid, counts) in enumerate(series.items()):
+        for depth, (consumer_id, counts) in enumerate(series.items()):
             stacked = [s + n / bin_s for s, n in zip(stacked, counts[:done], strict=True)]
-            curve = self._curves.get(cid) or self._new_curve(cid)
+            curve = self._curves.get(consumer_id) or self._new_curve(consumer_id)
             curve.setZValue(-depth)  # lower bands are drawn over the taller ones above
             curve.setData(xs, stacked)
         # Both scales start at zero, so "no traffic" and "nothing waiting" sit on the floor.
@@ -237,11 +240,11 @@ class RateChart(QWidget):
             self._tops[which] = top
             view.setYRange(0, top, padding=0)
 
-    def _new_curve(self, cid: int) -> pg.PlotDataItem:
-        color = colors.consumer_color(cid)
+    def _new_curve(self, consumer_id: int) -> pg.PlotDataItem:
+        color = colors.consumer_color(consumer_id)
         # Opaque: each band hides the part of the taller ones behind it.
         curve = self.rates_plot.plot(
             stepMode="center", fillLevel=0, brush=QColor(color), pen=pg.mkPen(color.lighter(125))
         )
-        self._curves[cid] = curve
+        self._curves[consumer_id] = curve
         return curve

@@ -91,7 +91,7 @@ class Timeline(QWidget):
         """Live lanes, and dead ones while their end is still on screen."""
         return [
             lane
-            for cid, lane in sorted(self.lanes.items())
+            for consumer_id, lane in sorted(self.lanes.items())
             if lane.dead_at is None or now - lane.dead_at < self.span
         ]
 

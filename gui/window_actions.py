@@ -43,19 +43,23 @@ class WindowActions:
         self.commands.run(self.runtime.fleet.add, None, 0.0, kind)
 
     def stop_selected(self) -> None:
-        self._on_selected(lambda cid: self.commands.run(self.runtime.fleet.stop, cid, None))
+        self._on_selected(
+            lambda consumer_id: self.commands.run(self.runtime.fleet.stop, consumer_id, None)
+        )
 
     def crash_selected(self) -> None:
-        self._on_selected(lambda cid: self.commands.run(self.runtime.fleet.crash, cid))
+        self._on_selected(
+            lambda consumer_id: self.commands.run(self.runtime.fleet.crash, consumer_id)
+        )
 
     def _on_selected(self, act: Callable[[int], None]) -> None:
-        cid = self.grid.selected
-        if cid is None:
+        consumer_id = self.grid.selected
+        if consumer_id is None:
             self.status.showMessage(
                 translate("MainWindow", "Select a consumer first: click its card"), HINT_MS
             )
         else:
-            act(cid)
+            act(consumer_id)
 
     # ----- groups and topic ----------------------------------------------------------
     def add_group(self, name: str, assignor: str, consumers: int = 2) -> None:

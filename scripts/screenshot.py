@@ -78,8 +78,8 @@ async def scenario(runtime) -> None:
             window.add_group("analytics", "sticky", 2)
             await until(lambda: "analytics" in window.groups.panels, 10, "the second group")
             await until(lambda: _settled(runtime, "analytics"), 30, "the second group to form")
-        for cid, delay in zip(sorted(window.grid.cards), (90, 140, 60, 110), strict=False):
-            window.grid.cards[cid].delay.setValue(delay)
+        for consumer_id, delay in zip(sorted(window.grid.cards), (90, 140, 60, 110), strict=False):
+            window.grid.cards[consumer_id].delay.setValue(delay)
         panel = window.send_panel
         panel.burst_count.setValue(5000)
         panel.burst_rate.setValue(16)

@@ -335,4 +335,6 @@ def open_window(make_runtime, qtbot, qloop, qapp) -> Iterator[Callable[..., tupl
 
 def cards_with(window: MainWindow, message_id: str) -> list[int]:
     """Ids of the cards whose recent list names ``message_id``."""
-    return [cid for cid, c in window.grid.cards.items() if message_id in c.recent.text()]
+    return [
+        consumer_id for consumer_id, c in window.grid.cards.items() if message_id in c.recent.text()
+    ]

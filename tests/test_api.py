@@ -113,14 +113,16 @@ def test_batch_then_list_and_stats(api):
     assert [m["message_id"] for m in listing["messages"]] == ids[::-1][:5]
 
 
-def stop_and_wait(url: str, wid: int) -> dict:
+def stop_and_wait(url: str, consumer_id: int) -> dict:
     """POST stop: 200 once it left, or 202 "stopping" with a Location, polled until it
     says stopped (on tansu a stop right after an add waits for that rebalance)."""
-    status, body = call(f"{url}/api/consumers/{wid}/stop", "POST")
+    status, body = call(f"{url}/api/consumers/{consumer_id}/stop", "POST")
     assert (status, body["state"]) in ((200, "stopped"), (202, "stopping")), (status, body)
     if status == 202:
-        wait_for(lambda: call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopped", 20, "stop")
-    return call(f"{url}/api/consumers/{wid}")[1]
+        wait_for(
+            lambda: call(f"{url}/api/consumers/{consumer_id}")[1]["state"] == "stopped", 20, "stop"
+        )
+    return call(f"{url}/api/consumers/{consumer_id}")[1]
 
 
 def test_consumers_add_patch_stop_crash(own_api):
@@ -152,8 +154,10 @@ def test_a_stop_that_cannot_finish_at_once_is_accepted_with_a_location_to_poll(o
     from tests.conftest import http
 
     runtime, url = own_api
-    for wid in (1, 2):
-        assert call(f"{url}/api/consumers/{wid}", "PATCH", {"processing_ms": 8000})[0] == 200
+    for consumer_id in (1, 2):
+        assert (
+            call(f"{url}/api/consumers/{consumer_id}", "PATCH", {"processing_ms": 8000})[0] == 200
+        )
     runtime.sender.send_many([({"id": i}, f"k{i}") for i in range(12)])
 
     def busy() -> int | None:
@@ -162,11 +166,11 @@ def test_a_stop_that_cannot_finish_at_once_is_accepted_with_a_location_to_poll(o
         )
 
     wait_for(busy, 20, "a consumer busy with a message")
-    wid = busy()
-    status, headers, body = http(f"{url}/api/consumers/{wid}/stop", "POST")
+    consumer_id = busy()
+    status, headers, body = http(f"{url}/api/consumers/{consumer_id}/stop", "POST")
 
     assert status == 202 and body["state"] == "stopping", body
-    assert headers["location"] == f"/api/consumers/{wid}"
+    assert headers["location"] == f"/api/consumers/{consumer_id}"
     wait_for(lambda: call(f"{url}{headers['location']}")[1]["state"] == "stopped", 20, "stopped")
 
 
@@ -188,16 +192,16 @@ def test_a_dead_consumer_refuses_at_once_and_delete_forgets_it(own_api):
     assert call(f"{url}/api/consumers/1/crash", "POST")[0] == 200
     # A dead process consumer never confirms a change: the app says so at once,
     # instead of a 503 after waiting 3 s for it.
-    for wid, state in ((1, "crashed"), (2, "stopped")):
+    for consumer_id, state in ((1, "crashed"), (2, "stopped")):
         for method, path, body in (
             ("PATCH", "", {"processing_ms": 10}),
             ("POST", "/stop", None),
             ("POST", "/crash", None),
         ):
-            status, answer, took = timed(f"{url}/api/consumers/{wid}{path}", method, body)
+            status, answer, took = timed(f"{url}/api/consumers/{consumer_id}{path}", method, body)
             assert status == 409, (method, path, answer)
             assert answer["error"] == (
-                f"C{wid} is {state}: start a new consumer with POST /api/consumers"
+                f"C{consumer_id} is {state}: start a new consumer with POST /api/consumers"
             )
             assert took < 1.0, (method, path, took)  # it took 3 s before
 
@@ -211,9 +215,9 @@ def test_a_dead_consumer_refuses_at_once_and_delete_forgets_it(own_api):
         ("POST", "/stop", None),
         ("POST", "/crash", None),
     ):
-        for wid in (1, 2):
-            status, answer = call(f"{url}/api/consumers/{wid}{path}", method, body)
-            assert status == 404 and answer["error"] == f"no consumer with id {wid}"
+        for consumer_id in (1, 2):
+            status, answer = call(f"{url}/api/consumers/{consumer_id}{path}", method, body)
+            assert status == 404 and answer["error"] == f"no consumer with id {consumer_id}"
     _, listing = call(f"{url}/api/consumers")
     assert not {1, 2} & {c["id"] for c in listing["consumers"]}
     assert not {1, 2} & {s.id for s in runtime.snapshots()}
@@ -227,26 +231,35 @@ def test_a_consumer_asked_to_stop_is_on_its_way_out_at_once(make_runtime):
     runtime = make_runtime(consumers=1, consumer_mode="thread")
     with running_api(runtime) as url:
         wait_for(lambda: all_assigned(runtime), 20, "assignment")
-        wid = runtime.fleet.add().id
+        consumer_id = runtime.fleet.add().id
         # It is joining, so its stop waits for the rebalance to end (the window's Stop:
         # no wait); meanwhile it is already on its way out.
-        runtime.fleet.stop(wid, wait=None)
+        runtime.fleet.stop(consumer_id, wait=None)
         # Every view says so, though the member itself still reports "active".
-        assert runtime.fleet.member(wid).snapshot.state != "stopping"
-        assert call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopping"
+        assert runtime.fleet.member(consumer_id).snapshot.state != "stopping"
+        assert call(f"{url}/api/consumers/{consumer_id}")[1]["state"] == "stopping"
         listed = {c["id"]: c["state"] for c in call(f"{url}/api/consumers")[1]["consumers"]}
-        assert listed[wid] == "stopping" and runtime.fleet.view().member(wid).state == "stopping"
+        assert (
+            listed[consumer_id] == "stopping"
+            and runtime.fleet.view().member(consumer_id).state == "stopping"
+        )
         for method, path, body in (("POST", "/crash", None), ("PATCH", "", {"failure_rate": 1})):
-            status, answer, took = timed(f"{url}/api/consumers/{wid}{path}", method, body)
-            assert status == 409 and answer["error"].startswith(f"C{wid} is stopping: "), answer
+            status, answer, took = timed(f"{url}/api/consumers/{consumer_id}{path}", method, body)
+            assert status == 409 and answer["error"].startswith(f"C{consumer_id} is stopping: "), (
+                answer
+            )
             assert took < 1.0
-        status, answer = call(f"{url}/api/consumers/{wid}", "DELETE")
+        status, answer = call(f"{url}/api/consumers/{consumer_id}", "DELETE")
         assert (
             status == 409
-            and answer["error"] == f"C{wid} is stopping: delete it once it has stopped"
+            and answer["error"] == f"C{consumer_id} is stopping: delete it once it has stopped"
         )
-        wait_for(lambda: call(f"{url}/api/consumers/{wid}")[1]["state"] == "stopped", 20, "stopped")
-        assert call(f"{url}/api/consumers/{wid}", "DELETE")[0] == 200
+        wait_for(
+            lambda: call(f"{url}/api/consumers/{consumer_id}")[1]["state"] == "stopped",
+            20,
+            "stopped",
+        )
+        assert call(f"{url}/api/consumers/{consumer_id}", "DELETE")[0] == 200
 
 
 def test_health_and_openapi(api):

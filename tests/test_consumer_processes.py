@@ -140,12 +140,12 @@ def test_standalone_consumer_can_be_slowed_and_stopped_from_the_app(make_runtime
             runtime, processes, "--control-key", runtime.control.remote_key, keyed=False
         )
         wait_for(lambda: consumers_of(url), 15, "the standalone consumer to report")
-        wid = consumers_of(url)[0]["id"]
+        consumer_id = consumers_of(url)[0]["id"]
 
-        status, body = call(f"{url}/api/consumers/{wid}", "PATCH", {"processing_ms": 40})
+        status, body = call(f"{url}/api/consumers/{consumer_id}", "PATCH", {"processing_ms": 40})
         assert status == 200 and body["processing_ms"] == 40
 
-        assert stop_and_wait(url, wid)["state"] == "stopped"
+        assert stop_and_wait(url, consumer_id)["state"] == "stopped"
         assert proc.wait(15) == 0, "a graceful stop ends the process with 0"
         wait_for(lambda: consumers_of(url)[0]["state"] == "stopped", 5, "its card to say stopped")
 

@@ -260,11 +260,11 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
         proc = start_standalone(runtime, processes, stderr=log_file)
         wait_for(lambda: consumers_of(url), 15, "the standalone consumer to report")
         [remote] = consumers_of(url)
-        wid, uid = remote["id"], runtime.fleet.member(remote["id"]).snapshot.uid
+        consumer_id, uid = remote["id"], runtime.fleet.member(remote["id"]).snapshot.uid
         assert remote["kind"] == REMOTE
 
         def patch(**body) -> None:
-            status, answer = call(f"{url}/api/consumers/{wid}", "PATCH", body)
+            status, answer = call(f"{url}/api/consumers/{consumer_id}", "PATCH", body)
             assert status == 200, answer
 
         patch(processing_ms=40)  # genuine: obeyed
@@ -281,7 +281,7 @@ def test_a_remote_consumer_obeys_the_app_and_refuses_forgeries_replays_and_flood
         [remote] = consumers_of(url)
         assert remote["processing_ms"] == 70, "the replayed command changed nothing"
 
-        assert stop_and_wait(url, wid)["state"] == "stopped"
+        assert stop_and_wait(url, consumer_id)["state"] == "stopped"
         assert proc.wait(15) == 0, "a genuine stop still stops it"
     refused = [ln for ln in log_path.read_text().splitlines() if "control record refused" in ln]
     kinds = {ln.split("(")[1].split(")")[0] for ln in refused}

@@ -43,15 +43,18 @@ def roster(published: list[object] | None = None) -> Roster:
     return Roster(Settings(), (published if published is not None else []).append)
 
 
-def remote(r: Roster, wid: int, **kw: object) -> RemoteMember:
-    snap = replace(r.identity(wid, REMOTE, 0, 0.0), **{"state": "active", **kw})
+def remote(r: Roster, consumer_id: int, **kw: object) -> RemoteMember:
+    snap = replace(r.identity(consumer_id, REMOTE, 0, 0.0), **{"state": "active", **kw})
     return RemoteMember(snap, control=None)  # type: ignore[arg-type]  # never driven here
 
 
 def test_the_oldest_dead_members_are_forgotten_and_announced_and_their_reports_known() -> None:
     published: list[object] = []
     r = roster(published)
-    dead = [r.enlist(lambda wid: remote(r, wid, state=STOPPED))[0] for _ in range(MAX_GONE + 2)]
+    dead = [
+        r.enlist(lambda consumer_id: remote(r, consumer_id, state=STOPPED))[0]
+        for _ in range(MAX_GONE + 2)
+    ]
     assert [m.id for m in r.members()] == [m.id for m in dead[2:]]
     removed = [e.consumer_id for e in published if isinstance(e, GroupChange)]
     assert removed == [dead[0].id, dead[1].id]
@@ -60,16 +63,18 @@ def test_the_oldest_dead_members_are_forgotten_and_announced_and_their_reports_k
 
 def test_a_known_uid_is_not_enlisted_twice_and_a_refusal_costs_no_id() -> None:
     r = roster()
-    first, created = r.enlist(lambda wid: remote(r, wid), uid=None)
-    again, created_again = r.enlist(lambda wid: remote(r, wid), uid=first.snapshot.uid)
+    first, created = r.enlist(lambda consumer_id: remote(r, consumer_id), uid=None)
+    again, created_again = r.enlist(
+        lambda consumer_id: remote(r, consumer_id), uid=first.snapshot.uid
+    )
     assert created and not created_again and again is first
 
     def full() -> None:
         raise FleetFull("no room")
 
     with pytest.raises(FleetFull):
-        r.enlist(lambda wid: remote(r, wid), admit=full)
-    assert r.enlist(lambda wid: remote(r, wid))[0].id == first.id + 1
+        r.enlist(lambda consumer_id: remote(r, consumer_id), admit=full)
+    assert r.enlist(lambda consumer_id: remote(r, consumer_id))[0].id == first.id + 1
 
 
 def test_a_remote_is_crashed_by_its_silence_and_a_child_by_its_exit_status() -> None:
@@ -114,7 +119,7 @@ def test_an_outside_member_leaves_once_unlisted_and_counts_what_it_consumed() ->
 def test_members_that_report_are_told_from_outside_ones_by_their_member_id() -> None:
     r = roster()
     presenter = Presenter(Settings(), r, [].append)
-    mine = r.enlist(lambda wid: remote(r, wid))[0]
+    mine = r.enlist(lambda consumer_id: remote(r, consumer_id))[0]
     outsiders = Outsiders(r, presenter)
     assert outsiders.reports(f"{GROUP}-{mine.snapshot.uid}-abc")
     assert not outsiders.reports("console-consumer-1-abc")  # not the group's prefix

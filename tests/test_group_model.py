@@ -6,17 +6,19 @@ from messaging.core.events import ACTIVE, CRASHED, OUTSIDE, PROCESS, ConsumerSna
 from messaging.group.model import INFERRED, LEADER, STABLE, LeaderTable, derive
 
 
-def member(wid: int, parts: tuple[int, ...] = (), generation: int = 5, **kw) -> ConsumerSnapshot:
+def member(
+    consumer_id: int, parts: tuple[int, ...] = (), generation: int = 5, **kw
+) -> ConsumerSnapshot:
     base = dict(
-        id=wid, name=f"C{wid}", state=ACTIVE, partitions=parts, processed=0, in_flight=None,
-        processing_ms=0, failure_rate=0.0, kind=PROCESS, joining=False,
-        member_id=f"m{wid}", generation=generation,
+        id=consumer_id, name=f"C{consumer_id}", state=ACTIVE, partitions=parts, processed=0,
+        in_flight=None, processing_ms=0, failure_rate=0.0, kind=PROCESS, joining=False,
+        member_id=f"m{consumer_id}", generation=generation,
     )  # fmt: skip
     return ConsumerSnapshot(**{**base, **kw})
 
 
-def outside(wid: int) -> ConsumerSnapshot:
-    return member(wid, kind=OUTSIDE, generation=-1)
+def outside(consumer_id: int) -> ConsumerSnapshot:
+    return member(consumer_id, kind=OUTSIDE, generation=-1)
 
 
 def test_an_outside_member_gets_its_partitions_from_the_leaders_table() -> None:

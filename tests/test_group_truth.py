@@ -23,15 +23,15 @@ def api_members(url: str) -> dict[int, dict]:
 
 def map_owners(window) -> dict[int, int]:
     """partition -> consumer id, as the partition map paints it."""
-    return {p: cid for p, (_, cid) in window.partition_map.owners.items()}
+    return {p: consumer_id for p, (_, consumer_id) in window.partition_map.owners.items()}
 
 
 def card_owners(window) -> dict[int, list[int]]:
     """partition -> ids of the cards whose chips show it."""
     held: dict[int, list[int]] = {}
-    for cid, card in window.grid.cards.items():
+    for consumer_id, card in window.grid.cards.items():
         for p in card.snapshot.partitions:
-            held.setdefault(p, []).append(cid)
+            held.setdefault(p, []).append(consumer_id)
     return held
 
 
@@ -44,12 +44,12 @@ def broken_rules(window, url: str | None) -> list[str]:
             problems.append(f"P{p} on the cards of {ids}")
         if map_owners(window).get(p) != ids[0]:
             problems.append(f"P{p}: card {ids[0]}, map {map_owners(window).get(p)}")
-    for cid, card in cards.items():
+    for consumer_id, card in cards.items():
         if card.snapshot.state in (STOPPED, CRASHED) and card.snapshot.partitions:
-            problems.append(f"dead card {cid} shows {card.snapshot.partitions}")
-    for p, cid in map_owners(window).items():
-        if cid not in cards or cards[cid].snapshot.state in (STOPPED, CRASHED):
-            problems.append(f"the map gives P{p} to {cid}, not a live card")
+            problems.append(f"dead card {consumer_id} shows {card.snapshot.partitions}")
+    for p, consumer_id in map_owners(window).items():
+        if consumer_id not in cards or cards[consumer_id].snapshot.state in (STOPPED, CRASHED):
+            problems.append(f"the map gives P{p} to {consumer_id}, not a live card")
     badge = window.partition_map.group_state
     if badge == "Stable" and len(map_owners(window)) != window.runtime.partitions:
         problems.append(f"Stable with {len(map_owners(window))} partitions owned")

@@ -47,6 +47,9 @@ def test_switching_to_a_six_partition_topic_redraws_the_map(open_window, qtbot) 
     qtbot.waitUntil(lambda: len(window.partition_map.owners) == 6, timeout=JOIN_S * 2000)
     assert f"{runtime.settings.channel}-6p" in window.windowTitle()
     qtbot.waitUntil(
-        lambda: {cid for _, cid in window.partition_map.owners.values()} == set(window.grid.cards),
+        lambda: (
+            {consumer_id for _, consumer_id in window.partition_map.owners.values()}
+            == set(window.grid.cards)
+        ),
         timeout=JOIN_S * 1000,
     )

@@ -66,12 +66,12 @@ def cut_controls(window: MainWindow) -> dict[str, str]:
         "rate": (panel.burst_rate, window.send_scroll.viewport()),
         "key": (panel.key, window.send_scroll.viewport()),
     }
-    for cid in sorted(grid.cards)[:3]:
-        card = grid.cards[cid]
+    for consumer_id in sorted(grid.cards)[:3]:
+        card = grid.cards[consumer_id]
         for name in ("stop_button", "crash_button", "delay"):
-            controls[f"C{cid}.{name}"] = (getattr(card, name), grid.scroll.viewport())
+            controls[f"C{consumer_id}.{name}"] = (getattr(card, name), grid.scroll.viewport())
         if card.dismiss.isVisible():
-            controls[f"C{cid}.dismiss"] = (card.dismiss, grid.scroll.viewport())
+            controls[f"C{consumer_id}.dismiss"] = (card.dismiss, grid.scroll.viewport())
     found = {name: uncut(widget, view, window) for name, (widget, view) in controls.items()}
     return {name: why for name, why in found.items() if why}
 
@@ -85,8 +85,8 @@ def settle(qtbot, window: QWidget) -> None:
 def positions(window: MainWindow) -> dict[str, QPoint]:
     """Where each card's Stop and Crash buttons are, within their card."""
     return {
-        f"{cid}.{name}": getattr(card, name).mapTo(card, QPoint(0, 0))
-        for cid, card in window.grid.cards.items()
+        f"{consumer_id}.{name}": getattr(card, name).mapTo(card, QPoint(0, 0))
+        for consumer_id, card in window.grid.cards.items()
         for name in ("stop_button", "crash_button")
     }
 
@@ -249,7 +249,9 @@ def test_timeline_badges_never_overlap_each_other_or_the_bars(language, qtbot) -
     qtbot.addWidget(timeline)
     timeline.resize(360, timeline.height())  # a narrow dock
     now = time.time()
-    changes = [GroupChange("assigned", cid, (cid,), now - 40) for cid in (1, 2, 3)]
+    changes = [
+        GroupChange("assigned", consumer_id, (consumer_id,), now - 40) for consumer_id in (1, 2, 3)
+    ]
     # Five rebalances ending close together (a crash, a stop, two joins), one far back.
     ends = [now - 30, now - 9, now - 8.5, now - 8, now - 7.2, now - 0.5]
     moved = [2, 3, 4, 1, 2, 6]

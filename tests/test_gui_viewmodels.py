@@ -25,8 +25,8 @@ from messaging.group.model import GroupView
 VIEWMODELS = Path(__file__).resolve().parent.parent / "gui" / "viewmodels"
 
 
-def snap(cid: int = 1, **changes: object) -> ConsumerSnapshot:
-    base = ConsumerSnapshot(cid, f"C{cid}", "active", (0,), 0, None, 100, 0.0)
+def snap(consumer_id: int = 1, **changes: object) -> ConsumerSnapshot:
+    base = ConsumerSnapshot(consumer_id, f"C{consumer_id}", "active", (0,), 0, None, 100, 0.0)
     return replace(base, **changes)
 
 

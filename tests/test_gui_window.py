@@ -42,11 +42,11 @@ def test_form_send_invalid_json_and_rest(open_window, qtbot) -> None:
     assert f"partition <b>{sent.partition}</b>" in panel.result.text()
     assert json.loads(panel.editor.toPlainText())["id"] == 2
     qtbot.waitUntil(lambda: len(cards_with(window, sent.message_id)) == 1, timeout=10_000)
-    (cid,) = cards_with(window, sent.message_id)
-    card = window.grid.cards[cid]
+    (consumer_id,) = cards_with(window, sent.message_id)
+    card = window.grid.cards[consumer_id]
     assert sent.partition in card.snapshot.partitions
     qtbot.waitUntil(lambda: window.model.row_of(sent.message_id) is not None, timeout=5_000)
-    qtbot.waitUntil(lambda: row_consumer(window, sent.message_id)[1] == cid, timeout=5_000)
+    qtbot.waitUntil(lambda: row_consumer(window, sent.message_id)[1] == consumer_id, timeout=5_000)
     name, _, background = row_consumer(window, sent.message_id)
     assert name == card.name and background == card.color
 
@@ -96,7 +96,9 @@ def test_add_consumer_new_card_and_partition_map(open_window, qtbot) -> None:
 
     def map_shows_new_owner() -> bool:
         owners = window.partition_map.owners
-        return len(owners) == runtime.partitions and new_id in {cid for _, cid in owners.values()}
+        return len(owners) == runtime.partitions and new_id in {
+            consumer_id for _, consumer_id in owners.values()
+        }
 
     qtbot.waitUntil(map_shows_new_owner, timeout=10_000)
     assert window.partition_map.owners != before
@@ -164,8 +166,8 @@ def test_a_dead_card_goes_with_its_x_or_a_rest_delete_and_refuses_commands(
     grid = window.grid
     first, second, third = sorted(grid.cards)
     assert not grid.cards[first].dismiss.isVisible(), "a live card has no ✕"
-    for cid in (first, second):
-        grid.cards[cid].crash_button.click()
+    for consumer_id in (first, second):
+        grid.cards[consumer_id].crash_button.click()
     qtbot.waitUntil(
         lambda: all(grid.cards[c].snapshot.state == "crashed" for c in (first, second)),
         timeout=5_000,

@@ -50,8 +50,8 @@ def test_old_bins_scroll_out_and_a_silent_consumer_fades_away() -> None:
 def test_memory_is_capped_at_the_window() -> None:
     bins = RateBins(bin_s=1.0, bins=60)
     for second in range(1000):
-        for cid in (1, 2, 3):
-            bins.add(cid, float(second))
+        for consumer_id in (1, 2, 3):
+            bins.add(consumer_id, float(second))
     assert len(bins._counts) <= 60
     assert bins.totals(now=999.5) == {1: 60, 2: 60, 3: 60}
 
@@ -87,11 +87,15 @@ def test_chart_counts_every_processed_message_and_follows_lag(open_window, qtbot
     qtbot.waitUntil(lambda: window.grid.processed_total() == count, timeout=60_000)
 
     def chart_caught_up() -> None:  # the message names both counts if it never does
-        cards = {cid: c.processed for cid, c in window.grid.cards.items() if c.processed}
+        cards = {
+            consumer_id: c.processed for consumer_id, c in window.grid.cards.items() if c.processed
+        }
         assert sum(chart_totals(window).values()) == count, (chart_totals(window), cards)
 
     qtbot.waitUntil(chart_caught_up, timeout=5_000)
-    per_card = {cid: c.processed for cid, c in window.grid.cards.items() if c.processed}
+    per_card = {
+        consumer_id: c.processed for consumer_id, c in window.grid.cards.items() if c.processed
+    }
     assert chart_totals(window) == per_card
     assert sum(1 for n in per_card.values() if n) >= 2  # the load was shared
     rates = chart.rates()
@@ -130,7 +134,7 @@ def test_a_crashed_consumers_band_goes_to_zero(open_window, qtbot) -> None:
         now = time.time()
         rates, done = chart.rates(now), bins_after(chart, taken_over, now)[:-1]  # whole bins
         return bool(done) and all(
-            sum(r[k] for cid, r in rates.items() if cid != victim) > 0 for k in done
+            sum(r[k] for consumer_id, r in rates.items() if consumer_id != victim) > 0 for k in done
         )
 
     qtbot.waitUntil(survivors_busy_after_takeover, timeout=10_000)

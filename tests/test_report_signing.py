@@ -171,14 +171,14 @@ def test_a_consumer_started_without_the_key_is_an_outside_member_the_app_cannot_
 
         wait_for(outside_with_partitions, 40, "the keyless consumer as an outside member")
         [member] = consumers_of(url)
-        wid = member["id"]
+        consumer_id = member["id"]
         for method, path, body in (
             ("POST", "/crash", None),
             ("POST", "/stop", None),
             ("PATCH", "", {"failure_rate": 1}),
         ):
             start = time.monotonic()
-            status, answer = call(f"{url}/api/consumers/{wid}{path}", method, body)
+            status, answer = call(f"{url}/api/consumers/{consumer_id}{path}", method, body)
             took = time.monotonic() - start
             assert status == 409 and "without the app's key" in answer["error"], answer
             assert took < 1.0, f"{method} {path} answered after {took:.1f} s, not at once"

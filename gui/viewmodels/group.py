@@ -101,8 +101,8 @@ def by_group(
 ) -> dict[str, GroupBatch]:
     """A batch split by group; an event naming no group is the app's own (``main``)."""
     parts: dict[str, GroupBatch] = defaultdict(GroupBatch)
-    for cid, snap in snapshots.items():
-        parts[snap.group or main].snapshots[cid] = snap
+    for consumer_id, snap in snapshots.items():
+        parts[snap.group or main].snapshots[consumer_id] = snap
     for d in deliveries:
         parts[d.group or main].deliveries.append(d)
     for change in changes:

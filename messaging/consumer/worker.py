@@ -55,7 +55,7 @@ class ConsumerWorker:
     """
 
     def __init__(self, identity: ConsumerSnapshot, setup: Setup) -> None:
-        self.wid, self.name, self.setup = identity.id, identity.name, setup
+        self.consumer_id, self.name, self.setup = identity.id, identity.name, setup
         self.group = setup.settings.group
         self.profile = broker_profile.of(setup.settings)
         self._stopping = threading.Event()

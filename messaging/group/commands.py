@@ -40,7 +40,7 @@ class Commands:
         self._settings = settings
         self._roster, self._presenter, self._reaper = roster, presenter, reaper
 
-    def stop(self, wid: int, wait: float | None = 5.0) -> ConsumerSnapshot:
+    def stop(self, consumer_id: int, wait: float | None = 5.0) -> ConsumerSnapshot:
         """Graceful stop; with ``wait`` blocks until it has left the group, or ``wait``
         seconds (its state is then ``stopping``).
 
@@ -49,7 +49,7 @@ class Commands:
         ``stop_waits_for_rebalance``), and this answers ``stopping`` at once. On Apache
         Kafka it stops at once.
         """
-        member = self._live_member(wid)
+        member = self._live_member(consumer_id)
         if member.alive:
             waits = broker_profile.of(self._settings()).stop_waits_for_rebalance
             if waits and self._roster.rebalancing():
@@ -74,9 +74,9 @@ class Commands:
         finally:
             self._roster.left(member.id)
 
-    def crash(self, wid: int) -> ConsumerSnapshot:
+    def crash(self, consumer_id: int) -> ConsumerSnapshot:
         """Kill a consumer without commit or LeaveGroup; the broker finds out at expiry."""
-        member = self._live_member(wid)
+        member = self._live_member(consumer_id)
         if member.alive:
             reason = member.crash()
             if reason is not None:
@@ -85,28 +85,28 @@ class Commands:
         return self._presenter.presented(member)
 
     def configure(
-        self, wid: int, processing_ms: int | None = None, failure_rate: float | None = None
+        self, consumer_id: int, processing_ms: int | None = None, failure_rate: float | None = None
     ) -> ConsumerSnapshot:
-        member = self._live_member(wid)
+        member = self._live_member(consumer_id)
         member.configure(processing_ms, failure_rate)
         self._presenter.announce(member.snapshot)
         return self._presenter.presented(member)
 
-    def _live_member(self, wid: int) -> Member:
+    def _live_member(self, consumer_id: int) -> Member:
         """The member, if it can still be driven; raises MemberGone (or UnknownConsumer)."""
-        member = self._roster.member(wid)
+        member = self._roster.member(consumer_id)
         condition = self._roster.condition(member)
         if condition in (STOPPED, CRASHED, STOPPING):
             raise MemberGone(member.snapshot.name, condition)
         return member
 
-    def forget(self, wid: int) -> ConsumerSnapshot:
+    def forget(self, consumer_id: int) -> ConsumerSnapshot:
         """Drop a stopped or crashed member: no longer listed, its card goes.
 
-        Publishes ``GroupChange("removed", wid)`` for the views. Raises MemberLive while
+        Publishes ``GroupChange("removed", consumer_id)`` for the views. Raises MemberLive while
         it is still in the group or on its way out (stop or crash it, and let it end).
         """
-        member = self._roster.member(wid)
+        member = self._roster.member(consumer_id)
         if member.snapshot.state not in (STOPPED, CRASHED):
             self._reaper.reap()  # it may have ended since the last look
         snap, condition = member.snapshot, self._roster.condition(member)

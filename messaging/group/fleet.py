@@ -96,22 +96,22 @@ class Fleet(FleetQueries):
         """Start one more consumer (``kind`` thread or process); the group rebalances."""
         return self._launcher.add(processing_ms, failure_rate, kind)
 
-    def stop(self, wid: int, wait: float | None = 5.0) -> ConsumerSnapshot:
+    def stop(self, consumer_id: int, wait: float | None = 5.0) -> ConsumerSnapshot:
         """Graceful stop: see :meth:`Commands.stop`."""
-        return self._commands.stop(wid, wait)
+        return self._commands.stop(consumer_id, wait)
 
-    def crash(self, wid: int) -> ConsumerSnapshot:
+    def crash(self, consumer_id: int) -> ConsumerSnapshot:
         """Kill a consumer without commit or LeaveGroup; the broker finds out at expiry."""
-        return self._commands.crash(wid)
+        return self._commands.crash(consumer_id)
 
     def configure(
-        self, wid: int, processing_ms: int | None = None, failure_rate: float | None = None
+        self, consumer_id: int, processing_ms: int | None = None, failure_rate: float | None = None
     ) -> ConsumerSnapshot:
-        return self._commands.configure(wid, processing_ms, failure_rate)
+        return self._commands.configure(consumer_id, processing_ms, failure_rate)
 
-    def forget(self, wid: int) -> ConsumerSnapshot:
+    def forget(self, consumer_id: int) -> ConsumerSnapshot:
         """Drop a stopped or crashed member: see :meth:`Commands.forget`."""
-        return self._commands.forget(wid)
+        return self._commands.forget(consumer_id)
 
     def resubscribe(self, topic: str, partitions: int) -> list[str]:
         """Every live member onto ``topic``; returns the names of those that cannot
@@ -137,9 +137,9 @@ class Fleet(FleetQueries):
         """What the broker lists (see :meth:`Intake.observe_group`)."""
         self._intake.observe_group(described)
 
-    def count_consumed(self, wid: int, count: int) -> None:
+    def count_consumed(self, consumer_id: int, count: int) -> None:
         """A member that reports nothing consumed ``count`` more messages (see outside.py)."""
-        self._outsiders.count_consumed(wid, count)
+        self._outsiders.count_consumed(consumer_id, count)
 
     def reap(self) -> None:
         """Find members that died without a word: exited children, silent remotes."""

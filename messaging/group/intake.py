@@ -73,8 +73,8 @@ class Intake:
         if not isinstance(event, ConsumerSnapshot) or event.state in (STOPPED, CRASHED):
             return None  # wait for its heartbeat snapshot; a goodbye needs no card
 
-        def make(wid: int) -> Member:
-            snapshot = replace(event, id=wid, name=f"C{wid}", kind=REMOTE, uid=uid)
+        def make(consumer_id: int) -> Member:
+            snapshot = replace(event, id=consumer_id, name=f"C{consumer_id}", kind=REMOTE, uid=uid)
             return RemoteMember(snapshot, self._control)
 
         member, created = self._roster.enlist(make, uid=uid)

@@ -64,8 +64,8 @@ class Launcher:
             raise ValueError(f"kind must be {' or '.join(self._starters)} (got {kind!r})")
         delay = self.settings.processing_ms if processing_ms is None else processing_ms
 
-        def make(wid: int) -> Member:
-            return start(self._roster.identity(wid, kind, delay, failure_rate))
+        def make(consumer_id: int) -> Member:
+            return start(self._roster.identity(consumer_id, kind, delay, failure_rate))
 
         member, _ = self._roster.enlist(make, admit=self._admit)
         self._presenter.announce(GroupChange("join", member.id, group=self.settings.group))

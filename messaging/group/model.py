@@ -80,8 +80,8 @@ class GroupView:
     rebalances: int = 0
     moves: tuple[Move, ...] = ()
 
-    def member(self, wid: int) -> ConsumerSnapshot | None:
-        return next((m for m in self.members if m.id == wid), None)
+    def member(self, consumer_id: int) -> ConsumerSnapshot | None:
+        return next((m for m in self.members if m.id == consumer_id), None)
 
     @property
     def unowned(self) -> tuple[int, ...]:
@@ -299,7 +299,11 @@ class GroupModel:
         before, self._settled = self._settled, owners
         if not before:
             return []  # the first assignment moves nothing
-        moved = tuple(sorted(p for p, wid in owners.items() if before.get(p, wid) != wid))
+        moved = tuple(
+            sorted(
+                p for p, consumer_id in owners.items() if before.get(p, consumer_id) != consumer_id
+            )
+        )
         move = Move(self.rebalances, moved, len(owners), self.assignor)
         self.moves.append(move)
         log.info(

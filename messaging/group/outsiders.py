@@ -55,8 +55,8 @@ class Outsiders:
         """The outside member of ``member_id``, made on first sight (its client id, once
         the broker lists it, names it on its card)."""
 
-        def make(wid: int) -> Member:
-            snap = self._roster.identity(wid, OUTSIDE, 0, 0.0)
+        def make(consumer_id: int) -> Member:
+            snap = self._roster.identity(consumer_id, OUTSIDE, 0, 0.0)
             return OutsideMember(
                 replace(
                     snap,
@@ -78,9 +78,9 @@ class Outsiders:
             member.observe(replace(member.snapshot, client_id=client_id))
         return member
 
-    def count_consumed(self, wid: int, count: int) -> None:
+    def count_consumed(self, consumer_id: int, count: int) -> None:
         """A member that reports nothing consumed ``count`` more messages (see outside.py)."""
-        member = self._roster.member(wid)
+        member = self._roster.member(consumer_id)
         snapshot = member.consumed(count) if count else None
         if snapshot is not None:
             self._presenter.announce(snapshot)

@@ -23,12 +23,12 @@ class FleetQueries:
     def knows(self, uid: str) -> bool:
         return self._roster.find(uid) is not None
 
-    def has(self, wid: int) -> bool:
-        return self._roster.get(wid) is not None
+    def has(self, consumer_id: int) -> bool:
+        return self._roster.get(consumer_id) is not None
 
-    def member(self, wid: int) -> Member:
+    def member(self, consumer_id: int) -> Member:
         """Raises UnknownConsumer for an id it does not list."""
-        return self._roster.member(wid)
+        return self._roster.member(consumer_id)
 
     def members(self) -> list[Member]:
         return self._roster.members()

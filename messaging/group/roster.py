@@ -57,11 +57,11 @@ class Roster:
         self._forgotten: deque[str] = deque(maxlen=256)
         self._leaving: set[int] = set()  # ids whose stop waits for a rebalance to end
 
-    def identity(self, wid: int, kind: str, delay: int, rate: float) -> ConsumerSnapshot:
-        """The first snapshot of member ``wid``: its name, uid and host."""
+    def identity(self, consumer_id: int, kind: str, delay: int, rate: float) -> ConsumerSnapshot:
+        """The first snapshot of member ``consumer_id``: its name, uid and host."""
         return ConsumerSnapshot(
-            id=wid,
-            name=f"C{wid}",
+            id=consumer_id,
+            name=f"C{consumer_id}",
             state=STARTING,
             partitions=(),
             processed=0,
@@ -70,7 +70,7 @@ class Roster:
             failure_rate=rate,
             session_timeout_ms=self._session_timeout_ms,
             kind=kind,
-            uid=f"{self._run}-C{wid}",
+            uid=f"{self._run}-C{consumer_id}",
             host=socket.gethostname(),
             group=self.group,
         )
@@ -93,8 +93,8 @@ class Roster:
                 admit()
             member = make(next(self._ids))
             dropped = self._remember(member)
-        for wid in dropped:
-            self._publish(GroupChange("removed", wid, group=self.group))
+        for consumer_id in dropped:
+            self._publish(GroupChange("removed", consumer_id, group=self.group))
         return member, True
 
     def _remember(self, member: Member) -> list[int]:
@@ -120,15 +120,15 @@ class Roster:
         log.info("%s forgotten", snap.name)
         self._publish(GroupChange("removed", member.id, group=self.group))
 
-    def member(self, wid: int) -> Member:
+    def member(self, consumer_id: int) -> Member:
         with self._lock:
             try:
-                return self._members[wid]
+                return self._members[consumer_id]
             except KeyError:
-                raise UnknownConsumer(wid) from None
+                raise UnknownConsumer(consumer_id) from None
 
-    def get(self, wid: int) -> Member | None:
-        return self._members.get(wid)
+    def get(self, consumer_id: int) -> Member | None:
+        return self._members.get(consumer_id)
 
     def find(self, uid: str) -> Member | None:
         """The member that reports under ``uid`` (or the outside member of that id)."""
@@ -159,9 +159,9 @@ class Roster:
             return STOPPING
         return state
 
-    def leaving(self, wid: int) -> None:
-        """Member ``wid`` was asked to stop but waits (see :meth:`Commands.stop`)."""
-        self._leaving.add(wid)
+    def leaving(self, consumer_id: int) -> None:
+        """Member ``consumer_id`` was asked to stop but waits (see :meth:`Commands.stop`)."""
+        self._leaving.add(consumer_id)
 
-    def left(self, wid: int) -> None:
-        self._leaving.discard(wid)
+    def left(self, consumer_id: int) -> None:
+        self._leaving.discard(consumer_id)

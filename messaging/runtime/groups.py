@@ -117,12 +117,12 @@ class GroupRegistry:
                 return None
         return self.fleets.get(group)
 
-    def of_consumer(self, wid: int) -> Fleet:
-        """The group of consumer ``wid``; raises UnknownConsumer."""
+    def of_consumer(self, consumer_id: int) -> Fleet:
+        """The group of consumer ``consumer_id``; raises UnknownConsumer."""
         for fleet in self.all():
-            if fleet.has(wid):
+            if fleet.has(consumer_id):
                 return fleet
-        raise UnknownConsumer(wid)
+        raise UnknownConsumer(consumer_id)
 
     def live_everywhere(self) -> int:
         """The app's own live consumers, all groups together (the limit counts them)."""

@@ -123,9 +123,9 @@ class Runtime:
         """The group called ``name``, if the app knows it."""
         return self._groups.get(name)
 
-    def fleet_of(self, wid: int) -> Fleet:
-        """The group of consumer ``wid``; raises UnknownConsumer."""
-        return self._groups.of_consumer(wid)
+    def fleet_of(self, consumer_id: int) -> Fleet:
+        """The group of consumer ``consumer_id``; raises UnknownConsumer."""
+        return self._groups.of_consumer(consumer_id)
 
     def note_idle_consumers(self) -> Reason | None:
         """Why some consumers sit idle (more of them than partitions), if they do, noted

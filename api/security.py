@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 
 from flask import Flask, Response, jsonify, request
 
@@ -33,14 +32,7 @@ def local_host_header(value: str) -> bool:
             return False
         return rest == "" or (rest.startswith(":") and rest[1:].isdigit())
     name, colon, port = value.partition(":")
-    if colon and not port.isdigit():
-        return False
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.IPv4Address(name).is_loopback
-    except ValueError:
-        return False
+    return (not colon or port.isdigit()) and is_loopback(name)
 
 
 def token_problem(token: str) -> str | None:

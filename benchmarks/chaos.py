@@ -16,8 +16,7 @@ from typing import Any
 
 from messaging.clients.sender import SendError
 from messaging.core.events import ACTIVE, DEAD_LETTERED, IDLE, PROCESSED
-from messaging.group.fleet import FleetFull, MemberGone
-from messaging.group.members import NotApplied
+from messaging.group import FleetFull, MemberGone, NotApplied
 from messaging.group.model import STABLE
 from messaging.runtime import Runtime
 

@@ -59,28 +59,17 @@ async def burst(window, runtime, count: int) -> dict:
     from tests.conftest import all_assigned
 
     process = psutil.Process()
-    deadline = time.monotonic() + 20
-    while not all_assigned(runtime):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the group did not form")
-        await asyncio.sleep(0.1)
+    await until(lambda: all_assigned(runtime), 20, lambda: "the group did not form")
     await asyncio.sleep(0.5)
     rss_before = process.memory_info().rss
-    probe = StallProbe()
-    panel = window.send_panel
-    panel.burst_count.setValue(count)
-    panel.burst_rate.setValue(0)
-    started = time.monotonic()
-    probe.start()
-    panel.burst_button.click()
-    deadline = started + 300
-    while window.grid.processed_total() < count or window.model.rowCount() < count:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"only {window.grid.processed_total()} processed")
-        await asyncio.sleep(0.05)
-    elapsed = time.monotonic() - started
-    probe.timer.stop()
-    gaps = sorted(probe.gaps)
+    probe, started = start_burst(window, count)
+    await until(
+        lambda: window.grid.processed_total() >= count and window.model.rowCount() >= count,
+        300,
+        lambda: f"only {window.grid.processed_total()} processed",
+        step=0.05,
+    )
+    elapsed, gaps = stop_burst_probe(probe, started)
     return {
         "messages": count,
         "seconds": round(elapsed, 2),
@@ -93,6 +82,38 @@ async def burst(window, runtime, count: int) -> dict:
         "rss_before_mb": round(rss_before / 2**20, 1),
         "rss_after_mb": round(process.memory_info().rss / 2**20, 1),
     }
+
+
+async def until(
+    check: Callable[[], bool], seconds: float, what: Callable[[], str], step: float = 0.1
+) -> None:
+    """Wait on the window's loop until ``check()``; TimeoutError saying ``what()`` after
+    ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what())
+        await asyncio.sleep(step)
+
+
+def start_burst(window, count: int) -> tuple[StallProbe, float]:
+    """Send ``count`` messages at full speed from the send panel, with a stall probe
+    running; returns the probe and when the burst started."""
+    probe = StallProbe()
+    panel = window.send_panel
+    panel.burst_count.setValue(count)
+    panel.burst_rate.setValue(0)
+    started = time.monotonic()
+    probe.start()
+    panel.burst_button.click()
+    return probe, started
+
+
+def stop_burst_probe(probe: StallProbe, started: float) -> tuple[float, list[float]]:
+    """Stop the stall probe; (seconds since the burst started, the stalls sorted)."""
+    elapsed = time.monotonic() - started
+    probe.timer.stop()
+    return elapsed, sorted(probe.gaps)
 
 
 def drive_window(runtime, scenario: Callable[[Any], Awaitable[dict]], name: str) -> dict:

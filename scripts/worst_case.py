@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from scripts.burst_probe import StallProbe, run_and_print
+from scripts.burst_probe import run_and_print, start_burst, stop_burst_probe, until
 
 COUNT = 20_000
 
@@ -59,27 +59,23 @@ async def worst(window, runtime, url: str, shot: Path, groups: int, per_group: i
 
     for n in range(1, groups):
         runtime.add_group(f"extra-{n}", consumers=per_group, kind="process")
-    deadline = time.monotonic() + 180
-    while not all(all_assigned(runtime, f) for f in runtime.groups()):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the groups did not form")
-        await asyncio.sleep(0.2)
+
+    def formed() -> bool:
+        return all(all_assigned(runtime, f) for f in runtime.groups())
+
+    await until(formed, 180, lambda: "the groups did not form", step=0.2)
     live = sum(len(f.live()) for f in runtime.groups())
-    probe = StallProbe()
-    panel = window.send_panel
-    panel.burst_count.setValue(COUNT)
-    panel.burst_rate.setValue(0)
-    started = time.monotonic()
-    probe.start()
-    panel.burst_button.click()
+    probe, started = start_burst(window, COUNT)
     deliveries = COUNT * groups
-    while runtime.ledger.totals()["processed"] < deliveries or window.model.rowCount() < COUNT:
-        if time.monotonic() > started + 600:
-            raise TimeoutError(f"only {runtime.ledger.totals()['processed']} processed")
-        await asyncio.sleep(0.05)
-    elapsed = time.monotonic() - started
-    probe.timer.stop()
-    gaps = sorted(probe.gaps)
+    await until(
+        lambda: (
+            runtime.ledger.totals()["processed"] >= deliveries and window.model.rowCount() >= COUNT
+        ),
+        600,
+        lambda: f"only {runtime.ledger.totals()['processed']} processed",
+        step=0.05,
+    )
+    elapsed, gaps = stop_burst_probe(probe, started)
     await asyncio.sleep(2)
     window.grab().save(str(shot))
     health = sorted([await asyncio.to_thread(timed_get, f"{url}/health") for _ in range(50)])

@@ -143,6 +143,21 @@ def running_api(runtime: Runtime) -> Iterator[str]:
         server.stop()
 
 
+@contextlib.contextmanager
+def serving_runtime(
+    shared: SharedBroker, folder: Path, consumers: int
+) -> Iterator[tuple[Runtime, str]]:
+    """A runtime on the shared broker with ``consumers`` consumers and its REST API, once
+    every partition is assigned; yields (runtime, base URL); stopped afterwards."""
+    runtime = Runtime(shared_settings(shared.address, folder, consumers=consumers)).start()
+    try:
+        with running_api(runtime) as url:
+            wait_for(lambda: all_assigned(runtime), 20, "assignment")
+            yield runtime, url
+    finally:
+        runtime.stop()
+
+
 @pytest.fixture(params=["process", "thread"])
 def mode(request) -> str:
     """Both homes of the consumer worker: an OS process each (default) or a thread each."""

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from messaging.runtime import Runtime
 from tests.brokers import lane_profile
-from tests.conftest import all_assigned, running_api, shared_settings, wait_for
+from tests.conftest import all_assigned, running_api, serving_runtime, wait_for
 
 JSON = "application/json"
 
@@ -20,15 +19,8 @@ JSON = "application/json"
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, shared_broker):
     """One runtime + API for the tests that leave the fleet as they found it."""
-    runtime = Runtime(
-        shared_settings(shared_broker.address, tmp_path_factory.mktemp("api"), consumers=2)
-    ).start()
-    try:
-        with running_api(runtime) as url:
-            wait_for(lambda: all_assigned(runtime), 20, "assignment")
-            yield runtime, url
-    finally:
-        runtime.stop()
+    with serving_runtime(shared_broker, tmp_path_factory.mktemp("api"), 2) as served:
+        yield served
 
 
 @pytest.fixture

@@ -7,8 +7,11 @@ import json
 import pytest
 
 from api.validation import MAX_DEPTH
-from messaging.runtime import Runtime
-from tests.conftest import all_assigned, http, running_api, shared_settings, wait_for
+from tests.conftest import (
+    http,
+    serving_runtime,
+    wait_for,
+)
 
 JSON = {"Content-Type": "application/json"}
 # Every route that parses a body: (method, path).
@@ -45,15 +48,8 @@ UNPARSABLE = [
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, shared_broker):
-    runtime = Runtime(
-        shared_settings(shared_broker.address, tmp_path_factory.mktemp("faults"), consumers=1)
-    ).start()
-    try:
-        with running_api(runtime) as url:
-            wait_for(lambda: all_assigned(runtime), 20, "assignment")
-            yield runtime, url
-    finally:
-        runtime.stop()
+    with serving_runtime(shared_broker, tmp_path_factory.mktemp("faults"), 1) as served:
+        yield served
 
 
 @pytest.mark.parametrize(("method", "path"), BODY_ROUTES, ids=[f"{m} {p}" for m, p in BODY_ROUTES])

@@ -20,7 +20,8 @@ import pytest
 from messaging.broker import TANSU
 from messaging.channel.control import KEY_ENV
 from messaging.core.events import CRASHED, OUTSIDE, PROCESS, REMOTE, THREAD, GroupChange
-from messaging.group.fleet import MAX_GONE, FleetFull
+from messaging.group import FleetFull
+from messaging.group.roster import MAX_GONE
 from tests import brokers as lanes
 from tests.conftest import all_assigned, running_api, wait_for
 from tests.processes import environment, started_consumer

@@ -4,6 +4,7 @@ consumers started elsewhere, outside members), the model of who owns what, and t
 The names other packages use are exported here; their modules stay importable too.
 """
 
+from messaging.core.events import STOPPING
 from messaging.group.errors import (
     FleetFull,
     MemberGone,
@@ -12,7 +13,8 @@ from messaging.group.errors import (
     NotControllable,
     UnknownConsumer,
 )
-from messaging.group.fleet import STOPPING, Fleet, Homes
+from messaging.group.fleet import Fleet
+from messaging.group.launcher import Homes
 from messaging.group.model import (
     BROKER,
     EMPTY,

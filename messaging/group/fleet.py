@@ -19,47 +19,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from messaging.core.config import Settings
-from messaging.core.events import STOPPING, ConsumerSnapshot
+from messaging.core.events import ConsumerSnapshot
 from messaging.group.commands import Commands
-from messaging.group.errors import (
-    FleetFull,
-    MemberGone,
-    MemberLive,
-    NotApplied,
-    NotControllable,
-    UnknownConsumer,
-)
 from messaging.group.intake import Intake
 from messaging.group.launcher import Homes, Launcher
-from messaging.group.members import LEFT_OUT_SILENT_S, OUTSIDE_GONE_S, SILENT_AFTER_S
-from messaging.group.model import EMPTY, REBALANCING, STABLE, Described, GroupView
-from messaging.group.outsiders import MAX_UNREPORTED, REPORT_GRACE_S, Outsiders
+from messaging.group.model import Described
+from messaging.group.outsiders import Outsiders
 from messaging.group.presenter import Presenter
 from messaging.group.queries import FleetQueries
 from messaging.group.reaper import Reaper
-from messaging.group.roster import MAX_GONE, Roster
+from messaging.group.roster import Roster
 
-__all__ = [
-    "EMPTY",
-    "LEFT_OUT_SILENT_S",
-    "MAX_GONE",
-    "MAX_UNREPORTED",
-    "OUTSIDE_GONE_S",
-    "REBALANCING",
-    "REPORT_GRACE_S",
-    "SILENT_AFTER_S",
-    "STABLE",
-    "STOPPING",
-    "Fleet",
-    "FleetFull",
-    "GroupView",
-    "Homes",
-    "MemberGone",
-    "MemberLive",
-    "NotApplied",
-    "NotControllable",
-    "UnknownConsumer",
-]
+__all__ = ["Fleet"]
 
 
 class Fleet(FleetQueries):

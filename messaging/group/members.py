@@ -38,8 +38,6 @@ from messaging.group.supervisor import Child
 __all__ = [
     "Finding",
     "Member",
-    "NotApplied",
-    "NotControllable",
     "OutsideMember",
     "ProcessMember",
     "RemoteMember",

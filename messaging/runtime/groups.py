@@ -15,7 +15,9 @@ from dataclasses import replace
 
 from messaging.core import limits, names
 from messaging.core.events import ConsumerSnapshot, Delivery, GroupAssignment
-from messaging.group.fleet import Fleet, FleetFull, Homes, UnknownConsumer
+from messaging.group.errors import FleetFull, UnknownConsumer
+from messaging.group.fleet import Fleet
+from messaging.group.launcher import Homes
 from messaging.group.monitor import LagMonitor
 from messaging.group.outside import OutsideConsumption
 from messaging.runtime.parts import Parts

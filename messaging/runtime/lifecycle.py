@@ -20,7 +20,7 @@ from messaging.broker.profile import BrokerProfile
 from messaging.channel.control import ControlChannel
 from messaging.clients.sender import Sender
 from messaging.core import reasons
-from messaging.group.fleet import Homes
+from messaging.group.launcher import Homes
 from messaging.runtime.groups import GroupRegistry
 from messaging.runtime.parts import Parts
 from messaging.runtime.pipeline import Pipeline

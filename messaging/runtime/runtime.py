@@ -105,14 +105,10 @@ class Runtime:
         return self._topics.switch(partitions, topic)
 
     def add_group(
-        self,
-        name: str,
-        assignor: str | None = None,
-        consumers: int = 0,
-        kind: str | None = None,
+        self, name: str, assignor: str | None = None, consumers: int = 0, kind: str | None = None
     ) -> Fleet:
-        """Another consumer group on the same topic: every message now reaches one
-        consumer of each group. Raises ValueError for a bad or taken name."""
+        """Another group on the topic (see :meth:`GroupRegistry.add`); ValueError for a
+        bad or taken name."""
         return self._groups.add(name, assignor, consumers, kind)
 
     def groups(self) -> list[Fleet]:

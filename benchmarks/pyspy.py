@@ -32,7 +32,8 @@ def profile(app: App, url: str, workdir: Path, tag: str) -> dict[str, Any]:
 def summarize_profile(path: Path) -> dict[str, Any]:
     """Share of GIL-holding samples per subsystem (by the innermost frame's module)."""
     buckets = [
-        ("messaging/traffic_log", "traffic log (app)"),
+        ("messaging/audit/traffic_log", "traffic log (app)"),
+        ("pydantic", "pydantic (request validation)"),
         ("logging/", "logging (stdlib)"),
         ("waitress/", "waitress"),
         ("flask/", "flask/werkzeug"),

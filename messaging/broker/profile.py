@@ -205,15 +205,6 @@ class BrokerProfile:
         return {"name": self.name, "detected_by": self.detected_by, "detail": self.detail}
 
 
-def session_ranges() -> str:
-    """Each broker's session-timeout range, for a flag's help."""
-
-    def span(bounds: tuple[int, int]) -> str:
-        return f"{bounds[0]}-{bounds[1]}"
-
-    return ", ".join(f"{span(p.session_timeout_ms)} on {p.label}" for p in POLICIES.values())
-
-
 def named(name: str, detected_by: str = FLAG) -> BrokerProfile:
     """The profile called ``name`` (tansu or kafka); ValueError for anything else."""
     if name not in POLICIES:

@@ -38,6 +38,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from messaging.broker.profile import BrokerProfile
 from messaging.channel.activity import control_topic
 from messaging.clients.tail import TopicTail
+from messaging.flags.options import BOOTSTRAP_SERVERS, CHANNEL, GROUP, TOPIC
 
 log = logging.getLogger(__name__)
 STOP, CRASH, CONFIGURE, SUBSCRIBE = "stop", "crash", "configure", "subscribe"
@@ -169,10 +170,9 @@ def join_command(
 ) -> str:
     """The copy-paste command that starts a consumer of ``group`` elsewhere, carrying
     the remote key in its environment."""
-    parts = [*launcher, "--bootstrap-servers", bootstrap]
-    parts += ["--topic", topic, "--group", group]
+    parts = [*launcher, *BOOTSTRAP_SERVERS.argv(bootstrap), *TOPIC.argv(topic), *GROUP.argv(group)]
     if channel != topic:  # the app moved to a new topic: commands stay on the first one's
-        parts += ["--channel", channel]
+        parts += CHANNEL.argv(channel)
     command = shlex.join(parts)
     return f"{KEY_ENV}={key} {command}" if key else command
 

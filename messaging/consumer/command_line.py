@@ -34,7 +34,6 @@ ID = Option("--id", type=int, hidden=True)
 NAME = Option("--name", hidden=True)
 UID = Option("--uid", hidden=True)
 PARENT_PID = Option("--parent-pid", type=int, hidden=True)
-CHANNEL = Option("--channel", hidden=True)  # names <x>.activity and <x>.control
 
 
 def declare(p: argparse.ArgumentParser) -> None:
@@ -67,7 +66,7 @@ def declare(p: argparse.ArgumentParser) -> None:
         "cannot stop, crash or slow this consumer",
     )
     ID.add(p, 0)
-    for hidden in (NAME, UID, PARENT_PID, CHANNEL):
+    for hidden in (NAME, UID, PARENT_PID, options.CHANNEL):
         hidden.add(p)
 
 
@@ -86,7 +85,7 @@ def child_argv(
         (options.ASSIGNOR, settings.assignor),
         # Resolved by the runtime (tansu or kafka): the child does not ask the broker again.
         (options.BROKER_PROFILE, settings.broker_profile),
-        (CHANNEL, settings.channel),
+        (options.CHANNEL, settings.channel),
         (ID, me.id),
         (NAME, me.name),
         (UID, me.uid),

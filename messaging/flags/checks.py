@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from messaging.broker import profile
+from messaging.broker.policy import POLICIES
 from messaging.core import limits
 
 
@@ -82,10 +83,7 @@ def session_timeout(text: str) -> int:
 
 def session_help() -> str:
     """The session-timeout ranges, per broker profile, for ``--help``."""
-    return (
-        f"{span(profile.TANSU_SESSION_TIMEOUT_MS)} on tansu, "
-        f"{span(profile.KAFKA_SESSION_TIMEOUT_MS)} on Apache Kafka"
-    )
+    return ", ".join(f"{span(p.session_timeout_ms)} on {p.label}" for p in POLICIES.values())
 
 
 def check_against_profile(

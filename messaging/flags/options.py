@@ -80,3 +80,6 @@ MAX_RETRIES = Option("--max-retries", bounds=limits.MAX_RETRIES)
 ASSIGNOR = Option("--assignor", choices=profile.STANDARD_ASSIGNORS)
 BROKER_PROFILE = Option("--broker-profile", choices=profile.CHOICES)
 QUIET = Option("--quiet", switch=True)
+# The topic whose <x>.activity and <x>.control a consumer talks to the app on, when the
+# app has moved to a new topic since it started (the join command writes it).
+CHANNEL = Option("--channel", hidden=True)

@@ -84,8 +84,11 @@ class BrokerRecovery:
         self.start_reader(from_start=recreated)
 
     def _note_partitions_changed(self, before: int) -> None:
-        """tansu creates a topic on first use, with 4 partitions, and no client can ask
-        it not to: one that asked for the topic before the app recreated it wins."""
+        """The topic came back with another partition count, and the app says so.
+
+        A broker that comes back empty (its policy: ``keeps_logs_across_restart``) may
+        recreate the topic for the first client that asks for it, with a count of its
+        own; whatever the cause, the app goes on with the count the broker has."""
         p = self._parts
         warning = reasons.topic_came_back(p.settings.topic, p.partitions, before)
         log.warning("%s; the app goes on with %d", warning.english(), p.partitions)

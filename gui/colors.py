@@ -26,7 +26,6 @@ CONSUMER_PALETTE: tuple[str, ...] = (
 
 BACKGROUND = QColor("#1B1E25")
 PANEL = QColor("#242833")
-PANEL_LIGHT = QColor("#2E3340")
 GRID_LINE = QColor("#3A4050")
 TEXT = QColor("#E6E8EE")
 TEXT_DIM = QColor("#8C93A5")

@@ -202,10 +202,6 @@ class LinesLabel(QLabel):
     def text(self) -> str:  # Qt override
         return self._full
 
-    def shown_lines(self) -> int:
-        """How many lines are on screen now."""
-        return QLabel.text(self).count("<br>") + 1 if QLabel.text(self) else 0
-
     def minimumSizeHint(self) -> QSize:  # Qt override
         return QSize(super().minimumSizeHint().width(), self._line_height())
 

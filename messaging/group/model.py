@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from messaging.core.events import CRASHED, OUTSIDE, STOPPED, ConsumerSnapshot, GroupChange
+from messaging.core.events import CRASHED, OUTSIDE, ConsumerSnapshot, GroupChange
 
 log = logging.getLogger(__name__)
 STABLE, REBALANCING, EMPTY, UNKNOWN = "Stable", "Rebalancing", "Empty", "Unknown"
@@ -82,14 +82,6 @@ class GroupView:
 
     def member(self, consumer_id: int) -> ConsumerSnapshot | None:
         return next((m for m in self.members if m.id == consumer_id), None)
-
-    @property
-    def unowned(self) -> tuple[int, ...]:
-        return tuple(p for p in range(self.partitions) if p not in self.owners)
-
-
-def is_live(s: ConsumerSnapshot) -> bool:
-    return s.state not in (STOPPED, CRASHED)
 
 
 def derive(
@@ -248,12 +240,6 @@ class GroupModel:
     def broker_described(self, described: Described) -> None:
         with self._lock:
             self._described = described
-
-    def member_ids(self) -> dict[str, str]:
-        """Member id -> client id, as the broker last listed them."""
-        with self._lock:
-            described = self._described
-        return {m: c for m, (c, _) in described.members.items()} if described else {}
 
     # ----- the view -----------------------------------------------------------------
     def view(self) -> GroupView:

@@ -72,7 +72,6 @@ class Lifecycle:
         self._views.note_idle_consumers()
         for warning in p.warnings:
             log.warning(warning.english())
-        p.started_at = time.time()
 
     def stop(self, timeout: float = 8.0) -> None:
         """Stop consumers, producer, monitor and broker, in that order."""

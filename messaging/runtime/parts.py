@@ -48,7 +48,6 @@ class Parts:
         self.reader: ActivityReader | None = None
         self.broker_watch: BrokerWatch | None = None
         self.warnings: list[Reason] = []
-        self.started_at: float | None = None
         self.halt = threading.Event()  # set once, by stop: the watch thread ends
 
     @property

@@ -53,7 +53,6 @@ class Runtime:
     reader = Forward("_parts")
     broker_watch = Forward("_parts")
     warnings = Forward("_parts")
-    started_at = Forward("_parts")
     embedded = Forward("_parts")
     embedded_kind = Forward("_parts")
     broker_version = Forward("_parts")

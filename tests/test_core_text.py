@@ -25,7 +25,7 @@ from messaging.core.events import (
     to_wire,
 )
 from messaging.core.reasons import EXIT_MEANINGS, Reason
-from messaging.group import fleet
+from messaging.group import members
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_the_core_reasons_read_in_spanish(spanish):
         assert meaning not in core_text(reasons.exited(code)), meaning
     assert core_text(reasons.left_group()) == "salió del grupo"
     # A decimal comma in Spanish (QLocale), as everywhere in the window.
-    assert core_text(reasons.silent(fleet.SILENT_AFTER_S)) == "sin noticias desde hace 5 s"
+    assert core_text(reasons.silent(members.SILENT_AFTER_S)) == "sin noticias desde hace 5 s"
     assert core_text(reasons.silent(3.5)) == "sin noticias desde hace 3,5 s"
     assert core_text(reasons.idle_consumers("mi-topico", 6, 8)) == (
         "el tópico mi-topico tiene 6 particiones pero 8 consumidores: 2 de ellos quedarán "

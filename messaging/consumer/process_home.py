@@ -22,6 +22,7 @@ log = logging.getLogger("consumer")
 CHILD_NICENESS = 10  # the app's own consumer processes yield the CPU to its window
 CRASH_REPORT_S = 1.0  # how long a crash waits for the broker to take its report to the app
 PARENT_CHECK_S = 0.5
+ORPHAN_STOP_S = 4.0  # a graceful leave takes well under 1 s where the broker answers
 
 
 def stop_on_signals(worker: ConsumerWorker) -> None:
@@ -73,5 +74,12 @@ def watch_parent(parent_pid: int, worker: ConsumerWorker) -> None:
             threading.Event().wait(PARENT_CHECK_S)
         log.info("parent %d is gone: stopping", parent_pid)
         worker.stop()
+        # The broker often died with the app (an embedded one does): each step of the
+        # graceful stop would wait out its timeout against it. An orphan gets a bounded
+        # time to leave the group, then ends anyway (this thread is a daemon: a stop that
+        # finishes first ends the process before it).
+        threading.Event().wait(ORPHAN_STOP_S)
+        log.warning("still stopping %.0f s after the app was gone: exiting", ORPHAN_STOP_S)
+        os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
